@@ -1,0 +1,69 @@
+"""The command line: parse arguments, dispatch to a command, turn failures into exit codes.
+
+Exit status: 0 success, 1 a negative answer or findings, 2 usage error, bad input or an
+environment failure. Expected failures are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import NoReturn
+
+from ci_image.errors import CiImageError
+
+Handler = Callable[[argparse.Namespace], int]
+
+# Each command lives in ci_image.commands.<name> and exposes register(subparsers, parents).
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse prints usage plus the error; we print one line that says where to look."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        sys.exit(2)
+
+
+def _package_version() -> str:
+    try:
+        return version("ci-image")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _OneLineParser(
+        prog="ci-image",
+        description="Publish a Nix-built CI image and pin it by digest in Forgejo workflows.",
+    )
+    parser.add_argument("--version", action="version", version=f"ci-image {_package_version()}")
+    json_parent = argparse.ArgumentParser(add_help=False)
+    json_parent.add_argument(
+        "--json", action="store_true", help="print a stable machine-readable result on stdout"
+    )
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_OneLineParser
+    )
+    subparsers.required = True
+    for module_name in COMMAND_MODULES:
+        module = __import__(f"ci_image.commands.{module_name}", fromlist=["register"])
+        module.register(subparsers, [json_parent])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except CiImageError as error:
+        sys.stderr.write(f"ci-image {args.command}: error: {error}\n")
+        return error.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write(f"ci-image {args.command}: interrupted\n")
+        return 130

@@ -1,0 +1,1 @@
+"""One module per command: arguments, then a call into the core, then output."""

@@ -1,0 +1,253 @@
+"""Finding and safely loading Forgejo workflow files.
+
+Workflows are kept as YAML *nodes*, not Python values: nodes carry the exact position
+of every scalar, so ``pin`` can rewrite one span and leave every other byte alone, and
+``check`` can report ``file:line:col``. Loading refuses what Forgejo would choke on or
+what would hurt us: invalid UTF-8, invalid YAML, duplicate keys, several documents, a
+top level that is not a mapping, alias bombs, and symlinks leading out of the repository.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ci_image.errors import CiImageError
+
+# Forgejo reads the first of these that exists, recursively, *.yml and *.yaml.
+DISCOVERY_DIRS = (".forgejo/workflows", ".gitea/workflows", ".github/workflows")
+WORKFLOW_SUFFIXES = (".yml", ".yaml")
+MAX_FILE_BYTES = 4 * 1024 * 1024
+# A real workflow has a few thousand nodes; anchors and aliases can make a small file
+# expand to billions. Refuse documents whose expansion is over this.
+MAX_EXPANDED_NODES = 200_000
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """One workflow file: its decoded text and the root mapping node of its document."""
+
+    path: Path
+    text: str
+    root: yaml.MappingNode
+
+    def display(self, base: Path) -> str:
+        """The path relative to ``base`` when possible, for messages."""
+        return display_path(self.path, base)
+
+
+def display_path(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
+
+
+def find_workflow_dir(root: Path, override: Path | None = None) -> Path:
+    """The directory Forgejo reads workflows from, or ``override`` when given."""
+    if override is not None:
+        if not override.is_dir():
+            raise CiImageError(
+                "workflow directory does not exist; pass an existing --workflows DIR "
+                "or fix workflows in [tool.ci-image]",
+                path=override,
+            )
+        return override
+    for candidate in DISCOVERY_DIRS:
+        directory = root / candidate
+        if directory.is_dir():
+            return directory
+    raise CiImageError(
+        f"no workflow directory in {root}: none of {', '.join(DISCOVERY_DIRS)} exists; "
+        "create one or pass --workflows DIR"
+    )
+
+
+def repository_boundary(directory: Path) -> Path:
+    """The repository a workflow directory belongs to: symlinks must not lead out of it."""
+    directory = directory.resolve()
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    for candidate in (directory, *directory.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate
+    return directory
+
+
+def list_workflow_files(directory: Path) -> list[Path]:
+    """Every ``*.yml``/``*.yaml`` below ``directory``, sorted, as Forgejo discovers them."""
+    boundary = repository_boundary(directory)
+    found: list[Path] = []
+    for current, dirnames, filenames in os.walk(directory):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.endswith(WORKFLOW_SUFFIXES):
+                path = Path(current) / name
+                _refuse_escaping_symlink(path, boundary)
+                found.append(path)
+    return found
+
+
+def _refuse_escaping_symlink(path: Path, boundary: Path) -> None:
+    if not path.is_symlink():
+        return
+    target = path.resolve()
+    if not target.is_relative_to(boundary):
+        raise CiImageError(
+            f"is a symlink to {target}, outside the repository {boundary}; Forgejo reads "
+            "the workflow from git, not through links: replace it with the file itself",
+            path=path,
+        )
+
+
+def load_workflows(directory: Path) -> list[Workflow]:
+    return [load_workflow(path) for path in list_workflow_files(directory)]
+
+
+def load_workflow(path: Path) -> Workflow:
+    """Read and parse one workflow, or raise a :class:`CiImageError` naming file and line."""
+    text = read_text(path)
+    root = parse_workflow_text(text, path)
+    return Workflow(path=path, text=text, root=root)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, decoded as strict UTF-8 with line endings untouched."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise CiImageError("is a directory, not a workflow file", path=path) from None
+    except OSError as error:
+        raise CiImageError(
+            f"cannot read: {error.strerror or error}; check its permissions", path=path
+        ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise CiImageError(
+            f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not a workflow", path=path
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise CiImageError(
+            f"is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "save the file as UTF-8",
+            path=path,
+            line=line,
+        ) from None
+
+
+def parse_workflow_text(text: str, path: Path) -> yaml.MappingNode:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = error.problem or error.context or "syntax error"
+        raise CiImageError(f"not valid YAML: {problem}; fix the syntax", path=path, line=line) from None
+    except yaml.YAMLError as error:
+        raise CiImageError(f"not valid YAML: {error}; fix the syntax", path=path) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise CiImageError("is empty; a workflow is a mapping with 'on' and 'jobs'", path=path)
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a scalar"
+        raise CiImageError(
+            f"is {kind}, not a mapping; a workflow is a mapping with 'on' and 'jobs'",
+            path=path,
+            line=node.start_mark.line + 1,
+        )
+    _check_expansion(node, path)
+    _check_duplicate_keys(node, path)
+    return node
+
+
+def _check_expansion(root: yaml.Node, path: Path) -> None:
+    """Refuse alias bombs: count the nodes the document expands to, sharing work per node."""
+    sizes: dict[int, int] = {}
+    # Iterative post-order walk; aliases make the tree a DAG, so memoise by node id.
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = list(_children(node))
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        total = 1 + sum(sizes.get(id(child), 0) for child in children)
+        if total > MAX_EXPANDED_NODES:
+            raise CiImageError(
+                f"expands to more than {MAX_EXPANDED_NODES} YAML nodes through aliases "
+                "(an alias bomb?); refusing to read it",
+                path=path,
+                line=node.start_mark.line + 1,
+            )
+        sizes[id(node)] = total
+
+
+def _children(node: yaml.Node) -> Iterator[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield key
+            yield value
+    elif isinstance(node, yaml.SequenceNode):
+        yield from node.value
+
+
+def _check_duplicate_keys(root: yaml.Node, path: Path) -> None:
+    seen_nodes: set[int] = set()
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[str, int] = {}
+            for key, _value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in keys:
+                        raise CiImageError(
+                            f"duplicate key {key.value!r} (first on line {keys[key.value]}); "
+                            "YAML readers disagree on which wins: keep one",
+                            path=path,
+                            line=key.start_mark.line + 1,
+                        )
+                    keys[key.value] = key.start_mark.line + 1
+        stack.extend(_children(node))
+
+
+def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value node for a plain scalar ``key`` in a mapping node, else None."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return value
+    return None
+
+
+def mapping_items(node: yaml.Node | None) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
+    """``(key, key_node, value_node)`` for each scalar key of a mapping node."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key_node, value in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            yield key_node.value, key_node, value
+
+
+def position(node: yaml.Node) -> tuple[int, int]:
+    """1-based line and column of a node."""
+    return node.start_mark.line + 1, node.start_mark.column + 1
