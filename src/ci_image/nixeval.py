@@ -1,0 +1,60 @@
+"""Asking Nix for values: the only place that runs ``nix eval``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from ci_image.errors import CiImageError
+
+EXPERIMENTAL = ["--extra-experimental-features", "nix-command flakes"]
+EVAL_TIMEOUT_SECONDS = 600
+
+
+def eval_raw(installable: str, *, cwd: Path | None = None) -> str:
+    """``nix eval --raw INSTALLABLE``; nix's own message on failure, one line."""
+    nix = shutil.which("nix")
+    if nix is None:
+        raise CiImageError(
+            f"cannot evaluate {installable}: nix is not installed or not on PATH; install Nix "
+            "or give the tag another way (a result link or an archive)"
+        )
+    try:
+        completed = subprocess.run(
+            [nix, *EXPERIMENTAL, "eval", "--raw", installable],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=EVAL_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise CiImageError(
+            f"nix eval {installable} did not finish in {EVAL_TIMEOUT_SECONDS} s; "
+            "check that Nix can reach its substituters"
+        ) from None
+    if completed.returncode != 0:
+        raise CiImageError(
+            f"nix eval {installable} failed: {summarize_nix_error(completed.stderr)}"
+        )
+    return completed.stdout
+
+
+def image_tag_from_flake(flake_ref: str, *, cwd: Path | None = None) -> str:
+    """The ``imageTag`` attribute of a dockerTools image output, evaluated without building."""
+    installable = f"{flake_ref}.imageTag"
+    tag = eval_raw(installable, cwd=cwd).strip()
+    if not tag:
+        raise CiImageError(f"nix eval {installable} gave an empty tag; is it a dockerTools image?")
+    return tag
+
+
+def summarize_nix_error(stderr: str) -> str:
+    """Nix's error as one line: the 'error:' line and what follows it, whitespace collapsed."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for index, line in enumerate(lines):
+        if line.startswith("error:"):
+            detail = " ".join(lines[index : index + 3])
+            return " ".join(detail.split())
+    return " ".join(" ".join(lines[-3:]).split()) or "no message from nix"
