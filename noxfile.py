@@ -52,7 +52,7 @@ def coverage_report(session: nox.Session) -> None:
 @nox.session
 def security(session: nox.Session) -> None:
     """Bandit on the helper's source."""
-    session.run("bandit", "--quiet", "--recursive", "src")
+    session.run("bandit", "--quiet", "-c", "pyproject.toml", "--recursive", "src")
 
 
 def which(tool: str) -> str | None:

@@ -20,7 +20,7 @@ def ci_image_command() -> list[str]:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every regular file's bytes under ``root`` (outside scratch dirs), to prove nothing changed."""
+    """Every regular file's bytes under ``root`` (not scratch dirs): proves nothing changed."""
     files: dict[str, bytes] = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)

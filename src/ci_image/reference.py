@@ -1,7 +1,7 @@
 """Image references with the grammar of distribution/reference.
 
 A reference is ``[HOST[:PORT]/]PATH[:TAG][@sha256:HEX]``. Parsing is pure: it never
-talks to a registry. Malformed input raises :class:`MalformedReference` with the reason.
+talks to a registry. Malformed input raises :class:`MalformedReferenceError` with the reason.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ EXPRESSION_RE = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 DEFAULT_REGISTRY = "docker.io"
 
 
-class MalformedReference(ValueError):
+class MalformedReferenceError(ValueError):
     """The text is not an image reference; the message says why."""
 
 
@@ -78,21 +78,23 @@ def is_expression(text: str) -> bool:
 
 
 def parse_reference(text: str) -> Reference:
-    """Parse ``text`` or raise :class:`MalformedReference` saying what is wrong."""
+    """Parse ``text`` or raise :class:`MalformedReferenceError` saying what is wrong."""
     if not text:
-        raise MalformedReference("empty image reference")
+        raise MalformedReferenceError("empty image reference")
     if text != text.strip():
-        raise MalformedReference("image reference has leading or trailing whitespace")
+        raise MalformedReferenceError("image reference has leading or trailing whitespace")
     if is_expression(text):
-        raise MalformedReference("contains a ${{ }} expression, which only the runner resolves")
+        raise MalformedReferenceError(
+            "contains a ${{ }} expression, which only the runner resolves"
+        )
     if any(ch.isspace() for ch in text):
-        raise MalformedReference("image reference contains whitespace")
+        raise MalformedReferenceError("image reference contains whitespace")
 
     remainder, digest = _split_digest(text)
     name, tag = _split_tag(remainder)
     registry, path = _split_domain(name)
     if len(name) > NAME_TOTAL_LENGTH_MAX:
-        raise MalformedReference(
+        raise MalformedReferenceError(
             f"repository name is {len(name)} characters long, over the limit of "
             f"{NAME_TOTAL_LENGTH_MAX}"
         )
@@ -103,12 +105,12 @@ def parse_repository(text: str) -> Reference:
     """Parse a bare repository (``HOST/OWNER/IMAGE``): a host is required, no tag or digest."""
     reference = parse_reference(text)
     if reference.tag is not None or reference.digest is not None:
-        raise MalformedReference(
+        raise MalformedReferenceError(
             f"{text!r} is a pinned reference; give the repository alone, "
             f"e.g. {reference.repository!r}"
         )
     if reference.registry is None:
-        raise MalformedReference(
+        raise MalformedReferenceError(
             f"{text!r} names no registry host; give REGISTRY/OWNER/IMAGE, "
             f"e.g. codeberg.org/{reference.path}"
         )
@@ -120,15 +122,17 @@ def _split_digest(text: str) -> tuple[str, str | None]:
         return text, None
     remainder, _, digest = text.partition("@")
     if "@" in digest:
-        raise MalformedReference("more than one '@' in image reference")
+        raise MalformedReferenceError("more than one '@' in image reference")
     if not DIGEST_RE.fullmatch(digest):
         if digest.startswith("sha256:"):
-            raise MalformedReference(
+            raise MalformedReferenceError(
                 f"digest {digest!r} must be 'sha256:' followed by 64 lowercase hex digits"
             )
-        raise MalformedReference(f"digest {digest!r} is not a sha256 digest ('sha256:' + 64 hex)")
+        raise MalformedReferenceError(
+            f"digest {digest!r} is not a sha256 digest ('sha256:' + 64 hex)"
+        )
     if not remainder:
-        raise MalformedReference("digest without a repository name")
+        raise MalformedReferenceError("digest without a repository name")
     return remainder, digest
 
 
@@ -139,7 +143,7 @@ def _split_tag(name: str) -> tuple[str, str | None]:
         return name, None
     tag = name[colon + 1 :]
     if not TAG_RE.fullmatch(tag):
-        raise MalformedReference(
+        raise MalformedReferenceError(
             f"tag {tag!r} is invalid: a tag is 1 to 128 of [A-Za-z0-9_.-], "
             "not starting with '.' or '-'"
         )
@@ -148,29 +152,29 @@ def _split_tag(name: str) -> tuple[str, str | None]:
 
 def _split_domain(name: str) -> tuple[str | None, str]:
     if not name:
-        raise MalformedReference("empty repository name")
+        raise MalformedReferenceError("empty repository name")
     first, slash, rest = name.partition("/")
     has_domain = bool(slash) and (
         "." in first or ":" in first or first == "localhost" or first != first.lower()
     )
     if has_domain:
         if not DOMAIN_RE.fullmatch(first):
-            raise MalformedReference(f"registry host {first!r} is not a valid host[:port]")
+            raise MalformedReferenceError(f"registry host {first!r} is not a valid host[:port]")
         registry: str | None = first
         path = rest
     else:
         registry = None
         path = name
     if not path:
-        raise MalformedReference(f"no repository path after registry host {first!r}")
+        raise MalformedReferenceError(f"no repository path after registry host {first!r}")
     for component in path.split("/"):
         if not component:
-            raise MalformedReference(f"empty path component in {path!r}")
+            raise MalformedReferenceError(f"empty path component in {path!r}")
         if not PATH_COMPONENT_RE.fullmatch(component):
             reason = (
                 "uppercase letters are not allowed"
                 if component != component.lower()
                 else "use lowercase letters, digits and single separators . _ __ -"
             )
-            raise MalformedReference(f"path component {component!r} is invalid: {reason}")
+            raise MalformedReferenceError(f"path component {component!r} is invalid: {reason}")
     return registry, path

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ci_image.errors import CiImageError
-from ci_image.reference import MalformedReference, Reference, parse_repository
+from ci_image.reference import MalformedReferenceError, Reference, parse_repository
 
 TABLE = "ci-image"
 KNOWN_KEYS = frozenset({"image", "workflows"})
@@ -98,7 +98,7 @@ def _settings_from_table(
             )
         try:
             image = parse_repository(value)
-        except MalformedReference as error:
+        except MalformedReferenceError as error:
             raise CiImageError(
                 f"image in [tool.{TABLE}] is not REGISTRY/OWNER/IMAGE: {error}",
                 path=pyproject,

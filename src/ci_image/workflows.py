@@ -153,7 +153,9 @@ def parse_workflow_text(text: str, path: Path) -> yaml.MappingNode:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = error.problem or error.context or "syntax error"
-        raise CiImageError(f"not valid YAML: {problem}; fix the syntax", path=path, line=line) from None
+        raise CiImageError(
+            f"not valid YAML: {problem}; fix the syntax", path=path, line=line
+        ) from None
     except yaml.YAMLError as error:
         raise CiImageError(f"not valid YAML: {error}; fix the syntax", path=path) from None
     finally:
@@ -235,7 +237,8 @@ def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
         return None
     for key_node, value in node.value:
         if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-            return value
+            found: yaml.Node = value
+            return found
     return None
 
 
