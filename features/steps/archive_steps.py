@@ -1,0 +1,158 @@
+"""Steps that build the inputs of ``tag``, ``push`` and ``release``: real docker-archives
+(see support/images.py) and real Nix store paths (support/nixstore.py)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from behave import given, then
+from behave.runner import Context
+
+from support.images import BuiltImage, host_program_layer, seeded_layers, tar_bytes, write_archive
+from support.nixstore import build_store_directory, build_store_file
+
+DEFAULT_LAYERS = 3
+
+
+def images(context: Context) -> dict[str, BuiltImage]:
+    if not hasattr(context, "images"):
+        context.images = {}
+    found: dict[str, BuiltImage] = context.images
+    return found
+
+
+def build(
+    context: Context,
+    name: str,
+    repo_tags: list[str],
+    *,
+    seed: str | None = None,
+    compress: bool = False,
+    layers: int = DEFAULT_LAYERS,
+) -> BuiltImage:
+    image = write_archive(
+        context.workdir / name,
+        layers=seeded_layers(seed or name, layers),
+        repo_tags=repo_tags,
+        compress=compress,
+    )
+    images(context)[name] = image
+    return image
+
+
+@given('an image archive "{name}" tagged "{repo_tag}"')
+def step_archive(context: Context, name: str, repo_tag: str) -> None:
+    build(context, name, [repo_tag])
+
+
+@given('a different image archive "{name}", built from "{seed}", tagged "{repo_tag}"')
+def step_archive_seeded(context: Context, name: str, seed: str, repo_tag: str) -> None:
+    build(context, name, [repo_tag], seed=seed)
+
+
+@given('a {count:d}-layer image archive "{name}" tagged "{repo_tag}"')
+def step_archive_layers(context: Context, count: int, name: str, repo_tag: str) -> None:
+    build(context, name, [repo_tag], layers=count)
+
+
+@given('a gzipped image archive "{name}" tagged "{repo_tag}"')
+def step_archive_gzip(context: Context, name: str, repo_tag: str) -> None:
+    build(context, name, [repo_tag], compress=True)
+
+
+@given('an image archive "{name}" without RepoTags')
+def step_archive_untagged(context: Context, name: str) -> None:
+    build(context, name, [])
+
+
+@given('an image archive "{name}" with the RepoTags "{first}" and "{second}"')
+def step_archive_two_tags(context: Context, name: str, first: str, second: str) -> None:
+    build(context, name, [first, second])
+
+
+@given('a runnable image archive "{name}" tagged "{repo_tag}" with "{path}" containing "{text}"')
+def step_archive_runnable(context: Context, name: str, repo_tag: str, path: str, text: str) -> None:
+    """An image podman can run: the host's ``cat`` with its libraries, plus one file."""
+    layers = [
+        host_program_layer("/usr/bin/cat"),
+        tar_bytes([(path.lstrip("/"), text.encode() + b"\n", 0o644)]),
+    ]
+    images(context)[name] = write_archive(
+        context.workdir / name, layers=layers, repo_tags=[repo_tag], cmd=["/usr/bin/cat", path]
+    )
+
+
+@given('"{name}" is "{source}" cut off after half its bytes')
+def step_truncated(context: Context, name: str, source: str) -> None:
+    data = (context.workdir / source).read_bytes()
+    (context.workdir / name).write_bytes(data[: len(data) // 2])
+
+
+@given('"{name}" is "{source}" with one byte of its last layer flipped')
+def step_corrupt_layer(context: Context, name: str, source: str) -> None:
+    image = images(context)[source]
+    data = bytearray(image.path.read_bytes())
+    layer = image.layers[-1]
+    # The layer's file content starts after its own tar header; flip a byte well inside it.
+    offset = data.find(layer[1024:1088])
+    assert offset > 0, "layer bytes not found in the archive"
+    data[offset] ^= 0x01
+    (context.workdir / name).write_bytes(bytes(data))
+    images(context)[name] = image
+
+
+@given('"{link}" is the Nix build result of a store directory named "{name}"')
+def step_nix_directory(context: Context, link: str, name: str) -> None:
+    build_store_directory(context.workdir, context.workdir / link, name, context.env)
+
+
+@given('"{link}" is the Nix build result of the archive "{archive}" stored as "{name}"')
+def step_nix_file(context: Context, link: str, archive: str, name: str) -> None:
+    build_store_file(
+        context.workdir, context.workdir / link, context.workdir / archive, name, context.env
+    )
+
+
+@given('"{link}" is a link to "{target}"')
+def step_link(context: Context, link: str, target: str) -> None:
+    (context.workdir / link).symlink_to(target)
+
+
+@given('"{name}" is a copy of "{source}"')
+def step_copy(context: Context, name: str, source: str) -> None:
+    shutil.copyfile(context.workdir / source, context.workdir / name)
+    if source in images(context):
+        images(context)[name] = images(context)[source]
+
+
+@given("nix is not on the PATH")
+def step_no_nix(context: Context) -> None:
+    context.env["PATH"] = str(context.workdir / ".empty-path")
+
+
+@then('stdout is the store hash of "{link}"')
+def step_stdout_store_hash(context: Context, link: str) -> None:
+    target = Path(os.path.realpath(context.workdir / link))
+    expected = target.name.split("-", 1)[0]
+    assert len(expected) == 32, target
+    assert context.result.stdout == expected + "\n", (expected, context.result.stdout)
+
+
+@then('the store hash of "{link}" is not in stdout')
+def step_store_hash_absent(context: Context, link: str) -> None:
+    target = Path(os.path.realpath(context.workdir / link))
+    assert target.name.split("-", 1)[0] not in context.result.stdout, context.result.stdout
+
+
+@given('a tar "{name}" holding "{member}"')
+def step_plain_tar(context: Context, name: str, member: str) -> None:
+    (context.workdir / name).write_bytes(tar_bytes([(member, b"hello\n", 0o644)]))
+
+
+@given('a tar "{name}" with these members')
+def step_tar_members(context: Context, name: str) -> None:
+    """A tar of the table's ``name``/``content`` rows, in order: for malformed archives."""
+    entries = [(row["name"], row["content"].encode(), 0o644) for row in context.table]
+    (context.workdir / name).write_bytes(tar_bytes(entries))

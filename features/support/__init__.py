@@ -1,0 +1,1 @@
+"""Fixtures the scenarios start or build: registries, image archives, Nix store paths."""
