@@ -11,8 +11,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from behave.model import Scenario
+from behave.model import Scenario, Step
 from behave.runner import Context
+
+from support.registry import start_registry
+
+# Scenario tags that start a registry (support/registry.py), and the variant each gets.
+REGISTRY_TAGS = {"registry": "plain", "registry-auth": "auth", "registry-tls": "tls"}
 
 # Nix must never wait for DNS on a machine without network, nor need build users.
 NIX_CONFIG = "\n".join(
@@ -41,6 +46,30 @@ def before_scenario(context: Context, scenario: Scenario) -> None:
     context.env["HOME"] = str(context.workdir / ".home")
     (context.workdir / ".home").mkdir()
     context.env["TMPDIR"] = str(_scenario_tmpdir(context))
+    # skopeo and podman look for credentials under XDG_RUNTIME_DIR (else /run/containers).
+    (context.workdir / ".home" / "run").mkdir(mode=0o700)
+    context.env["XDG_RUNTIME_DIR"] = str(context.workdir / ".home" / "run")
+    # `$NAME` in a step's command line is replaced from here (see cli_steps.run_cli).
+    context.placeholders = {"WORKDIR": str(context.workdir)}
+    _start_registry(context, scenario)
+
+
+def _start_registry(context: Context, scenario: Scenario) -> None:
+    variants = [REGISTRY_TAGS[tag] for tag in scenario.effective_tags if tag in REGISTRY_TAGS]
+    if not variants:
+        return
+    assert len(variants) == 1, f"one registry per scenario, got tags for {variants}"
+    server = start_registry(context.run_root / f"registry-{context.workdir.name}", variants[0])
+    context.add_cleanup(server.stop)
+    context.registry = server
+    context.placeholders["REGISTRY"] = server.host
+    context.placeholders["CERTS"] = str(server.cert_dir)
+
+
+def before_step(context: Context, step: Step) -> None:
+    # Commands run in When steps; Then steps ask what the registry saw since.
+    if step.step_type == "when" and hasattr(context, "registry"):
+        context.registry.mark()
 
 
 def _scenario_tmpdir(context: Context) -> Path:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 from pathlib import Path
@@ -55,6 +56,23 @@ def step_archive_seeded(context: Context, name: str, seed: str, repo_tag: str) -
 @given('a {count:d}-layer image archive "{name}" tagged "{repo_tag}"')
 def step_archive_layers(context: Context, count: int, name: str, repo_tag: str) -> None:
     build(context, name, [repo_tag], layers=count)
+
+
+@given('a large gzipped image archive "{name}" tagged "{repo_tag}"')
+def step_archive_large(context: Context, name: str, repo_tag: str) -> None:
+    """4 layers of 8 MiB: an upload that lasts long enough to be interrupted."""
+    image = write_archive(
+        context.workdir / name,
+        layers=seeded_layers(name, 4, file_bytes=8 * 1024 * 1024),
+        repo_tags=[repo_tag],
+        compress=True,
+    )
+    images(context)[name] = image
+
+
+@given('an empty directory "{name}"')
+def step_empty_directory(context: Context, name: str) -> None:
+    (context.workdir / name).mkdir(parents=True)
 
 
 @given('a gzipped image archive "{name}" tagged "{repo_tag}"')
@@ -120,6 +138,13 @@ def step_link(context: Context, link: str, target: str) -> None:
     (context.workdir / link).symlink_to(target)
 
 
+@given('"{name}" is "{source}" compressed with gzip')
+def step_compressed(context: Context, name: str, source: str) -> None:
+    data = (context.workdir / source).read_bytes()
+    (context.workdir / name).write_bytes(gzip.compress(data, mtime=0))
+    images(context)[name] = images(context)[source]
+
+
 @given('"{name}" is a copy of "{source}"')
 def step_copy(context: Context, name: str, source: str) -> None:
     shutil.copyfile(context.workdir / source, context.workdir / name)
@@ -127,8 +152,9 @@ def step_copy(context: Context, name: str, source: str) -> None:
         images(context)[name] = images(context)[source]
 
 
-@given("nix is not on the PATH")
-def step_no_nix(context: Context) -> None:
+@given("{tool} is not on the PATH")
+def step_tool_missing(context: Context, tool: str) -> None:
+    """PATH becomes an empty directory: the tool (and every other) cannot be found."""
     context.env["PATH"] = str(context.workdir / ".empty-path")
 
 

@@ -5,44 +5,11 @@ from __future__ import annotations
 import shlex
 import subprocess
 import sys
-from pathlib import Path
 
 from behave import given, then, when
 from behave.runner import Context
 
-
-def ci_image_command() -> list[str]:
-    """The installed console script next to this interpreter, else ``python -m ci_image``."""
-    script = Path(sys.executable).parent / "ci-image"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "ci_image"]
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every regular file's bytes under ``root`` (not scratch dirs): proves nothing changed."""
-    files: dict[str, bytes] = {}
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if relative.parts[0] in {".home", ".tmp"} or path.is_symlink() or not path.is_file():
-            continue
-        try:
-            files[str(relative)] = path.read_bytes()
-        except OSError:
-            continue
-    return files
-
-
-def run_cli(context: Context, arguments: list[str], *, cwd: Path | None = None) -> None:
-    context.before = snapshot(context.workdir)
-    context.result = subprocess.run(
-        [*ci_image_command(), *arguments],
-        cwd=cwd or context.workdir,
-        env=context.env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+from support.cli import describe, run_cli, snapshot
 
 
 @given('a file "{name}" with')
@@ -62,11 +29,6 @@ def step_run(context: Context, arguments: str) -> None:
 @when('in "{directory}" I run "ci-image {arguments}"')
 def step_run_in(context: Context, arguments: str, directory: str) -> None:
     run_cli(context, shlex.split(arguments), cwd=context.workdir / directory)
-
-
-def describe(context: Context) -> str:
-    result = context.result
-    return f"exit {result.returncode}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
 
 
 @then("the exit status is {status:d}")

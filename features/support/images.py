@@ -117,7 +117,7 @@ def write_archive(
     ]
     data = tar_bytes(members)
     if compress:
-        data = gzip.compress(data, compresslevel=6, mtime=0)
+        data = gzip.compress(data, compresslevel=1, mtime=0)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return BuiltImage(

@@ -1,0 +1,237 @@
+Feature: ci-image push publishes an image archive, idempotently
+  `ci-image push ARCHIVE --to REGISTRY/OWNER/IMAGE` pushes a docker-archive with skopeo
+  under the tag in its manifest and prints `REGISTRY/OWNER/IMAGE:TAG@sha256:DIGEST`,
+  the digest as the registry reports it. Images are compared by their config digest
+  (the image ID), the one digest that does not depend on how skopeo compresses: when
+  the tag already holds the same image nothing is uploaded; when it holds another image
+  the push is refused, because a tag is immutable. Every failure is one line and exit
+  status 2, and leaves no temporary file behind.
+
+  These scenarios run against a real registry (Debian's docker-registry) on 127.0.0.1,
+  started for each scenario; `$REGISTRY` is its address.
+
+  @registry
+  Scenario: The first push prints the reference with the digest the registry reports
+    Given an image archive "image.tar" tagged "ci-image:1rz4g4znpzjwh1xymhjpm42vipw92pr7"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And stdout is "$REGISTRY/ci/image:1rz4g4znpzjwh1xymhjpm42vipw92pr7" pinned to the digest skopeo inspect reports
+    And the registry holds the image of "image.tar" under "$REGISTRY/ci/image:1rz4g4znpzjwh1xymhjpm42vipw92pr7"
+    And the last command uploaded blobs
+    And the pinned reference printed can be inspected with skopeo
+    And no temporary file is left
+
+  @registry
+  Scenario: Pushing the same archive again uploads nothing and prints the same reference
+    Given an image archive "image.tar" tagged "ci-image:1rz4g4znpzjwh1xymhjpm42vipw92pr7"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And I keep stdout as "the first push"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And stdout is the same as "the first push"
+    And the last command uploaded no blob
+    And the last command made at most 3 requests to the registry
+
+  @registry
+  Scenario: The same image as a gzip archive is the same image: nothing is uploaded
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And "image.tar.gz" is "image.tar" compressed with gzip
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And I keep stdout as "the plain archive"
+    When I run "ci-image push image.tar.gz --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And stdout is the same as "the plain archive"
+    And the last command uploaded no blob
+
+  @registry
+  Scenario: A gzip archive is decompressed in --tmpdir, and the copy is removed
+    Given a gzipped image archive "image.tar.gz" tagged "ci-image:v1"
+    And an empty directory "scratch"
+    When I run "ci-image push image.tar.gz --to $REGISTRY/ci/image --insecure --tmpdir scratch --verbose"
+    Then it succeeds
+    And stderr contains "/scratch/ci-image-"
+    And stderr contains "/archive.tar docker://"
+    And "scratch" is empty
+    And the registry holds the image of "image.tar.gz" under "$REGISTRY/ci/image:v1"
+
+  @registry
+  Scenario: The same tag with a different image is refused, and the registry keeps the original
+    Given an image archive "first.tar" tagged "ci-image:v1"
+    And a different image archive "second.tar", built from "something else", tagged "ci-image:v1"
+    When I run "ci-image push first.tar --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    When I run "ci-image push second.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "refusing to move the tag: 127.0.0.1:"
+    And stderr contains the config digest of "first.tar"
+    And stderr contains the config digest of "second.tar"
+    And the last command uploaded no blob
+    And the registry holds the image of "first.tar" under "$REGISTRY/ci/image:v1"
+    And no temporary file is left
+
+  @registry
+  Scenario: --json says what was done
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --json"
+    Then it succeeds
+    And stdout contains ""skipped": false"
+    And stdout contains ""bytes_uploaded": null"
+    And stdout contains ""tag": "v1""
+    And stdout contains the config digest of "image.tar"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --json"
+    Then it succeeds
+    And stdout contains ""skipped": true"
+    And stdout contains ""bytes_uploaded": 0"
+
+  @registry
+  Scenario: --tag names the tag, also for an archive that has none
+    Given an image archive "image.tar" without RepoTags
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --tag manual-1"
+    Then it succeeds
+    And stdout is "$REGISTRY/ci/image:manual-1" pinned to the digest skopeo inspect reports
+
+  @registry
+  Scenario: The archive's own name may differ from the repository: only its tag is used
+    Given an image archive "image.tar" tagged "local/built-name:7"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
+    Then it succeeds
+    And stdout is "$REGISTRY/ci/image:7" pinned to the digest skopeo inspect reports
+    And stderr contains "the archive calls itself local/built-name"
+
+  @registry
+  Scenario: The repository comes from [tool.ci-image] when --to is not given
+    Given a pyproject.toml whose image is "$REGISTRY/ci/image"
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --insecure"
+    Then it succeeds
+    And stdout is "$REGISTRY/ci/image:v1" pinned to the digest skopeo inspect reports
+
+  @registry
+  Scenario: An archive without a tag is refused before the registry is asked
+    Given an image archive "image.tar" without RepoTags
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "image.tar: the archive's manifest.json has no RepoTags"
+    And the last command did not reach the registry
+
+  @registry
+  Scenario Outline: A truncated archive is refused before the registry is asked
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a gzipped image archive "image.tar.gz" tagged "ci-image:v1"
+    And "<broken>" is "<source>" cut off after half its bytes
+    When I run "ci-image push <broken> --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "<broken>: is not a readable docker-archive (corrupt or truncated"
+    And the last command did not reach the registry
+    And no temporary file is left
+
+    Examples:
+      | source       | broken      |
+      | image.tar    | half.tar    |
+      | image.tar.gz | half.tar.gz |
+
+  @registry
+  Scenario: A layer that does not match the config is caught before anything is uploaded
+    skopeo itself would push it, and the image would fail only when a runner pulls it.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And "corrupt.tar" is "image.tar" with one byte of its last layer flipped
+    When I run "ci-image push corrupt.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "corrupt.tar: layer 3 ("
+    And stderr contains "is corrupt: its sha256 is"
+    And the last command uploaded no blob
+    And the registry has no tag "$REGISTRY/ci/image:v1"
+    And no temporary file is left
+
+  @registry
+  Scenario: A plain-HTTP registry needs --insecure
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image"
+    Then the exit status is 2
+    And stderr is one line containing "if it is a plain-HTTP registry, pass --insecure"
+
+  @registry
+  Scenario: The registry is down for a moment: the push is retried with backoff
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And the registry is stopped
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose" and the registry comes back 1.5 s later
+    Then it succeeds
+    And stderr contains "connection refused; is the registry running?; retry 1 of 3 in 1 s"
+    And the registry holds the image of "image.tar" under "$REGISTRY/ci/image:v1"
+
+  Scenario: No registry listening is a clear error after the retries
+    Given no registry is listening
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing ": connection refused; is the registry running? (gave up after 4 attempts)"
+    And no temporary file is left
+
+  @registry
+  Scenario: The registry dies during the upload
+    Given a large gzipped image archive "big.tar.gz" tagged "ci-image:big"
+    When I run "ci-image push big.tar.gz --to $REGISTRY/ci/image --insecure --retries 1" and the registry is killed during the upload
+    Then the exit status is 2
+    And stderr is one line containing "(gave up after 2 attempts)"
+    And stderr contains "pushing to 127.0.0.1:"
+    And no temporary file is left
+
+  @registry
+  Scenario: Stopping ci-image during the upload removes its temporary files
+    Given a large gzipped image archive "big.tar.gz" tagged "ci-image:big"
+    When I run "ci-image push big.tar.gz --to $REGISTRY/ci/image --insecure" and stop it with SIGTERM during the upload
+    Then the exit status is 143
+    And stderr is one line containing "terminated by SIGTERM"
+    And no temporary file is left
+
+  Scenario: --insecure towards a registry that is not on this machine is warned about
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to registry.invalid/ci/image --insecure --retries 0"
+    Then the exit status is 2
+    And stderr contains "ci-image: warning: --insecure: talking to registry.invalid without TLS verification"
+    And stderr contains "cannot reach the registry registry.invalid: cannot resolve the host name"
+
+  @registry
+  Scenario: The signature policy is always given to skopeo explicitly
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a file "reject.json" with
+      """
+      {"default": [{"type": "reject"}]}
+      """
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
+    Then it succeeds
+    And stderr contains "skopeo --policy "
+    And stderr contains "ci_image/policy.json copy"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --tag other --insecure --policy reject.json"
+    Then the exit status is 2
+    And stderr is one line containing "skopeo refused by the signature policy reject.json"
+
+  @registry
+  Scenario: Without skopeo the push says what to install
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And skopeo is not on the PATH
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "skopeo is not installed or not on PATH"
+    And no temporary file is left
+
+  Scenario Outline: Wrong arguments are one clear line
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push <arguments>"
+    Then the exit status is 2
+    And stderr is one line containing "<message>"
+
+    Examples:
+      | arguments                                               | message                                           |
+      | image.tar                                               | no image repository: pass --to REGISTRY/OWNER/IMAGE |
+      | image.tar --to ci/image                                 | --to 'ci/image': 'ci/image' names no registry host |
+      | image.tar --to example.org/ci/image:v1                  | is a pinned reference; give the repository alone  |
+      | image.tar --to example.org/ci/image --tag=-bad          | --tag '-bad' is not a valid tag                   |
+      | image.tar --to example.org/ci/image --retries many      | argument --retries: 'many' is not a whole number  |
+      | image.tar --to example.org/ci/image --retries 99        | argument --retries: 99 is outside 0..20           |
+      | missing.tar --to example.org/ci/image                   | missing.tar: no such file; build the image first  |
+      | .home --to example.org/ci/image                         | .home: is a directory, not a docker-archive       |
+      | image.tar/inner --to example.org/ci/image               | image.tar/inner: cannot read: Not a directory     |
+      | image.tar --to example.org/ci/image --tmpdir missing    | cannot create a temporary directory in missing: No such file or directory |

@@ -1,0 +1,287 @@
+"""Steps about the registry a scenario runs against (support/registry.py): credentials,
+what the registry holds (asked with the real skopeo, independently of ci-image), what
+it was asked (its access log), and running ci-image while the registry fails."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shlex
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from behave import given, then, when
+from behave.runner import Context
+
+from support.cli import ci_image_command, describe, expand, snapshot
+from support.registry import free_port
+
+UPLOAD_WAIT_SECONDS = 60
+
+
+def server(context: Context):  # type: ignore[no-untyped-def]
+    assert hasattr(context, "registry"), "this scenario needs a @registry tag"
+    return context.registry
+
+
+def skopeo_transport_options(context: Context) -> list[str]:
+    """How the test's own skopeo reaches the scenario's registry (never the user's config)."""
+    registry = server(context)
+    options = ["--authfile", str(test_authfile(context))]
+    if registry.variant == "tls":
+        options += ["--cert-dir", str(registry.cert_dir)]
+    else:
+        options.append("--tls-verify=false")
+    return options
+
+
+def test_authfile(context: Context) -> Path:
+    path = context.workdir / ".home" / "test-auth.json"
+    if not path.exists():
+        registry = server(context)
+        content = registry.authfile_json() if registry.variant == "auth" else '{"auths": {}}'
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def skopeo_inspect(
+    context: Context, reference: str, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["skopeo", "inspect", *skopeo_transport_options(context), *extra, f"docker://{reference}"],
+        capture_output=True,
+        text=True,
+        env=context.env,
+        timeout=120,
+    )
+
+
+# Credentials ---------------------------------------------------------------------------
+
+
+@given("the registry credentials are in the environment")
+def step_env_credentials(context: Context) -> None:
+    registry = server(context)
+    context.env["CI_IMAGE_REGISTRY_USER"] = registry.username
+    context.env["CI_IMAGE_REGISTRY_PASSWORD"] = registry.password
+
+
+@given("the environment holds the registry user with a wrong password")
+def step_env_wrong_password(context: Context) -> None:
+    registry = server(context)
+    context.env["CI_IMAGE_REGISTRY_USER"] = registry.username
+    context.env["CI_IMAGE_REGISTRY_PASSWORD"] = registry.password[::-1] + "x"
+    context.wrong_password = context.env["CI_IMAGE_REGISTRY_PASSWORD"]
+
+
+@given('the environment variable "{name}" is "{value}"')
+def step_env_variable(context: Context, name: str, value: str) -> None:
+    context.env[name] = expand(context, [value])[0]
+
+
+@given('an auth file "{name}" with the registry credentials')
+def step_authfile(context: Context, name: str) -> None:
+    path = context.workdir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(server(context).authfile_json(), encoding="utf-8")
+
+
+@given("no registry is listening")
+def step_no_registry(context: Context) -> None:
+    context.placeholders["REGISTRY"] = f"127.0.0.1:{free_port()}"
+
+
+@given('a pyproject.toml whose image is "{repository}"')
+def step_pyproject(context: Context, repository: str) -> None:
+    value = expand(context, [repository])[0]
+    (context.workdir / "pyproject.toml").write_text(
+        f'[project]\nname = "demo"\nversion = "0"\n\n[tool.ci-image]\nimage = "{value}"\n',
+        encoding="utf-8",
+    )
+
+
+# What the registry holds ---------------------------------------------------------------
+
+
+def printed_reference(context: Context) -> tuple[str, str]:
+    """The ``REPO:TAG`` and ``sha256:...`` of the single line push printed."""
+    line = context.result.stdout.strip()
+    assert "\n" not in line and "@sha256:" in line, describe(context)
+    name, _, digest = line.partition("@")
+    return name, digest
+
+
+@then('stdout is "{reference}" pinned to the digest skopeo inspect reports')
+def step_stdout_pinned(context: Context, reference: str) -> None:
+    expected_name = expand(context, [reference])[0]
+    inspected = skopeo_inspect(context, expected_name)
+    assert inspected.returncode == 0, inspected.stderr
+    digest = json.loads(inspected.stdout)["Digest"]
+    assert context.result.stdout == f"{expected_name}@{digest}\n", (
+        f"skopeo inspect says {digest}\n{describe(context)}"
+    )
+
+
+@then('the registry holds the image of "{archive}" under "{reference}"')
+def step_registry_holds(context: Context, archive: str, reference: str) -> None:
+    """The config blob under the tag is byte-for-byte the archive's (same image ID)."""
+    name = expand(context, [reference])[0]
+    inspected = skopeo_inspect(context, name, "--config", "--raw")
+    assert inspected.returncode == 0, inspected.stderr
+    digest = "sha256:" + hashlib.sha256(inspected.stdout.encode()).hexdigest()
+    assert digest == context.images[archive].config_digest, (digest, archive)
+
+
+@then('the registry has no tag "{reference}"')
+def step_registry_lacks(context: Context, reference: str) -> None:
+    name = expand(context, [reference])[0]
+    inspected = skopeo_inspect(context, name, "--raw")
+    assert inspected.returncode != 0, inspected.stdout
+    assert "manifest unknown" in inspected.stderr, inspected.stderr
+
+
+@then("the pinned reference printed can be inspected with skopeo")
+def step_pinned_inspectable(context: Context) -> None:
+    """By digest: skopeo 1.9.3 refuses references with both a tag and a digest."""
+    name, digest = printed_reference(context)
+    repository = name.rpartition(":")[0]
+    inspected = skopeo_inspect(context, f"{repository}@{digest}", "--raw")
+    assert inspected.returncode == 0, inspected.stderr
+    assert "sha256:" + hashlib.sha256(inspected.stdout.encode()).hexdigest() == digest
+
+
+@then('stdout contains the config digest of "{archive}"')
+def step_stdout_config_digest(context: Context, archive: str) -> None:
+    assert context.images[archive].config_digest in context.result.stdout, describe(context)
+
+
+@then('stderr contains the config digest of "{archive}"')
+def step_stderr_config_digest(context: Context, archive: str) -> None:
+    assert context.images[archive].config_digest in context.result.stderr, describe(context)
+
+
+@then('I keep stdout as "{label}"')
+def step_keep_stdout(context: Context, label: str) -> None:
+    if not hasattr(context, "kept"):
+        context.kept = {}
+    context.kept[label] = context.result.stdout
+
+
+@then('stdout is the same as "{label}"')
+def step_stdout_same(context: Context, label: str) -> None:
+    assert context.result.stdout == context.kept[label], describe(context)
+
+
+# What the registry was asked -----------------------------------------------------------
+
+
+@then("the last command uploaded no blob")
+def step_no_upload(context: Context) -> None:
+    uploads = [r for r in server(context).requests_since_mark() if r.is_blob_upload]
+    assert not uploads, uploads
+    assert context.registry.blobs() == context.registry.marked_blobs, "storage changed"
+
+
+@then("the last command uploaded blobs")
+def step_uploaded(context: Context) -> None:
+    requests = server(context).requests_since_mark()
+    assert any(r.is_blob_upload for r in requests), requests
+
+
+@then("the last command made at most {count:d} requests to the registry")
+def step_request_budget(context: Context, count: int) -> None:
+    requests = server(context).requests_since_mark()
+    assert len(requests) <= count, requests
+
+
+@then("the last command did not reach the registry")
+def step_no_request(context: Context) -> None:
+    assert not server(context).requests_since_mark()
+
+
+# Hygiene -------------------------------------------------------------------------------
+
+
+@then("no temporary file is left")
+def step_no_temp(context: Context) -> None:
+    left = sorted(str(path) for path in (context.workdir / ".tmp").rglob("*"))
+    assert not left, left
+
+
+@then('"{directory}" is empty')
+def step_directory_empty(context: Context, directory: str) -> None:
+    left = sorted(str(path) for path in (context.workdir / directory).rglob("*"))
+    assert not left, left
+
+
+@then("no output shows the password")
+def step_no_password(context: Context) -> None:
+    registry = server(context)
+    secrets = [registry.password, getattr(context, "wrong_password", registry.password)]
+    output = context.result.stdout + context.result.stderr
+    for secret in secrets:
+        assert secret not in output, describe(context)
+        assert hashlib.sha256(secret.encode()).hexdigest() not in output
+
+
+# Failing registries --------------------------------------------------------------------
+
+
+def start_cli(context: Context, arguments: str) -> subprocess.Popen[str]:
+    context.before = snapshot(context.workdir)
+    return subprocess.Popen(
+        [*ci_image_command(), *expand(context, shlex.split(arguments))],
+        cwd=context.workdir,
+        env=context.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish_cli(context: Context, process: subprocess.Popen[str], arguments: str) -> None:
+    stdout, stderr = process.communicate(timeout=300)
+    context.result = subprocess.CompletedProcess(arguments, process.returncode, stdout, stderr)
+
+
+def wait_for_upload(context: Context, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + UPLOAD_WAIT_SECONDS
+    seen = len(context.registry.requests())
+    while time.monotonic() < deadline:
+        if any(r.is_blob_upload for r in context.registry.requests()[seen:]):
+            return
+        assert process.poll() is None, "ci-image ended before any upload started"
+        time.sleep(0.005)
+    raise AssertionError("no upload started")
+
+
+@when('I run "ci-image {arguments}" and the registry is killed during the upload')
+def step_run_kill_registry(context: Context, arguments: str) -> None:
+    process = start_cli(context, arguments)
+    wait_for_upload(context, process)
+    context.registry.kill()
+    finish_cli(context, process, arguments)
+
+
+@when('I run "ci-image {arguments}" and stop it with SIGTERM during the upload')
+def step_run_terminate(context: Context, arguments: str) -> None:
+    process = start_cli(context, arguments)
+    wait_for_upload(context, process)
+    os.kill(process.pid, signal.SIGTERM)
+    finish_cli(context, process, arguments)
+
+
+@given("the registry is stopped")
+def step_registry_stopped(context: Context) -> None:
+    server(context).stop()
+
+
+@when('I run "ci-image {arguments}" and the registry comes back {seconds:g} s later')
+def step_run_registry_returns(context: Context, arguments: str, seconds: float) -> None:
+    process = start_cli(context, arguments)
+    time.sleep(seconds)
+    context.registry.start()
+    finish_cli(context, process, arguments)

@@ -1,0 +1,225 @@
+"""A real registry per scenario: Debian's ``docker-registry`` (distribution 2.8).
+
+Three variants, chosen by a scenario's tags (see environment.py):
+
+- ``@registry``: plain HTTP on 127.0.0.1;
+- ``@registry-auth``: htpasswd basic auth (bcrypt, the only hash distribution accepts);
+- ``@registry-tls``: HTTPS with a certificate from a CA the fixture makes with openssl.
+
+Storage is a directory of the scenario; the access log is kept, so a scenario can
+prove what the client asked (e.g. "no blob was uploaded") from the server's side.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import ssl
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from support.htpasswd import bcrypt_hash
+
+START_TIMEOUT = 20.0
+USERNAME = "ci-bot"
+ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<uri>\S+) HTTP/[\d.]+" (?P<status>\d{3}) ')
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    uri: str
+    status: int
+
+    @property
+    def is_blob_upload(self) -> bool:
+        return "/blobs/uploads/" in self.uri
+
+
+@dataclass
+class RegistryServer:
+    root: Path
+    variant: str
+    port: int
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    process: subprocess.Popen[bytes] | None = None
+    marked_requests: int = 0
+    marked_blobs: set[str] = field(default_factory=set)
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def username(self) -> str:
+        return USERNAME
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.variant == "tls" else "http"
+
+    @property
+    def cert_dir(self) -> Path:
+        """A containers-certs.d style directory holding the CA as ``ca.crt``."""
+        return self.root / "certs"
+
+    @property
+    def storage(self) -> Path:
+        return self.root / "storage"
+
+    @property
+    def log_path(self) -> Path:
+        return self.root / "registry.log"
+
+    def prepare(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.storage.mkdir(exist_ok=True)
+        extra = ""
+        if self.variant == "auth":
+            htpasswd = self.root / "htpasswd"
+            htpasswd.write_text(f"{USERNAME}:{bcrypt_hash(self.password)}\n", encoding="utf-8")
+            extra += f"auth:\n  htpasswd:\n    realm: ci-image-tests\n    path: {htpasswd}\n"
+        tls = ""
+        if self.variant == "tls":
+            key, certificate = make_certificates(self.root, self.cert_dir)
+            tls = f"  tls:\n    certificate: {certificate}\n    key: {key}\n"
+        config = (
+            "version: 0.1\n"
+            "log:\n  level: info\n  accesslog:\n    disabled: false\n"
+            f"storage:\n  filesystem:\n    rootdirectory: {self.storage}\n"
+            "  maintenance:\n    uploadpurging:\n      enabled: false\n"
+            f"http:\n  addr: {self.host}\n  secret: {secrets.token_hex(16)}\n{tls}"
+            f"{extra}"
+        )
+        (self.root / "config.yml").write_text(config, encoding="utf-8")
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                ["docker-registry", "serve", str(self.root / "config.yml")],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        self.wait_until_ready()
+
+    def wait_until_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise AssertionError(f"docker-registry exited:\n{self.log_path.read_text()}")
+            if self.answers():
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"docker-registry did not answer:\n{self.log_path.read_text()}")
+
+    def answers(self) -> bool:
+        context = None
+        if self.variant == "tls":
+            context = ssl.create_default_context(cafile=str(self.cert_dir / "ca.crt"))
+        try:
+            with urllib.request.urlopen(  # noqa: S310 - http(s) to the fixture
+                f"{self.scheme}://{self.host}/v2/", timeout=2, context=context
+            ):
+                return True
+        except urllib.error.HTTPError as error:
+            return error.code == 401
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def stop(self) -> None:
+        """Stop gracefully; used after every scenario."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL: the registry disappears mid-request, as in a crash."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    # What the server saw -------------------------------------------------------------
+
+    def requests(self) -> list[Request]:
+        if not self.log_path.exists():
+            return []
+        found = []
+        for line in self.log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+            match = ACCESS_LINE.search(line)
+            if match:
+                found.append(Request(match["method"], match["uri"], int(match["status"])))
+        return found
+
+    def mark(self) -> None:
+        """Remember what the registry has seen so far (before each command runs)."""
+        self.marked_requests = len(self.requests())
+        self.marked_blobs = self.blobs()
+
+    def requests_since_mark(self) -> list[Request]:
+        return self.requests()[self.marked_requests :]
+
+    def blobs(self) -> set[str]:
+        """Digests of the blobs in storage."""
+        base = self.storage / "docker/registry/v2/blobs/sha256"
+        return {f"sha256:{path.parent.name}" for path in base.glob("*/*/data")}
+
+    def authfile_json(self) -> str:
+        token = base64.b64encode(f"{USERNAME}:{self.password}".encode()).decode()
+        return json.dumps({"auths": {self.host: {"auth": token}}})
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def make_certificates(root: Path, cert_dir: Path) -> tuple[Path, Path]:
+    """A throw-away CA (``cert_dir/ca.crt``) and a server certificate for 127.0.0.1."""
+    cert_dir.mkdir(exist_ok=True)
+    ca_key, ca_crt = root / "ca.key", cert_dir / "ca.crt"
+    key, csr, crt = root / "server.key", root / "server.csr", root / "server.crt"
+    extensions = root / "server.ext"
+    extensions.write_text(
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
+        "extendedKeyUsage=serverAuth\n",
+        encoding="utf-8",
+    )
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    commands = [
+        ["openssl", "req", "-x509", *ec, "-keyout", ca_key, "-out", ca_crt, "-days", "2",
+         "-subj", "/CN=ci-image test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+         "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+        ["openssl", "req", "-new", *ec, "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1"],
+        ["openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key,
+         "-CAcreateserial", "-CAserial", root / "ca.srl", "-out", crt, "-days", "2",
+         "-extfile", extensions],
+    ]  # fmt: skip
+    for command in commands:
+        subprocess.run([str(part) for part in command], check=True, capture_output=True)
+    return key, crt
+
+
+def start_registry(root: Path, variant: str, port: int | None = None) -> RegistryServer:
+    server = RegistryServer(root=root, variant=variant, port=port or free_port())
+    server.prepare()
+    server.start()
+    return server

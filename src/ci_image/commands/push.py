@@ -1,0 +1,124 @@
+"""``ci-image push ARCHIVE [--to REPO]``: publish an image archive, idempotently."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from ci_image.errors import CiImageError
+from ci_image.output import emit, emit_json
+from ci_image.push import PushOptions, push
+from ci_image.reference import MalformedReferenceError, Reference, parse_repository
+from ci_image.settings import load_settings
+from ci_image.skopeo import POLICY
+from ci_image.trace import Trace
+
+
+def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "push",
+        parents=parents,
+        help="push an image archive with skopeo; print REPO:TAG@DIGEST",
+        description=(
+            "Push a docker-archive (.tar or .tar.gz) to REPO under the tag in its "
+            "manifest. Uploads nothing when the tag already holds the same image (same "
+            "config digest), refuses when it holds another one, and prints the "
+            "reference with the manifest digest the registry reports."
+        ),
+    )
+    add_push_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_push_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments ``push`` and ``release`` share."""
+    parser.add_argument("archive", metavar="ARCHIVE", type=Path, help="docker-archive to push")
+    parser.add_argument(
+        "--to",
+        metavar="REPO",
+        help="REGISTRY/OWNER/IMAGE (default: image in [tool.ci-image] of pyproject.toml)",
+    )
+    parser.add_argument("--tag", help="push under this tag instead of the archive's")
+    parser.add_argument(
+        "--authfile",
+        type=Path,
+        metavar="FILE",
+        help="containers auth file (default: CI_IMAGE_REGISTRY_USER/PASSWORD, "
+        "REGISTRY_AUTH_FILE, then the containers tools' default files)",
+    )
+    parser.add_argument(
+        "--cert-dir", type=Path, metavar="DIR", help="CA certificates (*.crt) for the registry"
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow plain HTTP and unverified TLS (warned about unless the host is loopback)",
+    )
+    parser.add_argument(
+        "--retries",
+        type=_retries,
+        default=3,
+        metavar="N",
+        help="retries after transient failures, with backoff 1 s, 2 s, 4 s... (default 3)",
+    )
+    parser.add_argument(
+        "--tmpdir",
+        type=Path,
+        metavar="DIR",
+        help="where a .tar.gz is decompressed (default: the system temporary directory)",
+    )
+    parser.add_argument(
+        "--policy",
+        type=Path,
+        metavar="FILE",
+        default=POLICY,
+        help="containers signature policy for skopeo (default: the one shipped, ci/policy.json)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="say what is asked and run (no secrets)"
+    )
+
+
+def _retries(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 20:
+        raise argparse.ArgumentTypeError(f"{value} is outside 0..20")
+    return value
+
+
+def repository_from(args: argparse.Namespace) -> Reference:
+    if args.to is None:
+        return load_settings(Path.cwd()).require_image("--to")
+    try:
+        return parse_repository(args.to)
+    except MalformedReferenceError as error:
+        raise CiImageError(f"--to {args.to!r}: {error}") from None
+
+
+def push_options(args: argparse.Namespace) -> PushOptions:
+    return PushOptions(
+        archive=args.archive,
+        repository=repository_from(args),
+        tag=args.tag,
+        authfile=args.authfile,
+        cert_dir=args.cert_dir,
+        insecure=args.insecure,
+        retries=args.retries,
+        tmpdir=args.tmpdir,
+        policy=args.policy,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    trace = Trace(enabled=args.verbose)
+    result = push(push_options(args), trace, os.environ)
+    if args.json:
+        emit_json(result.as_json())
+    else:
+        emit(str(result.reference))
+    return 0

@@ -1,0 +1,253 @@
+"""Publishing an archive: idempotent by image ID, never moving a tag, verified by digest.
+
+1. Read the archive (tag, config digest = image ID) before touching the network.
+2. Ask the registry what the tag holds (one manifest GET):
+   the same image ID -> nothing to upload, report the registry's manifest digest;
+   another image -> refuse: an immutable tag must never move.
+3. Otherwise check every layer against the config, then ``skopeo copy`` (retried when
+   transient), and read the digest skopeo wrote (``--digestfile``).
+4. Verify by digest that the registry holds that manifest with the archive's config,
+   and that the tag resolves to it. The printed digest is the registry's, never a
+   prediction (skopeo re-compresses layers, so only the config digest is reproducible).
+"""
+
+from __future__ import annotations
+
+import signal
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from ci_image import skopeo
+from ci_image.archive import ArchiveImage, plain_archive, read_archive, verify_layers
+from ci_image.credentials import RegistryAuth, find_auth, skopeo_authfile
+from ci_image.errors import CiImageError
+from ci_image.output import warn
+from ci_image.reference import TAG_RE, Reference
+from ci_image.registry import ManifestInfo, RegistryClient, TlsOptions, is_loopback
+from ci_image.retry import with_retries
+from ci_image.trace import Trace
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    archive: Path
+    repository: Reference
+    tag: str | None = None
+    authfile: Path | None = None
+    cert_dir: Path | None = None
+    insecure: bool = False
+    retries: int = 3
+    tmpdir: Path | None = None
+    policy: Path = skopeo.POLICY
+
+
+@dataclass(frozen=True)
+class PushResult:
+    reference: Reference  # REPO:TAG@DIGEST, the digest as the registry reports it
+    config_digest: str
+    skipped: bool
+    bytes_uploaded: int | None  # 0 when skipped; unknown (None) after a real upload
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "reference": str(self.reference),
+            "repository": self.reference.repository,
+            "tag": self.reference.tag,
+            "digest": self.reference.digest,
+            "config_digest": self.config_digest,
+            "skipped": self.skipped,
+            "bytes_uploaded": self.bytes_uploaded,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a push would do, from the archive and the registry's current state."""
+
+    repository: Reference
+    image: ArchiveImage
+    tag: str
+    auth: RegistryAuth
+    client: RegistryClient
+    existing: ManifestInfo | None  # set when the tag already holds this image
+
+    @property
+    def reference(self) -> Reference | None:
+        """The pinned reference, if already known (the tag holds this image)."""
+        if self.existing is None:
+            return None
+        return self.repository.with_pin(self.tag, self.existing.digest)
+
+
+def plan_push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) -> Plan:
+    """Read the archive and ask the registry; refuse if the tag holds another image."""
+    repository = options.repository
+    registry = _registry_of(repository)
+    image = read_archive(options.archive)
+    tag = options.tag if options.tag is not None else image.single_tag()
+    if not TAG_RE.fullmatch(tag):
+        raise CiImageError(
+            f"--tag {tag!r} is not a valid tag: 1 to 128 of [A-Za-z0-9_.-], "
+            "not starting with '.' or '-'"
+        )
+    _note_name(image, repository, trace)
+    auth = find_auth(registry, repository.path, authfile=options.authfile, environ=environ)
+    trace.add_secrets(*auth.secrets)
+    trace(f"credentials for {registry}: {auth.source}")
+    if options.insecure and not is_loopback(registry):
+        warn(
+            f"--insecure: talking to {registry} without TLS verification; anyone on the "
+            "network path could change what is pushed"
+        )
+    client = RegistryClient(
+        registry,
+        auth=auth,
+        tls=TlsOptions(cert_dir=options.cert_dir, insecure=options.insecure),
+        trace=trace,
+        retries=options.retries,
+    )
+    existing = client.get_manifest(repository.path, tag)
+    if existing is not None and existing.config_digest != image.config_digest:
+        held = existing.config_digest or f"an image index ({existing.media_type})"
+        raise CiImageError(
+            f"refusing to move the tag: {repository}:{tag} already holds image {held} "
+            f"(manifest {existing.digest}), not this archive's image {image.config_digest}; "
+            "tags are immutable: rebuild so the image gets its own tag",
+            path=options.archive,
+        )
+    return Plan(
+        repository=repository, image=image, tag=tag, auth=auth, client=client, existing=existing
+    )
+
+
+def push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) -> PushResult:
+    with _private_tmpdir(options.tmpdir) as work:
+        plan = plan_push(options, trace, environ)
+        if plan.reference is not None:
+            trace(f"{plan.reference.bare}:{plan.tag} already holds this image; nothing to upload")
+            return PushResult(
+                reference=plan.reference,
+                config_digest=plan.image.config_digest,
+                skipped=True,
+                bytes_uploaded=0,
+            )
+        digest = _upload(plan, options, work, trace)
+    _verify(plan, options.repository, digest)
+    return PushResult(
+        reference=options.repository.with_pin(plan.tag, digest),
+        config_digest=plan.image.config_digest,
+        skipped=False,
+        bytes_uploaded=None,
+    )
+
+
+def _upload(plan: Plan, options: PushOptions, work: Path, trace: Trace) -> str:
+    registry = _registry_of(options.repository)
+    digestfile = work / "digest"
+    with plain_archive(plan.image, work) as plain:
+        verify_layers(plain, plan.image)
+        with skopeo_authfile(plan.auth, work) as authfile:
+            request = skopeo.CopyRequest(
+                archive=plain,
+                destination=f"{options.repository}:{plan.tag}",
+                registry=registry,
+                digestfile=digestfile,
+                tmpdir=work,
+                policy=options.policy,
+                authfile=authfile,
+                cert_dir=options.cert_dir,
+                insecure=options.insecure,
+            )
+            with_retries(
+                lambda: _copy(request, trace),
+                retries=options.retries,
+                what=f"skopeo copy to {registry}",
+                trace=trace,
+            )
+    digest = digestfile.read_text(encoding="utf-8").strip() if digestfile.exists() else ""
+    if not digest.startswith("sha256:"):
+        raise CiImageError(f"skopeo reported no manifest digest for {registry}")
+    return digest
+
+
+def _copy(request: skopeo.CopyRequest, trace: Trace) -> None:
+    try:
+        skopeo.copy(request, trace)
+    except CiImageError as error:
+        error.message = trace.redact(error.message)
+        raise
+
+
+def _verify(plan: Plan, repository: Reference, digest: str) -> None:
+    stored = plan.client.get_manifest(repository.path, digest)
+    if stored is None:
+        raise CiImageError(
+            f"the registry does not hold {repository}@{digest} after the push; "
+            "run the command again"
+        )
+    if stored.config_digest != plan.image.config_digest:
+        raise CiImageError(
+            f"{repository}@{digest} holds config {stored.config_digest}, not the archive's "
+            f"{plan.image.config_digest}; the registry did not store what was pushed"
+        )
+    current = plan.client.get_manifest(repository.path, plan.tag)
+    if current is None or current.digest != digest:
+        found = "nothing" if current is None else current.digest
+        raise CiImageError(
+            f"{repository}:{plan.tag} resolves to {found}, not the pushed {digest}; "
+            "someone else pushed this tag at the same time"
+        )
+
+
+def _registry_of(repository: Reference) -> str:
+    if repository.registry is None:  # pragma: no cover - parse_repository requires a host
+        raise CiImageError(f"{repository} names no registry host")
+    return repository.registry
+
+
+def _note_name(image: ArchiveImage, repository: Reference, trace: Trace) -> None:
+    """The archive's own name is a local label (dockerTools' ``name``); only its tag is used."""
+    names = {repo_tag.rpartition(":")[0] for repo_tag in image.repo_tags}
+    if names and repository.repository not in names:
+        trace(
+            f"the archive calls itself {', '.join(sorted(names))}; pushing to {repository} "
+            "(only the tag is taken from the archive)"
+        )
+
+
+@contextmanager
+def _private_tmpdir(parent: Path | None) -> Iterator[Path]:
+    """A 0700 directory for the decompressed archive, the auth file and skopeo's files.
+
+    Removed when the block ends, also on errors and on SIGTERM (turned into an
+    exception here so the cleanup runs).
+    """
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        try:
+            directory = tempfile.TemporaryDirectory(
+                prefix="ci-image-", dir=None if parent is None else parent.absolute()
+            )
+        except OSError as error:
+            where = parent or tempfile.gettempdir()
+            raise CiImageError(
+                f"cannot create a temporary directory in {where}: {error.strerror or error}; "
+                "pass --tmpdir DIR"
+            ) from None
+        with directory as name:
+            yield Path(name)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class TerminatedError(CiImageError):
+    exit_code = 143
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise TerminatedError("terminated by SIGTERM; nothing was pinned")

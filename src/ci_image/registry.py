@@ -1,0 +1,395 @@
+"""Asking a registry about tags and digests: a small client of the Registry HTTP API v2.
+
+Why not ``skopeo inspect``: it pings ``/v2/`` before every call, and ``--config`` then
+fetches the config blob, so "does this tag hold this image?" costs 3 to 5 requests.
+The config digest is already in the manifest, so here the answer is one ``GET`` of the
+manifest (plus one 401 round trip when the registry wants credentials): a re-push
+costs at most 3 requests and uploads nothing.
+
+Credentials go in an ``Authorization`` header (basic, or a bearer token fetched from
+the realm the registry names), never in a URL, and never follow a redirect. TLS is
+verified against the system CAs plus ``--cert-dir`` (``*.crt`` CAs, ``*.cert``/``*.key``
+client pairs, as containers-certs.d); ``--insecure`` turns verification off and falls
+back to plain HTTP, as skopeo's ``--tls-verify=false`` does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import ipaddress
+import json
+import re
+import socket
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from ci_image.credentials import RegistryAuth
+from ci_image.errors import CiImageError
+from ci_image.reference import DIGEST_RE, Reference
+from ci_image.retry import TransientError, with_retries
+from ci_image.trace import Trace
+
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+ACCEPT = ", ".join([DOCKER_MANIFEST, OCI_MANIFEST, DOCKER_LIST, OCI_INDEX])
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+TIMEOUT_SECONDS = 30.0
+USER_AGENT = "ci-image"
+_CHALLENGE_PARAM = re.compile(r'(\w+)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class TlsOptions:
+    cert_dir: Path | None = None
+    insecure: bool = False
+
+
+@dataclass(frozen=True)
+class ManifestInfo:
+    """A manifest as the registry holds it; ``config_digest`` is None for an index."""
+
+    digest: str
+    media_type: str
+    config_digest: str | None
+
+
+@dataclass(frozen=True)
+class PinStatus:
+    """What the registry says about a pinned ``REPO:TAG@DIGEST`` (for ``check --registry``)."""
+
+    reference: Reference
+    digest_exists: bool
+    tag_digest: str | None  # what the tag resolves to now; None when the tag is gone
+
+    @property
+    def tag_moved(self) -> bool:
+        return self.tag_digest is not None and self.tag_digest != self.reference.digest
+
+
+@dataclass(frozen=True)
+class _Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+
+def api_host(registry: str) -> str:
+    """The host that serves the API: Docker Hub's names map to registry-1.docker.io."""
+    return "registry-1.docker.io" if registry in {"docker.io", "index.docker.io"} else registry
+
+
+def api_path(reference: Reference) -> str:
+    """The repository path in API URLs (Docker Hub's official images live in library/)."""
+    return reference.canonical_repository.split("/", 1)[1]
+
+
+def is_loopback(registry: str) -> bool:
+    host = registry.rsplit(":", 1)[0] if not registry.endswith("]") else registry
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class RegistryClient:
+    """Read-only questions to one registry; every request retried when transient."""
+
+    def __init__(
+        self,
+        registry: str,
+        *,
+        auth: RegistryAuth,
+        tls: TlsOptions,
+        trace: Trace,
+        retries: int = 3,
+        timeout: float = TIMEOUT_SECONDS,
+    ) -> None:
+        self.registry = registry
+        self.host = api_host(registry)
+        self.auth = auth
+        self.tls = tls
+        self.trace = trace
+        self.retries = retries
+        self.timeout = timeout
+        self._scheme = "https"
+        self._scheme_settled = not tls.insecure
+        self._authorization: str | None = None
+        self._context = _ssl_context(tls)
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=self._context)
+        )
+
+    # Questions -----------------------------------------------------------------------
+
+    def get_manifest(self, path: str, reference: str) -> ManifestInfo | None:
+        """The manifest a tag or digest names, or None when the registry has none."""
+        response = self._request("GET", path, reference)
+        if response.status == 404:
+            return None
+        self._expect_ok(response, path, reference)
+        digest = "sha256:" + hashlib.sha256(response.body).hexdigest()
+        announced = response.headers.get("Docker-Content-Digest")
+        expected = reference if DIGEST_RE.fullmatch(reference) else announced
+        if expected is not None and expected.startswith("sha256:") and expected != digest:
+            raise CiImageError(
+                f"{self.registry} returned a manifest for {path}:{reference} whose sha256 is "
+                f"{digest}, not {expected}; the registry or a proxy altered it"
+            )
+        media_type, config_digest = _parse_manifest(
+            response.body, response.headers.get_content_type(), self.registry
+        )
+        return ManifestInfo(digest=digest, media_type=media_type, config_digest=config_digest)
+
+    def manifest_exists(self, path: str, digest: str) -> bool:
+        response = self._request("HEAD", path, digest)
+        if response.status == 404:
+            return False
+        self._expect_ok(response, path, digest)
+        return True
+
+    def pin_status(self, reference: Reference) -> PinStatus:
+        """Does the pinned digest exist, and where does the tag point now?"""
+        if reference.digest is None or reference.tag is None:
+            raise CiImageError(f"{reference} is not pinned as TAG@DIGEST")
+        path = api_path(reference)
+        exists = self.manifest_exists(path, reference.digest)
+        current = self.get_manifest(path, reference.tag)
+        return PinStatus(
+            reference=reference,
+            digest_exists=exists,
+            tag_digest=None if current is None else current.digest,
+        )
+
+    # HTTP ----------------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, reference: str) -> _Response:
+        url_path = f"/v2/{path}/manifests/{reference}"
+        what = f"{method} {self.registry}/{path}:{reference}"
+        return with_retries(
+            lambda: self._authorized(method, url_path, path),
+            retries=self.retries,
+            what=what,
+            trace=self.trace,
+        )
+
+    def _authorized(self, method: str, url_path: str, path: str) -> _Response:
+        response = self._send(method, url_path, self._authorization)
+        if response.status != 401:
+            return response
+        challenge = response.headers.get("WWW-Authenticate", "")
+        self._authorization = self._authorize(challenge, path)
+        response = self._send(method, url_path, self._authorization)
+        if response.status == 401:
+            raise self._auth_failure(response)
+        return response
+
+    def _authorize(self, challenge: str, path: str) -> str:
+        scheme, _, params_text = challenge.partition(" ")
+        params = dict(_CHALLENGE_PARAM.findall(params_text))
+        credentials = self.auth.credentials
+        if scheme.lower() == "basic":
+            if credentials is None:
+                raise self._no_credentials()
+            return f"Basic {credentials.basic}"
+        if scheme.lower() == "bearer" and params.get("realm"):
+            return f"Bearer {self._token(params, path)}"
+        raise CiImageError(
+            f"{self.registry} asks for an authentication scheme ci-image does not speak "
+            f"({scheme or 'none'}); use a registry with basic or token auth"
+        )
+
+    def _token(self, params: dict[str, str], path: str) -> str:
+        query = {"service": params.get("service", "")}
+        query["scope"] = params.get("scope") or f"repository:{path}:pull"
+        url = f"{params['realm']}?{urllib.parse.urlencode(query)}"
+        if not url.startswith(("https://", "http://")):
+            raise CiImageError(f"{self.registry} named a token realm that is not a URL")
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310
+        if self.auth.credentials is not None:
+            request.add_unredirected_header("Authorization", f"Basic {self.auth.credentials.basic}")
+        response = self._open(request, url)
+        if response.status == 401:
+            raise self._auth_failure(response)
+        if response.status != 200:
+            raise self._status_error(response, f"token from {params['realm']}")
+        try:
+            data = json.loads(response.body)
+            token = data.get("token") or data.get("access_token")
+        except (ValueError, AttributeError):
+            token = None
+        if not isinstance(token, str) or not token:
+            raise CiImageError(f"the token service of {self.registry} returned no token")
+        self.trace.add_secrets(token)
+        return token
+
+    def _send(self, method: str, url_path: str, authorization: str | None) -> _Response:
+        while True:
+            url = f"{self._scheme}://{self.host}{url_path}"
+            request = urllib.request.Request(  # noqa: S310 - scheme is https or http
+                url, method=method, headers={"Accept": ACCEPT, "User-Agent": USER_AGENT}
+            )
+            if authorization is not None:
+                request.add_unredirected_header("Authorization", authorization)
+            try:
+                response = self._open(request, url)
+            except _PlainHttpError as error:
+                if self._scheme_settled:
+                    raise CiImageError(
+                        f"TLS with {self.registry} failed ({error.message}); if it is a "
+                        "plain-HTTP registry, pass --insecure"
+                    ) from None
+                self.trace(f"{self.registry}: no TLS, falling back to plain HTTP (--insecure)")
+                self._scheme = "http"
+                self._scheme_settled = True
+                continue
+            self._scheme_settled = True
+            return response
+
+    def _open(self, request: urllib.request.Request, url: str) -> _Response:
+        self.trace(f"{request.get_method()} {url}")
+        try:
+            with self._opener.open(request, timeout=self.timeout) as raw:
+                body = raw.read(MAX_MANIFEST_BYTES + 1)
+                status, headers = raw.status, raw.headers
+        except urllib.error.HTTPError as error:
+            with error:
+                body = error.read(MAX_MANIFEST_BYTES + 1)
+            status, headers = error.code, error.headers
+        except urllib.error.URLError as error:
+            raise self._connection_error(error.reason) from None
+        except (OSError, http.client.HTTPException) as error:
+            raise self._connection_error(error) from None
+        self.trace(f"-> HTTP {status}")
+        if len(body) > MAX_MANIFEST_BYTES:
+            raise CiImageError(f"{self.registry} sent a manifest larger than 4 MiB for {url}")
+        return _Response(status=status, headers=headers, body=body)
+
+    # Errors --------------------------------------------------------------------------
+
+    def _connection_error(self, reason: object) -> Exception:
+        if isinstance(reason, ssl.SSLCertVerificationError):
+            return CiImageError(
+                f"the TLS certificate of {self.registry} is not trusted "
+                f"({reason.verify_message}); pass --cert-dir DIR with its CA certificate "
+                "(*.crt), or --insecure"
+            )
+        if isinstance(reason, ssl.SSLError):
+            return _PlainHttpError(reason.reason or str(reason))
+        if isinstance(reason, ConnectionRefusedError):
+            detail = "connection refused; is the registry running?"
+        elif isinstance(reason, socket.gaierror):
+            detail = f"cannot resolve the host name ({reason.strerror})"
+        elif isinstance(reason, TimeoutError | socket.timeout):
+            detail = f"no answer within {self.timeout:g} s"
+        else:
+            detail = " ".join(str(reason).split()) or type(reason).__name__
+        return TransientError(f"cannot reach the registry {self.registry}: {detail}")
+
+    def _no_credentials(self) -> CiImageError:
+        return CiImageError(
+            f"{self.registry} requires authentication and no credentials were found "
+            f"({self.auth.source}); set CI_IMAGE_REGISTRY_USER and CI_IMAGE_REGISTRY_PASSWORD "
+            "or pass --authfile FILE"
+        )
+
+    def _auth_failure(self, response: _Response) -> CiImageError:
+        if self.auth.credentials is None:
+            return self._no_credentials()
+        return CiImageError(
+            f"authentication to {self.registry} failed for user "
+            f"{self.auth.credentials.username!r} ({_registry_message(response)}; credentials "
+            f"from {self.auth.source}); check the user and password"
+        )
+
+    def _expect_ok(self, response: _Response, path: str, reference: str) -> None:
+        if response.status == 200:
+            return
+        raise self._status_error(response, f"{path}:{reference}")
+
+    def _status_error(self, response: _Response, what: str) -> Exception:
+        message = (
+            f"{self.registry} answered HTTP {response.status} for {what}: "
+            f"{_registry_message(response)}"
+        )
+        if response.status == 429 or response.status >= 500:
+            return TransientError(message)
+        if response.status == 403:
+            return CiImageError(f"{message}; the credentials ({self.auth.source}) lack permission")
+        return CiImageError(message)
+
+
+class _PlainHttpError(CiImageError):
+    """The TLS handshake failed in a way that means the server speaks plain HTTP."""
+
+
+def _registry_message(response: _Response) -> str:
+    try:
+        errors = json.loads(response.body).get("errors") or []
+        texts = [f"{e.get('code', '')} {e.get('message', '')}".strip() for e in errors]
+        text = "; ".join(t for t in texts if t)
+    except (ValueError, AttributeError, TypeError):
+        text = ""
+    return " ".join((text or response.body.decode("utf-8", "replace")[:200]).split()) or (
+        f"HTTP {response.status}"
+    )
+
+
+def _parse_manifest(body: bytes, content_type: str, registry: str) -> tuple[str, str | None]:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise CiImageError(f"{registry} returned a manifest that is not JSON") from None
+    if not isinstance(data, dict):
+        raise CiImageError(f"{registry} returned a manifest that is not a JSON object")
+    media_type = data.get("mediaType") or content_type
+    config = data.get("config")
+    if "manifests" in data or not isinstance(config, dict):
+        return str(media_type), None
+    digest = config.get("digest")
+    if not isinstance(digest, str) or not DIGEST_RE.fullmatch(digest):
+        raise CiImageError(f"{registry} returned a manifest without a sha256 config digest")
+    return str(media_type), digest
+
+
+def _ssl_context(tls: TlsOptions) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if tls.insecure:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if tls.cert_dir is None:
+        return context
+    if not tls.cert_dir.is_dir():
+        raise CiImageError(f"--cert-dir {tls.cert_dir} is not a directory")
+    try:
+        for ca in sorted(tls.cert_dir.glob("*.crt")):
+            context.load_verify_locations(cafile=str(ca))
+        for certificate in sorted(tls.cert_dir.glob("*.cert")):
+            context.load_cert_chain(str(certificate), str(certificate.with_suffix(".key")))
+    except (OSError, ssl.SSLError) as error:
+        raise CiImageError(
+            f"cannot use the certificates in --cert-dir {tls.cert_dir}: {error}"
+        ) from None
+    return context
+
+
+def open_client(
+    reference: Reference,
+    *,
+    auth: RegistryAuth,
+    tls: TlsOptions,
+    trace: Trace,
+    retries: int = 3,
+) -> RegistryClient:
+    """A client for the registry a reference names (Docker Hub when it names none)."""
+    registry = reference.registry or "docker.io"
+    return RegistryClient(registry, auth=auth, tls=tls, trace=trace, retries=retries)

@@ -1,0 +1,48 @@
+"""Retrying what may go away by itself: refused connections, timeouts, 5xx, 429.
+
+Authentication failures, refused tags and bad input are never retried: the same
+request would fail the same way, and retrying a wrong password can lock an account.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from ci_image.errors import CiImageError
+from ci_image.trace import Trace
+
+T = TypeVar("T")
+FIRST_DELAY_SECONDS = 1.0
+
+
+class TransientError(CiImageError):
+    """A failure worth another attempt after a pause."""
+
+
+def with_retries(
+    operation: Callable[[], T],
+    *,
+    retries: int,
+    what: str,
+    trace: Trace,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run ``operation``; on a :class:`TransientError` wait 1 s, 2 s, 4 s, ... and retry.
+
+    After ``retries`` retries the last error is raised, saying how often it was tried.
+    """
+    attempt = 0
+    while True:
+        try:
+            return operation()
+        except TransientError as error:
+            if attempt >= retries:
+                attempts = attempt + 1
+                suffix = "attempt" if attempts == 1 else "attempts"
+                raise CiImageError(f"{error.message} (gave up after {attempts} {suffix})") from None
+            delay = FIRST_DELAY_SECONDS * 2**attempt
+            attempt += 1
+            trace(f"{what}: {error.message}; retry {attempt} of {retries} in {delay:g} s")
+            sleep(delay)
