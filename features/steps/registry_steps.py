@@ -82,6 +82,11 @@ def step_env_variable(context: Context, name: str, value: str) -> None:
     context.env[name] = expand(context, [value])[0]
 
 
+@given('the environment variable "{name}" is empty')
+def step_env_empty(context: Context, name: str) -> None:
+    context.env[name] = ""
+
+
 @given('an auth file "{name}" with the registry credentials')
 def step_authfile(context: Context, name: str) -> None:
     path = context.workdir / name
@@ -215,6 +220,16 @@ def step_no_temp(context: Context) -> None:
 def step_directory_empty(context: Context, directory: str) -> None:
     left = sorted(str(path) for path in (context.workdir / directory).rglob("*"))
     assert not left, left
+
+
+@then('"{text}" appears in no output')
+def step_nowhere(context: Context, text: str) -> None:
+    assert text not in context.result.stdout + context.result.stderr, describe(context)
+
+
+@then("nothing was printed on stderr")
+def step_stderr_empty(context: Context) -> None:
+    assert context.result.stderr == "", describe(context)
 
 
 @then("no output shows the password")
