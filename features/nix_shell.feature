@@ -15,6 +15,12 @@ Feature: nix develop
     Then the dev shell's venv installs the project editable from "$REPO_ROOT"
     And the dev shell's venv holds every package of the image's venv, and the project
     And the dev shell's hook exports REPO_ROOT from git, falling back to the current directory
+    And the dev shell's project is built from exactly "README.md, pyproject.toml, src/ci_image/__init__.py"
+
+  Scenario: A change to the code under src/ rebuilds nothing in the dev shell
+    When a line is added to "src/ci_image/cli.py" in the copy
+    And the flake's outputs are evaluated again
+    Then the dev shell and its venv are unchanged
 
   Scenario: uv uses the environment as it is
     Then the dev shell's environment is

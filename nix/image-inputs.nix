@@ -19,18 +19,13 @@ rec {
     "uv.lock"
   ];
 
-  # `root` copied to the store with nothing but `workspaceFiles`: a content-addressed path
-  # that stays the same when anything else in the repository changes. It is a source
-  # (builtins.path), not a derivation output, so reading it is not import-from-derivation.
+  # `root` copied to the store with nothing but `workspaceFiles`: the same store path
+  # whatever else in the repository changes.
   workspace =
     root:
-    let
-      prefix = toString root + "/";
-      relative = path: builtins.substring (builtins.stringLength prefix) (builtins.stringLength path) path;
-    in
-    builtins.path {
+    import ./source.nix {
+      inherit root;
       name = "ci-image-workspace";
-      path = root;
-      filter = path: type: type == "regular" && builtins.elem (relative path) workspaceFiles;
+      files = workspaceFiles;
     };
 }

@@ -27,6 +27,15 @@ in
   );
 
   description = project.description or "";
+  # What a build backend needs to make the editable install: the metadata, the readme it
+  # embeds, and each package's __init__.py (hatchling: tool.hatch.build.targets.wheel).
+  editableFiles = [
+    "pyproject.toml"
+  ]
+  ++ (if builtins.isString (project.readme or null) then [ project.readme ] else [ ])
+  ++ map (package: "${package}/__init__.py") (
+    pyproject.tool.hatch.build.targets.wheel.packages or [ ]
+  );
   # PEP 639 string, or the older { text = ...; } table.
   license =
     if builtins.isString (project.license or null) then project.license else project.license.text or "";

@@ -62,9 +62,23 @@ in
   appVenv = sourceSet.mkVirtualEnv "ci-image-app-env" sourceWorkspace.deps.default;
 
   # The editable root is read at run time from $REPO_ROOT (set by the dev shell's hook).
+  # The editable package is built from its metadata files only (uv2nix's "Source
+  # filtering" pattern), so a change to the code under src/ rebuilds nothing.
   devVenv =
-    (sourceSet.overrideScope (sourceWorkspace.mkEditablePyprojectOverlay { root = "$REPO_ROOT"; }))
-    .mkVirtualEnv
+    (sourceSet.overrideScope (
+      lib.composeManyExtensions [
+        (sourceWorkspace.mkEditablePyprojectOverlay { root = "$REPO_ROOT"; })
+        (final: prev: {
+          ${project.attrName} = prev.${project.attrName}.overrideAttrs (old: {
+            src = import ./source.nix {
+              inherit root;
+              name = "${project.attrName}-editable";
+              files = project.editableFiles;
+            };
+          });
+        })
+      ]
+    )).mkVirtualEnv
       "ci-image-dev-env"
       sourceWorkspace.deps.all;
 }

@@ -542,6 +542,20 @@ def step_shell_hook(context: Context) -> None:
     subprocess.run(["bash", "-n", "-c", hook], check=True, timeout=30)
 
 
+@then('the dev shell\'s project is built from exactly "{files}"')
+def step_shell_project_source(context: Context, files: str) -> None:
+    venv = shell(context)["venv"]
+    assert venv["sourceFiles"] == [[name.strip() for name in files.split(",")]], venv
+    assert venv["sources"][0].endswith("-ci-image-editable"), venv["sources"]
+
+
+@then("the dev shell and its venv are unchanged")
+def step_shell_unchanged(context: Context) -> None:
+    before, after = context.previous_probe["perSystem"], probe(context)["perSystem"]
+    for name in SYSTEMS:
+        assert before[name]["shell"] == after[name]["shell"], name
+
+
 @then("the dev shell's environment is")
 def step_shell_environment(context: Context) -> None:
     environment = shell(context)["env"]

@@ -51,6 +51,22 @@ let
     else
       [ ];
 
+  # Every regular file below a directory, as paths relative to it.
+  filesIn =
+    directory:
+    let
+      walk =
+        prefix:
+        concatMap (
+          name:
+          let
+            type = (readDir (directory + "/${prefix}")).${name};
+          in
+          if type == "directory" then walk "${prefix}${name}/" else [ "${prefix}${name}" ]
+        ) (attrNames (readDir (directory + "/${prefix}")));
+    in
+    walk "";
+
   # (No `outPath` key in these descriptions: toJSON would print only that.)
   describeVenv = venv: {
     inherit (venv) name;
@@ -61,7 +77,11 @@ let
     # Where each member was built from: local projects carry their source.
     sources = concatMap (member: if member.standIn ? src then [ member.standIn.src ] else [ ]) venv.standIn.members;
     editable = concatMap (
-      member: if member ? editableRoot then [ member.editableRoot ] else [ ]
+      member: if member.standIn ? editableRoot then [ member.standIn.editableRoot ] else [ ]
+    ) venv.standIn.members;
+    # The files each local member was built from.
+    sourceFiles = concatMap (
+      member: if member.standIn ? src then [ (filesIn member.standIn.src) ] else [ ]
     ) venv.standIn.members;
   };
 

@@ -242,25 +242,53 @@ let
       # path is that of the whole project root as copied to the store.
       packageFor =
         sourcePreference: package:
-        let
-          record =
-            if isLocal package then
-              {
-                local = package.name;
-                src = "${workspaceRoot}";
-              }
-            else
-              {
-                remote = package.name;
-                inherit (package) version;
-                inherit sourcePreference;
-              };
-        in
+        if isLocal package then
+          makePackage package {
+            local = package.name;
+            src = "${workspaceRoot}";
+          }
+        else
+          makePackage package {
+            remote = package.name;
+            inherit (package) version;
+            inherit sourcePreference;
+          };
+      # `override` takes what lib/build.nix's callPackage'd functions take (local and remote
+      # builders differ); `overrideAttrs` is stdenv.mkDerivation's. Both change the record.
+      makePackage =
+        package: record:
         mkDrv "${package.name}-${package.version}" record
         // {
           pname = package.name;
           inherit (package) version;
           passthru = passthruOf package;
+          override = checked "${package.name}.override" {
+            allowed =
+              if isLocal package then
+                [
+                  "stdenv"
+                  "pyprojectHook"
+                  "pyprojectEditableHook"
+                  "resolveBuildSystem"
+                  "editableRoot"
+                  "darwinMinVersionHook"
+                ]
+              else
+                [
+                  "stdenv"
+                  "python"
+                  "fetchurl"
+                  "autoPatchelfHook"
+                  "pythonManylinuxPackages"
+                  "unzip"
+                  "pyprojectHook"
+                  "pyprojectWheelHook"
+                  "resolveBuildSystem"
+                  "sourcePreference"
+                  "darwinMinVersionHook"
+                ];
+          } (arguments: makePackage package (record // arguments));
+          overrideAttrs = f: makePackage package (record // f record);
         };
       packages' = listToAttrs (map (package: { inherit (package) name; value = package; }) localPackages);
     in
@@ -317,9 +345,7 @@ let
               listToAttrs (
                 map (name: {
                   inherit name;
-                  value = prev.${name} // {
-                    editableRoot = root;
-                  };
+                  value = prev.${name}.override { editableRoot = root; };
                 }) (filter (name: prev ? ${name}) members)
               )
           );
