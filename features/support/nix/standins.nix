@@ -32,7 +32,8 @@
 #     sourcePreference has no usable default, mkEditablePyprojectOverlay { root, members }
 #     which refuses a store path as root, deps.{default,optionals,groups,all}),
 #     lib/build.nix (passthru.dependencies / optional-dependencies / dependency-groups
-#     from uv.lock; a local project's derivation has the project root as src).
+#     from uv.lock; a local project's derivation has the project root as src; the
+#     arguments of the local and remote builders, which `override` accepts).
 #   pyproject-nix/build-system-pkgs @ 90ffdeee1a4929b231913df067448cd9803d3e07 (locked):
 #     default.nix (overlays.sdist, overlays.wheel, overlays.default = sdist).
 let
