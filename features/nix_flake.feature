@@ -26,7 +26,7 @@ Feature: The flake's outputs
     Then the image-tag check is given the image's tag
     And the venv-imports check runs in packages.venv and imports behave, coverage, mypy, nox and yaml
     And the venv-imports check fails if the venv can import ci_image
-    And the app-runs check runs ci-image from packages.ci-image
+    And the app-runs check runs ci-image from packages.ci-image and finds skopeo on its PATH
 
   Scenario Outline: The stand-ins refuse what the real functions do not take
     Given a copy of the project

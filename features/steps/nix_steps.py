@@ -672,12 +672,16 @@ def step_venv_check_project(context: Context) -> None:
     assert 'find_spec("ci_image") is not None' in command, command
 
 
-@then("the app-runs check runs ci-image from packages.ci-image")
+@then("the app-runs check runs ci-image from packages.ci-image and finds skopeo on its PATH")
 def step_app_check(context: Context) -> None:
     app_check = check(context, "app-runs")
     program = system(context)["apps"]["ci-image"]["program"]
     assert app_check["env"]["nativeBuildInputs"] == [program.removesuffix("/bin/ci-image")]
     assert "ci-image --version" in app_check["buildCommand"]
+    skopeo = next(
+        entry.removesuffix("/bin") for entry in image_path(context) if entry.endswith("-skopeo/bin")
+    )
+    assert f"grep -qF '{skopeo}/bin'" in app_check["buildCommand"], app_check["buildCommand"]
 
 
 @when('the Nix expression "{expression}" is evaluated with the stand-ins')
