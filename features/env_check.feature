@@ -105,10 +105,16 @@ Feature: Is the CI image current for this checkout? (ci-image env-check)
     And stderr contains "run the build-ci-image workflow and merge the pin it proposes"
     And stdout does not contain "stale"
 
-  Scenario: --strict outside the image is an error too
-    When I run "ci-image env-check --strict"
+  Scenario: --strict outside the image is an error too, and --json still reports
+    When I run "ci-image env-check --strict --json"
     Then the exit status is 2
     And stderr is one line containing "error: not running in the CI image: CI_IMAGE_INPUTS is not set"
+    And stderr contains "--strict expects the job to run in the pinned CI image"
+    And the env-check report has these values
+      | key         | value              |
+      | outcome     | "not-in-image"     |
+      | image       | null               |
+      | pinned_tags | ["fixturetag0123"] |
 
   Scenario: --fallback builds the checkout's environment offline, from the uv cache
     Given the job runs in an image built from these files
@@ -141,6 +147,33 @@ Feature: Is the CI image current for this checkout? (ci-image env-check)
     Then the exit status is 2
     And stderr is one line containing "the fallback failed: uv is not installed or not on PATH"
     And no venv was left in ".venv"
+
+  Scenario: --fallback never takes over a directory that is not a venv
+    Given a file "venv/notes.txt" with
+      """
+      mine
+      """
+    When I run "ci-image env-check --fallback venv"
+    Then the exit status is 2
+    And stderr is one line containing "the fallback failed: uv sync --frozen failed: Project virtual environment directory"
+    And stderr contains "is not a valid Python environment"
+    And no file in the project changed
+
+  Scenario: --fallback refuses a directory name with a line break
+    When I run env-check with --fallback into a directory named "venv" + a line break + "PATH=/evil"
+    Then the exit status is 2
+    And stderr is one line containing "contains a line break; pick another"
+
+  Scenario: When $GITHUB_ENV cannot be written, the job is told and nothing is left behind
+    Given the uv cache holds every package of uv.lock
+    And uv may not use the network
+    And the runner's GITHUB_ENV and GITHUB_PATH files
+    And GITHUB_ENV names a directory
+    When I run "ci-image env-check --fallback"
+    Then the exit status is 2
+    And stderr is one line containing "cannot append the fallback environment: Is a directory"
+    And no venv was left in ".venv"
+    And the runner's GITHUB_PATH file is still empty
 
   Scenario: --fallback when the package index cannot be reached
     Given the package index is down
@@ -198,6 +231,23 @@ Feature: Is the CI image current for this checkout? (ci-image env-check)
     Then the exit status is 1
     And stdout is one line containing "image is stale: its inputs differ from this checkout's (CI_IMAGE_INPUT_FILES is missing or inconsistent"
 
+  Scenario Outline: A per-file value that does not add up to the digest is not trusted
+    Given the job runs in an image built from these files
+    And the image baked "CI_IMAGE_INPUT_FILES" as "<per-file value>"
+    And the pull request appends to "pyproject.toml"
+      """
+      # a comment
+      """
+    When I run "ci-image env-check"
+    Then the exit status is 1
+    And stdout is one line containing "(CI_IMAGE_INPUT_FILES is missing or inconsistent, so it cannot say which file)"
+
+    Examples:
+      | per-file value                 |
+      | pyproject.toml uv.lock         |
+      | pyproject.toml=00 uv.lock=00   |
+      | flake.lock=00                  |
+
   Scenario: A baked value that is not a digest is an error
     Given the image baked "CI_IMAGE_INPUTS" as "latest"
     When I run "ci-image env-check --fallback"
@@ -215,6 +265,37 @@ Feature: Is the CI image current for this checkout? (ci-image env-check)
     When I run "ci-image env-check"
     Then the exit status is 1
     And stdout is one line containing "(pinned tag unknown: no image in [tool.ci-image])"
+
+  Scenario: While a new pin rolls out, every pinned tag is named once
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        lint:
+          runs-on: docker
+          container: registry.example.org/team/ci:newtag456@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc
+          steps:
+            - run: nox -s lint
+        tests:
+          runs-on: docker
+          container: registry.example.org/team/ci:oldtag123@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+          steps:
+            - run: nox -s tests
+      """
+    And a file ".forgejo/workflows/nightly.yml" with
+      """
+      on: push
+      jobs:
+        tests:
+          runs-on: docker
+          container:
+            image: registry.example.org/team/ci:newtag456@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc
+          steps:
+            - run: nox
+      """
+    When I run "ci-image env-check"
+    Then the exit status is 1
+    And stdout is one line containing "(pinned tags newtag456, oldtag123)"
 
   Scenario: Workflows that do not run the CI image
     Given a file ".forgejo/workflows/ci.yml" with

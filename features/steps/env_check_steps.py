@@ -7,11 +7,12 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from behave import given, then
+from behave import given, then, when
 from behave.runner import Context
 
 from support.nix_inputs import evaluate_inputs_nix
@@ -37,6 +38,20 @@ _UV_VARIABLES = (
 def describe(context: Context) -> str:
     result = context.result
     return f"exit {result.returncode}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
+
+
+def run_cli(context: Context, arguments: list[str]) -> None:
+    """The real console script, as the shared `I run` step runs it, with any argument."""
+    script = Path(sys.executable).parent / "ci-image"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "ci_image"]
+    context.result = subprocess.run(
+        [*command, *arguments],
+        cwd=context.workdir,
+        env=context.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def _uv(context: Context, *arguments: str, extra_env: dict[str, str] | None = None) -> str:
@@ -142,6 +157,13 @@ def step_github_files(context: Context) -> None:
         context.env[name] = str(path)
 
 
+@given("GITHUB_ENV names a directory")
+def step_github_env_directory(context: Context) -> None:
+    path = context.workdir / ".home" / "github_env_dir"
+    path.mkdir()
+    context.env["GITHUB_ENV"] = str(path)
+
+
 # --- the image's baked values ---------------------------------------------------------
 
 
@@ -175,6 +197,13 @@ def step_delete_file(context: Context, name: str) -> None:
     (context.workdir / name).unlink()
 
 
+@when(
+    'I run env-check with --fallback into a directory named "{first}" + a line break + "{second}"'
+)
+def step_run_fallback_line_break(context: Context, first: str, second: str) -> None:
+    run_cli(context, ["env-check", "--fallback", f"{first}\n{second}"])
+
+
 # --- outcomes ---------------------------------------------------------------------------
 
 
@@ -185,6 +214,11 @@ def step_stream_one_line(context: Context, stream: str, text: str) -> None:
     assert "Traceback" not in context.result.stderr, describe(context)
     assert output.count("\n") == 1 and output.endswith("\n"), describe(context)
     assert text in output, describe(context)
+
+
+@then("the runner's GITHUB_PATH file is still empty")
+def step_github_path_empty(context: Context) -> None:
+    assert Path(context.env["GITHUB_PATH"]).read_text(encoding="utf-8") == "", describe(context)
 
 
 @then('no venv was left in "{name}"')

@@ -14,8 +14,10 @@ import shutil
 import subprocess
 import time
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from ci_image.errors import CiImageError
 
@@ -33,6 +35,8 @@ class FallbackEnvironment:
 
     venv: Path
     seconds: float
+    # False when DIR was there before: then a later failure must not delete it.
+    created: bool
 
     @property
     def bin_dir(self) -> Path:
@@ -78,7 +82,13 @@ def build_venv(project_root: Path, venv: Path, environ: Mapping[str, str]) -> Fa
         if not existed:  # leave nothing half-built behind; an existing venv uv repairs
             shutil.rmtree(venv, ignore_errors=True)
         raise
-    return FallbackEnvironment(venv=venv, seconds=time.monotonic() - started)
+    return FallbackEnvironment(venv=venv, seconds=time.monotonic() - started, created=not existed)
+
+
+def discard(environment: FallbackEnvironment) -> None:
+    """Undo a venv this run created, when the job cannot be handed it after all."""
+    if environment.created:
+        shutil.rmtree(environment.venv, ignore_errors=True)
 
 
 def _run_uv(argv: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -92,7 +102,7 @@ def _run_uv(argv: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.Co
             timeout=SYNC_TIMEOUT_SECONDS,
             check=False,
         )
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired:  # pragma: no cover - needs a uv hanging for 30 minutes
         raise CiImageError(
             f"uv sync --frozen did not finish in {SYNC_TIMEOUT_SECONDS} s; check the network "
             "and the package index"
@@ -106,7 +116,7 @@ def summarize_uv_error(stderr: str) -> str:
     """uv's error as one line: its ``error:`` line and the innermost cause."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     error_at = next((i for i, line in enumerate(lines) if line.startswith("error:")), None)
-    if error_at is None:
+    if error_at is None:  # pragma: no cover - uv always says error:; kept for other formats
         summary = " ".join(lines[-2:]) or "no message from uv"
     else:
         summary = lines[error_at].removeprefix("error:").strip()
@@ -122,30 +132,33 @@ def export_for_next_steps(
 ) -> list[str]:
     """Append the environment to ``$GITHUB_ENV`` (and the bin dir to ``$GITHUB_PATH``).
 
-    Returns the files written, for the status line; nothing when not in a job.
+    Both files are opened before either is written, so a file that cannot be opened
+    leaves both as they were. Returns the files written; nothing when not in a job.
     """
-    written: list[str] = []
     variables = environment.variables(environ.get("PATH", ""))
+    targets: list[tuple[str, Path, str]] = []
     github_path = environ.get("GITHUB_PATH")
-    github_env = environ.get("GITHUB_ENV")
     if github_path:
-        # The runner prepends these to the job's PATH; the blessed way to change PATH.
-        _append(Path(github_path), f"{environment.bin_dir}\n")
-        written.append("$GITHUB_PATH")
+        # The runner prepends these to the job's PATH: the blessed way to change PATH.
+        targets.append(("$GITHUB_PATH", Path(github_path), f"{environment.bin_dir}\n"))
         del variables["PATH"]
+    github_env = environ.get("GITHUB_ENV")
     if github_env:
-        _append(Path(github_env), "".join(f"{key}={value}\n" for key, value in variables.items()))
-        written.append("$GITHUB_ENV")
-    return written
-
-
-def _append(path: Path, text: str) -> None:
-    try:
-        with path.open("a", encoding="utf-8") as stream:
+        lines = "".join(f"{key}={value}\n" for key, value in variables.items())
+        targets.append(("$GITHUB_ENV", Path(github_env), lines))
+    with ExitStack() as stack:
+        opened = [(label, _open_append(stack, path), text) for label, path, text in targets]
+        for _label, stream, text in opened:
             stream.write(text)
+    return [label for label, _path, _text in targets]
+
+
+def _open_append(stack: ExitStack, path: Path) -> TextIO:
+    try:
+        return stack.enter_context(path.open("a", encoding="utf-8"))
     except OSError as error:
         raise CiImageError(
             f"cannot append the fallback environment: {error.strerror or error}; the runner "
-            "sets this file for each step, check the job",
+            "creates this file for each step: check the job's environment",
             path=path,
         ) from None

@@ -137,7 +137,11 @@ def _fall_back(
         environment = fallback.build_venv(root, venv, os.environ)
     except CiImageError as error:
         raise CiImageError(f"{statement}; the fallback failed: {error}") from None
-    written = fallback.export_for_next_steps(environment, os.environ)
+    try:
+        written = fallback.export_for_next_steps(environment, os.environ)
+    except CiImageError:
+        fallback.discard(environment)  # all or nothing: no venv the job was not told about
+        raise
     variables = environment.variables(os.environ.get("PATH", ""))
     handed = (
         f"set for the next steps in {' and '.join(written)}"
