@@ -24,6 +24,7 @@ Feature: Is the CI image current for this checkout? (ci-image env-check)
       | name     | version |
       | tinydep  | 1.0     |
       | tinytool | 1.0     |
+      | tinylint | 1.0     |
     And a file "pyproject.toml" with
       """
       [project]
@@ -34,6 +35,7 @@ Feature: Is the CI image current for this checkout? (ci-image env-check)
 
       [dependency-groups]
       dev = ["tinytool"]
+      lint = ["tinylint"]
 
       [tool.ci-image]
       image = "registry.example.org/team/ci"
@@ -130,6 +132,7 @@ Feature: Is the CI image current for this checkout? (ci-image env-check)
     And stdout holds the environment lines for the venv "venv"
     And the python of "venv" imports "tinydep" at version "1.1"
     And the python of "venv" imports "tinytool" at version "1.0"
+    And the python of "venv" imports "tinylint" at version "1.0"
 
   Scenario: In a Forgejo job, --fallback hands the environment to the next steps
     Given the uv cache holds every package of uv.lock

@@ -7,6 +7,7 @@ directory, as the flake applies it to the source tree.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,8 +29,10 @@ def evaluate_inputs_nix(root: Path, env: Mapping[str, str]) -> dict[str, Any]:
         f"import (/. + {nix_string(str(INPUTS_NIX))}) "
         f"{{ root = /. + {nix_string(str(root.resolve()))}; }}"
     )
+    nix_instantiate = shutil.which("nix-instantiate", path=env.get("PATH"))
+    assert nix_instantiate is not None, "nix-instantiate is needed: install nix-bin (.ci/run)"
     completed = subprocess.run(
-        ["nix-instantiate", "--eval", "--strict", "--json", "--expr", expression],
+        [nix_instantiate, "--eval", "--strict", "--json", "--expr", expression],
         env=dict(env),
         capture_output=True,
         text=True,
