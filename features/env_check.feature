@@ -91,6 +91,20 @@ Feature: Is the CI image current for this checkout? (ci-image env-check)
     And stdout is one line containing "image is stale: pyproject.toml differs from the one the image was built from (pinned tag fixturetag0123)"
     And stdout does not contain "uv.lock"
 
+  Scenario: A pull request that changes both inputs
+    Given the job runs in an image built from these files
+    And the index now also serves "tinydep" "1.1"
+    And the pull request upgrades "tinydep" in uv.lock
+    And the pull request appends to "pyproject.toml"
+      """
+
+      [tool.ruff]
+      line-length = 100
+      """
+    When I run "ci-image env-check"
+    Then the exit status is 1
+    And stdout is one line containing "image is stale: pyproject.toml and uv.lock differ from the ones the image was built from"
+
   Scenario: Outside the image there is no baked value
     When I run "ci-image env-check"
     Then the exit status is 1
@@ -177,6 +191,17 @@ Feature: Is the CI image current for this checkout? (ci-image env-check)
     And stderr is one line containing "cannot append the fallback environment: Is a directory"
     And no venv was left in ".venv"
     And the runner's GITHUB_PATH file is still empty
+
+  Scenario: A venv that was there before is never deleted by a failed hand-over
+    Given the uv cache holds every package of uv.lock
+    And uv may not use the network
+    And an earlier "ci-image env-check --fallback venv" built the venv "venv"
+    And the runner's GITHUB_ENV and GITHUB_PATH files
+    And GITHUB_ENV names a directory
+    When I run "ci-image env-check --fallback venv"
+    Then the exit status is 2
+    And stderr is one line containing "cannot append the fallback environment"
+    And the python of "venv" imports "tinydep" at version "1.0"
 
   Scenario: --fallback when the package index cannot be reached
     Given the package index is down

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -155,6 +156,13 @@ def step_github_files(context: Context) -> None:
         path = context.workdir / ".home" / name.lower()
         path.write_text("", encoding="utf-8")
         context.env[name] = str(path)
+
+
+@given('an earlier "ci-image {arguments}" built the venv "{name}"')
+def step_earlier_fallback(context: Context, arguments: str, name: str) -> None:
+    run_cli(context, shlex.split(arguments))
+    assert context.result.returncode == 0, describe(context)
+    assert (context.workdir / name / "bin" / "python").exists(), describe(context)
 
 
 @given("GITHUB_ENV names a directory")
