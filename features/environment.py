@@ -17,7 +17,12 @@ from behave.runner import Context
 from support.registry import start_registry
 
 # Scenario tags that start a registry (support/registry.py), and the variant each gets.
-REGISTRY_TAGS = {"registry": "plain", "registry-auth": "auth", "registry-tls": "tls"}
+REGISTRY_TAGS = {
+    "registry": "plain",
+    "registry-auth": "auth",
+    "registry-tls": "tls",
+    "registry-token": "token",
+}
 
 # Nix must never wait for DNS on a machine without network, nor need build users.
 NIX_CONFIG = "\n".join(
@@ -64,7 +69,7 @@ def _start_registry(context: Context, scenario: Scenario) -> None:
         return
     assert len(variants) == 1, f"one registry per scenario, got tags for {variants}"
     server = start_registry(context.run_root / f"registry-{context.workdir.name}", variants[0])
-    context.add_cleanup(server.stop)
+    context.add_cleanup(server.close)
     context.registry = server
     context.placeholders["REGISTRY"] = server.host
     context.placeholders["CERTS"] = str(server.cert_dir)

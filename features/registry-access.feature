@@ -29,6 +29,21 @@ Feature: Credentials and TLS when talking to a registry
     And stdout is "$REGISTRY/ci/image:v1" pinned to the digest skopeo inspect reports
 
   @registry-auth
+  Scenario Outline: An auth file entry for the registry, its namespace or the repository
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And an auth file "auth.json" with the registry credentials under the key "<key>"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --authfile auth.json"
+    Then it succeeds
+    And stdout is "$REGISTRY/ci/image:v1" pinned to the digest skopeo inspect reports
+
+    Examples:
+      | key                      |
+      | $REGISTRY                |
+      | $REGISTRY/ci             |
+      | $REGISTRY/ci/image       |
+      | http://$REGISTRY/v1/     |
+
+  @registry-auth
   Scenario: Credentials from REGISTRY_AUTH_FILE
     Given an image archive "image.tar" tagged "ci-image:v1"
     And an auth file "auth.json" with the registry credentials
@@ -180,3 +195,33 @@ Feature: Credentials and TLS when talking to a registry
       | dir       | message                                            |
       | nowhere   | --cert-dir nowhere is not a directory              |
       | bad-certs | cannot use the certificates in --cert-dir bad-certs |
+
+  @registry-token
+  Scenario: A registry that hands out bearer tokens: the password goes to its token service only
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And the registry credentials are in the environment
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
+    Then it succeeds
+    And stdout is "$REGISTRY/ci/image:v1" pinned to the digest skopeo inspect reports
+    And the token service was asked by "ci-bot" for "repository:ci/image:pull"
+    And no output shows the password
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And the last command uploaded no blob
+    And the last command made at most 3 requests to the registry
+
+  @registry-token
+  Scenario: A wrong password is refused by the token service
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And the environment holds the registry user with a wrong password
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
+    Then the exit status is 2
+    And stderr contains "failed for user 'ci-bot' (UNAUTHORIZED bad credentials; credentials from CI_IMAGE_REGISTRY_USER/CI_IMAGE_REGISTRY_PASSWORD)"
+    And no output shows the password
+
+  @registry-token
+  Scenario: Without credentials the token service refuses, and the error says where to put them
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "requires authentication and no credentials were found"

@@ -42,7 +42,9 @@ def test_authfile(context: Context) -> Path:
     path = context.workdir / ".home" / "test-auth.json"
     if not path.exists():
         registry = server(context)
-        content = registry.authfile_json() if registry.variant == "auth" else '{"auths": {}}'
+        content = (
+            registry.authfile_json() if registry.variant in {"auth", "token"} else '{"auths": {}}'
+        )
         path.write_text(content, encoding="utf-8")
     return path
 
@@ -94,6 +96,16 @@ def step_authfile(context: Context, name: str) -> None:
     path.write_text(server(context).authfile_json(), encoding="utf-8")
 
 
+@given('an auth file "{name}" with the registry credentials under the key "{key}"')
+def step_authfile_key(context: Context, name: str, key: str) -> None:
+    document = json.loads(server(context).authfile_json())
+    entry = next(iter(document["auths"].values()))
+    path = context.workdir / name
+    path.write_text(
+        json.dumps({"auths": {expand(context, [key])[0]: entry}}), encoding="utf-8"
+    )
+
+
 @given("no registry is listening")
 def step_no_registry(context: Context) -> None:
     context.placeholders["REGISTRY"] = f"127.0.0.1:{free_port()}"
@@ -106,6 +118,14 @@ def step_pyproject(context: Context, repository: str) -> None:
         f'[project]\nname = "demo"\nversion = "0"\n\n[tool.ci-image]\nimage = "{value}"\n',
         encoding="utf-8",
     )
+
+
+@then('the token service was asked by "{user}" for "{scope}"')
+def step_token_asked(context: Context, user: str, scope: str) -> None:
+    token_server = server(context).token_server
+    assert token_server is not None, "not a @registry-token scenario"
+    asked = [(r.user, r.scope) for r in token_server.requests]
+    assert (user, scope) in asked, asked
 
 
 # What the registry holds ---------------------------------------------------------------

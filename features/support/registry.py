@@ -4,7 +4,9 @@ Three variants, chosen by a scenario's tags (see environment.py):
 
 - ``@registry``: plain HTTP on 127.0.0.1;
 - ``@registry-auth``: htpasswd basic auth (bcrypt, the only hash distribution accepts);
-- ``@registry-tls``: HTTPS with a certificate from a CA the fixture makes with openssl.
+- ``@registry-tls``: HTTPS with a certificate from a CA the fixture makes with openssl;
+- ``@registry-token``: bearer tokens (distribution's ``silly`` access controller, which
+  sends clients to a token service, support/tokenserver.py, that checks the password).
 
 Storage is a directory of the scenario; the access log is kept, so a scenario can
 prove what the client asked (e.g. "no blob was uploaded") from the server's side.
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from support.htpasswd import bcrypt_hash
+from support.tokenserver import TokenServer
 
 START_TIMEOUT = 20.0
 USERNAME = "ci-bot"
@@ -52,6 +55,7 @@ class RegistryServer:
     port: int
     password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     process: subprocess.Popen[bytes] | None = None
+    token_server: TokenServer | None = None
     marked_requests: int = 0
     marked_blobs: set[str] = field(default_factory=set)
 
@@ -88,6 +92,13 @@ class RegistryServer:
             htpasswd = self.root / "htpasswd"
             htpasswd.write_text(f"{USERNAME}:{bcrypt_hash(self.password)}\n", encoding="utf-8")
             extra += f"auth:\n  htpasswd:\n    realm: ci-image-tests\n    path: {htpasswd}\n"
+        if self.variant == "token":
+            self.token_server = TokenServer(USERNAME, self.password)
+            self.token_server.start()
+            extra += (
+                f"auth:\n  silly:\n    realm: {self.token_server.realm}\n"
+                "    service: ci-image-tests\n"
+            )
         tls = ""
         if self.variant == "tls":
             key, certificate = make_certificates(self.root, self.cert_dir)
@@ -138,8 +149,14 @@ class RegistryServer:
         except (urllib.error.URLError, OSError):
             return False
 
+    def close(self) -> None:
+        """After the scenario: the registry and its token service."""
+        self.stop()
+        if self.token_server is not None:
+            self.token_server.stop()
+
     def stop(self) -> None:
-        """Stop gracefully; used after every scenario."""
+        """Stop gracefully (a scenario may start it again on the same port)."""
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
