@@ -21,6 +21,8 @@ REGISTRY_TAGS = {
     "registry": "plain",
     "registry-auth": "auth",
     "registry-tls": "tls",
+    "registry-mtls": "mtls",
+    "registry-readonly": "readonly",
     "registry-token": "token",
 }
 

@@ -72,6 +72,32 @@ Feature: ci-image push publishes an image archive, idempotently
     And no temporary file is left
 
   @registry
+  Scenario: A tag that holds a multi-platform image index is not overwritten
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And "$REGISTRY/ci/image:v1" holds a multi-platform image index
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "already holds image an index or config-less manifest (application/vnd.oci.image.index.v1+json)"
+    And the last command uploaded no blob
+
+  @registry-readonly
+  Scenario: A registry that refuses pushes (read-only mode) is not retried
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
+    Then the exit status is 2
+    And stderr contains "ci-image push: error: pushing to 127.0.0.1:"
+    And stderr does not mention a retry
+    And no temporary file is left
+
+  Scenario: A server that hangs up without answering is retried, then reported
+    Given a server on $REGISTRY that hangs up on every request
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --retries 1"
+    Then the exit status is 2
+    And stderr is one line containing "cannot reach the registry 127.0.0.1:"
+    And stderr contains "Remote end closed connection without response (gave up after 2 attempts)"
+
+  @registry
   Scenario: --json says what was done
     Given an image archive "image.tar" tagged "ci-image:v1"
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --json"
@@ -133,6 +159,29 @@ Feature: ci-image push publishes an image archive, idempotently
       | image.tar.gz | half.tar.gz |
 
   @registry
+  Scenario: A gzip archive whose end is missing is caught while it is decompressed
+    The tar inside ends before the gzip stream does, so the tag can still be read;
+    the decompression before the upload finds the damage.
+    Given a gzipped image archive "image.tar.gz" tagged "ci-image:v1"
+    And "cut.tar.gz" is "image.tar.gz" without its last 8 bytes
+    When I run "ci-image push cut.tar.gz --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "cut.tar.gz: cannot decompress (corrupt or truncated gzip"
+    And the last command uploaded no blob
+    And no temporary file is left
+
+  @registry
+  Scenario: A layer that is not a file in the archive
+    Given a tar "odd.tar" with these members
+      | name          | content                                                                        |
+      | c.json        | {"rootfs": {"diff_ids": ["sha256:00"]}}                                         |
+      | dir/file      | x                                                                              |
+      | manifest.json | [{"Config": "c.json", "RepoTags": ["ci-image:odd"], "Layers": ["dir"]}]         |
+    When I run "ci-image push odd.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "odd.tar: layer 'dir' is not a file in the archive"
+
+  @registry
   Scenario: A layer that does not match the config is caught before anything is uploaded
     skopeo itself would push it, and the image would fail only when a runner pulls it.
     Given an image archive "image.tar" tagged "ci-image:v1"
@@ -186,6 +235,13 @@ Feature: ci-image push publishes an image archive, idempotently
     And stderr is one line containing "terminated by SIGTERM"
     And no temporary file is left
 
+  Scenario: --insecure towards a loopback address is not warned about
+    Given no registry is listening
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to [::1]:9/ci/image --insecure --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing "cannot reach the registry [::1]:9"
+
   Scenario: --insecure towards a registry that is not on this machine is warned about
     Given an image archive "image.tar" tagged "ci-image:v1"
     When I run "ci-image push image.tar --to registry.invalid/ci/image --insecure --retries 0"
@@ -234,4 +290,5 @@ Feature: ci-image push publishes an image archive, idempotently
       | missing.tar --to example.org/ci/image                   | missing.tar: no such file; build the image first  |
       | .home --to example.org/ci/image                         | .home: is a directory, not a docker-archive       |
       | image.tar/inner --to example.org/ci/image               | image.tar/inner: cannot read: Not a directory     |
+      | image.tar --to example.org/ci/image --authfile .home    | .home: cannot read the auth file: Is a directory  |
       | image.tar --to example.org/ci/image --tmpdir missing    | cannot create a temporary directory in missing: No such file or directory |

@@ -61,6 +61,18 @@ Feature: Credentials and TLS when talking to a registry
     And stdout is "$REGISTRY/ci/image:v1" pinned to the digest skopeo inspect reports
 
   @registry-auth
+  Scenario: The first default auth file that knows the registry is used
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a file ".home/run/containers/auth.json" with
+      """
+      {"auths": {"other.example.org": {"auth": "dXNlcjpwYXNz"}}}
+      """
+    And an auth file ".home/.docker/config.json" with the registry credentials
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
+    Then it succeeds
+    And stderr contains ".home/.docker/config.json (127.0.0.1:"
+
+  @registry-auth
   Scenario: No credentials for a registry that requires them
     Given an image archive "image.tar" tagged "ci-image:v1"
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
@@ -225,3 +237,40 @@ Feature: Credentials and TLS when talking to a registry
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
     Then the exit status is 2
     And stderr is one line containing "requires authentication and no credentials were found"
+
+  @registry-token
+  Scenario: A token service that fails for a moment is retried
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And the registry credentials are in the environment
+    And the token service fails 1 times with 503 first
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
+    Then it succeeds
+    And stderr contains "answered HTTP 503 for token from http://127.0.0.1:"
+    And stderr contains "service unavailable; retry 1 of 3 in 1 s"
+
+  @registry-token
+  Scenario: A token service that answers without a token
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And the registry credentials are in the environment
+    And the token service answers without a token
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "the token service of 127.0.0.1:"
+    And stderr contains "returned no token"
+
+  @registry-mtls
+  Scenario: A registry that wants a client certificate gets the one in --cert-dir
+    --cert-dir follows containers-certs.d: *.crt are CAs, *.cert with its *.key a client
+    certificate. The registry accepts only clients with a certificate from its CA.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --cert-dir $CERTS"
+    Then it succeeds
+    And stdout is "$REGISTRY/ci/image:v1" pinned to the digest skopeo inspect reports
+
+  @registry-mtls
+  Scenario: Without the client certificate the TLS handshake fails, clearly
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a directory "ca-only" with only the registry's CA certificate
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --cert-dir ca-only"
+    Then the exit status is 2
+    And stderr is one line containing "; check its certificate and --cert-dir"

@@ -108,6 +108,12 @@ def step_truncated(context: Context, name: str, source: str) -> None:
     (context.workdir / name).write_bytes(data[: len(data) // 2])
 
 
+@given('"{name}" is "{source}" without its last {count:d} bytes')
+def step_cut_tail(context: Context, name: str, source: str, count: int) -> None:
+    data = (context.workdir / source).read_bytes()
+    (context.workdir / name).write_bytes(data[:-count])
+
+
 @given('"{name}" is "{source}" with one byte of its last layer flipped')
 def step_corrupt_layer(context: Context, name: str, source: str) -> None:
     image = images(context)[source]

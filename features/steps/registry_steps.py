@@ -8,8 +8,11 @@ import hashlib
 import json
 import os
 import shlex
+import shutil
 import signal
+import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from behave import given, then, when
 from behave.runner import Context
 
 from support.cli import ci_image_command, describe, expand, snapshot
+from support.images import seeded_layers, write_oci_index_layout
 from support.registry import free_port
 
 UPLOAD_WAIT_SECONDS = 60
@@ -27,14 +31,17 @@ def server(context: Context):  # type: ignore[no-untyped-def]
     return context.registry
 
 
-def skopeo_transport_options(context: Context) -> list[str]:
-    """How the test's own skopeo reaches the scenario's registry (never the user's config)."""
+def skopeo_transport_options(context: Context, prefix: str = "") -> list[str]:
+    """How the test's own skopeo reaches the scenario's registry (never the user's config).
+
+    ``prefix`` is ``"dest-"`` for ``skopeo copy``'s destination options.
+    """
     registry = server(context)
-    options = ["--authfile", str(test_authfile(context))]
-    if registry.variant == "tls":
-        options += ["--cert-dir", str(registry.cert_dir)]
+    options = [f"--{prefix}authfile", str(test_authfile(context))]
+    if registry.scheme == "https":
+        options += [f"--{prefix}cert-dir", str(registry.cert_dir)]
     else:
-        options.append("--tls-verify=false")
+        options.append(f"--{prefix}tls-verify=false")
     return options
 
 
@@ -101,9 +108,47 @@ def step_authfile_key(context: Context, name: str, key: str) -> None:
     document = json.loads(server(context).authfile_json())
     entry = next(iter(document["auths"].values()))
     path = context.workdir / name
-    path.write_text(
-        json.dumps({"auths": {expand(context, [key])[0]: entry}}), encoding="utf-8"
-    )
+    path.write_text(json.dumps({"auths": {expand(context, [key])[0]: entry}}), encoding="utf-8")
+
+
+@given('a directory "{name}" with only the registry\'s CA certificate')
+def step_ca_only(context: Context, name: str) -> None:
+    directory = context.workdir / name
+    directory.mkdir(parents=True)
+    shutil.copyfile(server(context).cert_dir / "ca.crt", directory / "ca.crt")
+
+
+@given("the token service fails {count:d} times with 503 first")
+def step_token_failures(context: Context, count: int) -> None:
+    token_server = server(context).token_server
+    assert token_server is not None, "not a @registry-token scenario"
+    token_server.failures_left = count
+
+
+@given("the token service answers without a token")
+def step_token_missing(context: Context) -> None:
+    token_server = server(context).token_server
+    assert token_server is not None, "not a @registry-token scenario"
+    token_server.send_no_token = True
+
+
+@given("a server on $REGISTRY that hangs up on every request")
+def step_hang_up_server(context: Context) -> None:
+    """Accepts TCP connections and closes them unanswered, as a crashing registry does."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    context.placeholders["REGISTRY"] = f"127.0.0.1:{listener.getsockname()[1]}"
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            connection.recv(65536)
+            connection.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    context.add_cleanup(listener.close)
 
 
 @given("no registry is listening")
@@ -126,6 +171,26 @@ def step_token_asked(context: Context, user: str, scope: str) -> None:
     assert token_server is not None, "not a @registry-token scenario"
     asked = [(r.user, r.scope) for r in token_server.requests]
     assert (user, scope) in asked, asked
+
+
+@given('"{reference}" holds a multi-platform image index')
+def step_push_index(context: Context, reference: str) -> None:
+    """Pushed with the real skopeo from an OCI layout, as a multi-platform build would."""
+    name = expand(context, [reference])[0]
+    tag = name.rpartition(":")[2]
+    layout = context.workdir / ".home" / "oci-layout"
+    write_oci_index_layout(layout, seeded_layers("index", 1), tag)
+    policy = context.workdir / ".home" / "accept.json"
+    policy.write_text('{"default": [{"type": "insecureAcceptAnything"}]}', encoding="utf-8")
+    transport = [
+        "--dest" + option.removeprefix("-") for option in skopeo_transport_options(context)
+    ]
+    completed = subprocess.run(
+        ["skopeo", "--policy", str(policy), "copy", "--all", *transport,
+         f"oci:{layout}:{tag}", f"docker://{name}"],
+        capture_output=True, text=True, env=context.env, timeout=120,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
 
 
 # What the registry holds ---------------------------------------------------------------
@@ -245,6 +310,11 @@ def step_directory_empty(context: Context, directory: str) -> None:
 @then('"{text}" appears in no output')
 def step_nowhere(context: Context, text: str) -> None:
     assert text not in context.result.stdout + context.result.stderr, describe(context)
+
+
+@then("stderr does not mention a retry")
+def step_no_retry(context: Context) -> None:
+    assert "retry" not in context.result.stderr, describe(context)
 
 
 @then("nothing was printed on stderr")

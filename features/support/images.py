@@ -145,3 +145,38 @@ def _shared_libraries(program: str) -> list[str]:
         elif words and words[0].startswith("/"):
             libraries.append(words[0])
     return libraries
+
+
+def write_oci_index_layout(directory: Path, layers: list[bytes], ref_name: str) -> None:
+    """An OCI layout whose ``ref_name`` is an image *index* (one linux/amd64 image in it),
+    as a multi-platform build leaves it: ``skopeo copy --all`` pushes the index itself."""
+    blobs = directory / "blobs" / "sha256"
+    blobs.mkdir(parents=True, exist_ok=True)
+
+    def blob(data: bytes, media_type: str) -> dict[str, object]:
+        digest = hashlib.sha256(data).hexdigest()
+        (blobs / digest).write_bytes(data)
+        return {"mediaType": media_type, "digest": f"sha256:{digest}", "size": len(data)}
+
+    diff_ids = ["sha256:" + hashlib.sha256(layer).hexdigest() for layer in layers]
+    config = blob(image_config(diff_ids), "application/vnd.oci.image.config.v1+json")
+    layer_descriptors = [blob(layer, "application/vnd.oci.image.layer.v1.tar") for layer in layers]
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": config,
+        "layers": layer_descriptors,
+    }
+    image = blob(json.dumps(manifest).encode(), "application/vnd.oci.image.manifest.v1+json")
+    image["platform"] = {"architecture": "amd64", "os": "linux"}
+    index = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [image],
+    }
+    top = blob(json.dumps(index).encode(), "application/vnd.oci.image.index.v1+json")
+    top["annotations"] = {"org.opencontainers.image.ref.name": ref_name}
+    (directory / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}', encoding="utf-8")
+    (directory / "index.json").write_text(
+        json.dumps({"schemaVersion": 2, "manifests": [top]}), encoding="utf-8"
+    )

@@ -5,6 +5,8 @@ Three variants, chosen by a scenario's tags (see environment.py):
 - ``@registry``: plain HTTP on 127.0.0.1;
 - ``@registry-auth``: htpasswd basic auth (bcrypt, the only hash distribution accepts);
 - ``@registry-tls``: HTTPS with a certificate from a CA the fixture makes with openssl;
+- ``@registry-mtls``: the same, and clients must show a certificate from that CA;
+- ``@registry-readonly``: plain HTTP in read-only mode (pulls work, pushes are refused);
 - ``@registry-token``: bearer tokens (distribution's ``silly`` access controller, which
   sends clients to a token service, support/tokenserver.py, that checks the password).
 
@@ -69,7 +71,7 @@ class RegistryServer:
 
     @property
     def scheme(self) -> str:
-        return "https" if self.variant == "tls" else "http"
+        return "https" if self.variant in {"tls", "mtls"} else "http"
 
     @property
     def cert_dir(self) -> Path:
@@ -100,14 +102,19 @@ class RegistryServer:
                 "    service: ci-image-tests\n"
             )
         tls = ""
-        if self.variant == "tls":
+        if self.variant in {"tls", "mtls"}:
             key, certificate = make_certificates(self.root, self.cert_dir)
             tls = f"  tls:\n    certificate: {certificate}\n    key: {key}\n"
+        if self.variant == "mtls":
+            tls += f"    clientcas:\n      - {self.cert_dir / 'ca.crt'}\n"
+            make_client_certificate(self.root, self.cert_dir)
+        readonly = "    readonly:\n      enabled: true\n" if self.variant == "readonly" else ""
         config = (
             "version: 0.1\n"
             "log:\n  level: info\n  accesslog:\n    disabled: false\n"
             f"storage:\n  filesystem:\n    rootdirectory: {self.storage}\n"
             "  maintenance:\n    uploadpurging:\n      enabled: false\n"
+            f"{readonly}"
             f"http:\n  addr: {self.host}\n  secret: {secrets.token_hex(16)}\n{tls}"
             f"{extra}"
         )
@@ -137,8 +144,10 @@ class RegistryServer:
 
     def answers(self) -> bool:
         context = None
-        if self.variant == "tls":
+        if self.scheme == "https":
             context = ssl.create_default_context(cafile=str(self.cert_dir / "ca.crt"))
+            if self.variant == "mtls":
+                context.load_cert_chain(self.cert_dir / "client.cert", self.cert_dir / "client.key")
         try:
             with urllib.request.urlopen(  # noqa: S310 - http(s) to the fixture
                 f"{self.scheme}://{self.host}/v2/", timeout=2, context=context
@@ -233,6 +242,22 @@ def make_certificates(root: Path, cert_dir: Path) -> tuple[Path, Path]:
     for command in commands:
         subprocess.run([str(part) for part in command], check=True, capture_output=True)
     return key, crt
+
+
+def make_client_certificate(root: Path, cert_dir: Path) -> None:
+    """``client.cert`` and ``client.key`` (containers-certs.d names), signed by the CA."""
+    key, csr, crt = cert_dir / "client.key", root / "client.csr", cert_dir / "client.cert"
+    extensions = root / "client.ext"
+    extensions.write_text("extendedKeyUsage=clientAuth\n", encoding="utf-8")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    commands = [
+        ["openssl", "req", "-new", *ec, "-keyout", key, "-out", csr, "-subj", "/CN=ci-image"],
+        ["openssl", "x509", "-req", "-in", csr, "-CA", cert_dir / "ca.crt", "-CAkey",
+         root / "ca.key", "-CAserial", root / "ca.srl", "-CAcreateserial", "-out", crt,
+         "-days", "2", "-extfile", extensions],
+    ]  # fmt: skip
+    for command in commands:
+        subprocess.run([str(part) for part in command], check=True, capture_output=True)
 
 
 def start_registry(root: Path, variant: str, port: int | None = None) -> RegistryServer:

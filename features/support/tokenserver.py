@@ -31,6 +31,8 @@ class TokenServer:
     password: str
     requests: list[TokenRequest] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
+    failures_left: int = 0  # answer this many requests with 503 first
+    send_no_token: bool = False
 
     @property
     def realm(self) -> str:
@@ -50,16 +52,23 @@ class TokenServer:
                         query.get("service", [""])[0], " ".join(query.get("scope", [])), user
                     )
                 )
+                if owner.failures_left > 0:
+                    owner.failures_left -= 1
+                    self._reply(503, None)
+                    return
                 if (user, password) != (owner.username, owner.password):
                     self._reply(
                         401, {"errors": [{"code": "UNAUTHORIZED", "message": "bad credentials"}]}
                     )
                     return
+                if owner.send_no_token:
+                    self._reply(200, {"expires_in": 300})
+                    return
                 token = secrets.token_urlsafe(24)
                 self._reply(200, {"token": token, "access_token": token, "expires_in": 300})
 
-            def _reply(self, status: int, document: dict[str, object]) -> None:
-                body = json.dumps(document).encode()
+            def _reply(self, status: int, document: dict[str, object] | None) -> None:
+                body = b"service unavailable" if document is None else json.dumps(document).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

@@ -59,11 +59,6 @@ class ArchiveImage:
     config_size: int
     layers: tuple[Layer, ...]
 
-    @property
-    def size(self) -> int:
-        """Uncompressed bytes of the config and layers."""
-        return self.config_size + sum(layer.size for layer in self.layers)
-
     def single_tag(self) -> str:
         """The tag of the archive's only RepoTags entry; none or several is an error."""
         if not self.repo_tags:

@@ -67,15 +67,15 @@ def find_auth(
 ) -> RegistryAuth:
     """The credentials for ``registry``/``path`` by the rules in the module docstring."""
     if authfile is not None:
-        return _from_file(registry, path, authfile, f"--authfile {authfile}", required=True)
+        return _from_file(registry, path, authfile, f"--authfile {authfile}")
     if ENV_USER in environ or ENV_PASSWORD in environ:
         return _from_environment(registry, environ)
     if environ.get(ENV_AUTH_FILE):
         file = Path(environ[ENV_AUTH_FILE])
-        return _from_file(registry, path, file, f"{ENV_AUTH_FILE}={file}", required=True)
+        return _from_file(registry, path, file, f"{ENV_AUTH_FILE}={file}")
     for file in default_authfiles(environ):
         if file.is_file():
-            found = _from_file(registry, path, file, str(file), required=False)
+            found = _from_file(registry, path, file, str(file))
             if found.credentials is not None:
                 return found
     return RegistryAuth(
@@ -116,10 +116,8 @@ def _from_environment(registry: str, environ: Mapping[str, str]) -> RegistryAuth
     )
 
 
-def _from_file(
-    registry: str, path: str, file: Path, source: str, *, required: bool
-) -> RegistryAuth:
-    auths = _read_auths(file, required=required)
+def _from_file(registry: str, path: str, file: Path, source: str) -> RegistryAuth:
+    auths = _read_auths(file)
     for key in _candidate_keys(registry, path):
         entry = auths.get(key)
         if entry is not None:
@@ -128,12 +126,10 @@ def _from_file(
     return RegistryAuth(registry, None, f"{source}, which has no entry for {registry}")
 
 
-def _read_auths(file: Path, *, required: bool) -> dict[str, Any]:
+def _read_auths(file: Path) -> dict[str, Any]:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        if not required:
-            return {}
         raise CiImageError(
             "auth file does not exist; log in (podman login --authfile FILE) or fix the path",
             path=file,

@@ -27,6 +27,8 @@ from ci_image.trace import Trace
 POLICY = Path(__file__).with_name("policy.json")
 COPY_TIMEOUT_SECONDS = 3 * 3600
 _FATAL = re.compile(r'level=fatal msg="((?:[^"\\]|\\.)*)"')
+_GO_ESCAPE = re.compile(r"\\(.)")
+_UNESCAPED = {"n": " ", "t": " ", "r": " "}
 _AUTH = ("unauthorized", "authentication required", "denied", "invalid username/password")
 _TRANSIENT = (
     "connection refused",
@@ -131,7 +133,8 @@ def skopeo_message(stderr: str) -> str:
     """The ``msg`` of skopeo's fatal log line, unquoted; else its last non-empty line."""
     matches = _FATAL.findall(stderr)
     if matches:
-        text = matches[-1].replace('\\"', '"').replace("\\\\", "\\")
+        # Go quotes the message: \" \\ \n \t; escaped line breaks become spaces.
+        text = _GO_ESCAPE.sub(lambda match: _UNESCAPED.get(match[1], match[1]), matches[-1])
     else:
         lines = [line for line in stderr.splitlines() if line.strip()]
         text = lines[-1] if lines else "skopeo failed without a message"
