@@ -22,6 +22,13 @@ Feature: ci-image push publishes an image archive, idempotently
     And no temporary file is left
 
   @registry
+  Scenario: The pushed image runs: podman pulls the printed reference and runs a command in it
+    Given a runnable image archive "run.tar" tagged "ci-image:runnable" with "/etc/motd" containing "hello from the image"
+    When I run "ci-image push run.tar --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And podman runs the reference printed, and "cat /etc/motd" in it prints "hello from the image"
+
+  @registry
   Scenario: Pushing the same archive again uploads nothing and prints the same reference
     Given an image archive "image.tar" tagged "ci-image:1rz4g4znpzjwh1xymhjpm42vipw92pr7"
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"

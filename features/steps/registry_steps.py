@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from behave.runner import Context
 
 from support.cli import ci_image_command, describe, expand, snapshot
 from support.images import seeded_layers, write_oci_index_layout
+from support.podman import podman_run
 from support.registry import free_port
 
 UPLOAD_WAIT_SECONDS = 60
@@ -290,6 +292,30 @@ def step_request_budget(context: Context, count: int) -> None:
 @then("the last command did not reach the registry")
 def step_no_request(context: Context) -> None:
     assert not server(context).requests_since_mark()
+
+
+def run_with_podman(context: Context, reference: str, path: str, text: str) -> None:
+    registry = server(context)
+    runroot = Path(tempfile.mkdtemp(prefix="podman-", dir="/tmp"))
+    context.add_cleanup(shutil.rmtree, runroot, ignore_errors=True)
+    completed = podman_run(
+        context.workdir,
+        runroot,
+        reference,
+        ["/usr/bin/cat", path],
+        context.env,
+        tls_verify=registry.scheme == "https",
+        cert_dir=registry.cert_dir if registry.scheme == "https" else None,
+        authfile=test_authfile(context),
+    )
+    assert completed.returncode == 0, f"podman failed:\n{completed.stderr}"
+    assert completed.stdout == text + "\n", completed.stdout
+
+
+@then('podman runs the reference printed, and "cat {path}" in it prints "{text}"')
+def step_podman_printed(context: Context, path: str, text: str) -> None:
+    name, digest = printed_reference(context)
+    run_with_podman(context, f"{name}@{digest}", path, text)
 
 
 # Hygiene -------------------------------------------------------------------------------
