@@ -25,10 +25,11 @@ import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ci_image.credentials import RegistryAuth
+from ci_image.credentials import RegistryAuth, find_auth
 from ci_image.errors import CiImageError
 from ci_image.reference import DIGEST_RE, Reference
 from ci_image.retry import TransientError, with_retries
@@ -151,19 +152,6 @@ class RegistryClient:
             return False
         self._expect_ok(response, path, digest)
         return True
-
-    def pin_status(self, reference: Reference) -> PinStatus:
-        """Does the pinned digest exist, and where does the tag point now?"""
-        if reference.digest is None or reference.tag is None:
-            raise CiImageError(f"{reference} is not pinned as TAG@DIGEST")
-        path = api_path(reference)
-        exists = self.manifest_exists(path, reference.digest)
-        current = self.get_manifest(path, reference.tag)
-        return PinStatus(
-            reference=reference,
-            digest_exists=exists,
-            tag_digest=None if current is None else current.digest,
-        )
 
     # HTTP ----------------------------------------------------------------------------
 
@@ -374,3 +362,51 @@ def _ssl_context(tls: TlsOptions) -> ssl.SSLContext:
             f"cannot use the certificates in --cert-dir {tls.cert_dir}: {error}"
         ) from None
     return context
+
+
+# For ``check --registry`` ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistryOptions:
+    """How to reach registries: the same options as ``push``."""
+
+    authfile: Path | None = None
+    cert_dir: Path | None = None
+    insecure: bool = False
+    retries: int = 3
+
+
+def client_for(
+    reference: Reference, options: RegistryOptions, *, environ: Mapping[str, str], trace: Trace
+) -> RegistryClient:
+    """A client for the registry a reference names, with the credentials found for it."""
+    registry = reference.registry or "docker.io"
+    auth = find_auth(registry, api_path(reference), authfile=options.authfile, environ=environ)
+    trace.add_secrets(*auth.secrets)
+    tls = TlsOptions(cert_dir=options.cert_dir, insecure=options.insecure)
+    return RegistryClient(registry, auth=auth, tls=tls, trace=trace, retries=options.retries)
+
+
+def digest_exists(client: RegistryClient, reference: Reference) -> bool:
+    """Does the registry hold the manifest the pinned digest names (rule CI007)?"""
+    if reference.digest is None:
+        raise CiImageError(f"{reference} has no digest to look up")
+    return client.manifest_exists(api_path(reference), reference.digest)
+
+
+def tag_digest(client: RegistryClient, reference: Reference) -> str | None:
+    """The digest the reference's tag resolves to now, None when the tag is gone (CI008)."""
+    if reference.tag is None:
+        raise CiImageError(f"{reference} has no tag to resolve")
+    current = client.get_manifest(api_path(reference), reference.tag)
+    return None if current is None else current.digest
+
+
+def pin_status(client: RegistryClient, reference: Reference) -> PinStatus:
+    """Both answers for one pinned ``REPO:TAG@DIGEST``."""
+    return PinStatus(
+        reference=reference,
+        digest_exists=digest_exists(client, reference),
+        tag_digest=tag_digest(client, reference),
+    )
