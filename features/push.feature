@@ -206,7 +206,7 @@ Feature: ci-image push publishes an image archive, idempotently
     Given an image archive "image.tar" tagged "ci-image:v1"
     When I run "ci-image push image.tar --to $REGISTRY/ci/image"
     Then the exit status is 2
-    And stderr is one line containing "if it is a plain-HTTP registry, pass --insecure"
+    And stderr is one line containing "it answers in plain HTTP; for a plain-HTTP registry pass --insecure"
 
   @registry
   Scenario: The registry is down for a moment: the push is retried with backoff

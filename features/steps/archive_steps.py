@@ -60,10 +60,10 @@ def step_archive_layers(context: Context, count: int, name: str, repo_tag: str) 
 
 @given('a large gzipped image archive "{name}" tagged "{repo_tag}"')
 def step_archive_large(context: Context, name: str, repo_tag: str) -> None:
-    """4 layers of 8 MiB: an upload that lasts long enough to be interrupted."""
+    """4 layers of 16 MiB: an upload that lasts long enough to be interrupted."""
     image = write_archive(
         context.workdir / name,
-        layers=seeded_layers(name, 4, file_bytes=8 * 1024 * 1024),
+        layers=seeded_layers(name, 4, file_bytes=16 * 1024 * 1024),
         repo_tags=[repo_tag],
         compress=True,
     )

@@ -379,13 +379,19 @@ def finish_cli(context: Context, process: subprocess.Popen[str], arguments: str)
 
 
 def wait_for_upload(context: Context, process: subprocess.Popen[str]) -> None:
+    """Until the registry logs the first blob upload of this command (read incrementally)."""
     deadline = time.monotonic() + UPLOAD_WAIT_SECONDS
-    seen = len(context.registry.requests())
-    while time.monotonic() < deadline:
-        if any(r.is_blob_upload for r in context.registry.requests()[seen:]):
-            return
-        assert process.poll() is None, "ci-image ended before any upload started"
-        time.sleep(0.005)
+    log = server(context).log_path
+    with log.open("rb") as stream:
+        stream.seek(0, os.SEEK_END)
+        pending = b""
+        while time.monotonic() < deadline:
+            pending += stream.read()
+            if b"/blobs/uploads/" in pending:
+                return
+            pending = pending[-200:]
+            assert process.poll() is None, "ci-image ended before any upload started"
+            time.sleep(0.002)
     raise AssertionError("no upload started")
 
 
@@ -395,6 +401,9 @@ def step_run_kill_registry(context: Context, arguments: str) -> None:
     wait_for_upload(context, process)
     context.registry.kill()
     finish_cli(context, process, arguments)
+    assert not any(
+        "/manifests/" in r.uri and r.method == "PUT" for r in context.registry.requests()
+    ), "the push completed before the registry was killed"
 
 
 @when('I run "ci-image {arguments}" and stop it with SIGTERM during the upload')

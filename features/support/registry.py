@@ -176,8 +176,10 @@ class RegistryServer:
         self.process = None
 
     def kill(self) -> None:
-        """SIGKILL: the registry disappears mid-request, as in a crash."""
+        """SIGKILL: the registry disappears mid-request, as in a crash (frozen first, so
+        that nothing more is served between the decision and the kill)."""
         if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGSTOP)
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
