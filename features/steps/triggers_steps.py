@@ -72,12 +72,12 @@ def _apply_changes(context: Context, label: str) -> None:
     git(context, "tag", label)
 
 
-@given('the commit "{label}" with these changes')
+@given('a commit "{label}" on the current branch with these changes')
 def step_commit(context: Context, label: str) -> None:
     _apply_changes(context, label)
 
 
-@given('the commit "{label}" on top of "{parent}" with these changes')
+@given('a commit "{label}" whose parent is "{parent}" with these changes')
 def step_commit_on(context: Context, label: str, parent: str) -> None:
     git(context, "checkout", "--quiet", "--detach", parent)
     _apply_changes(context, label)
@@ -131,3 +131,9 @@ def step_report_commit(context: Context, path: str, label: str) -> None:
     commit = git(context, "rev-parse", f"{label}^{{commit}}")
     actual = report_value(context, path)
     assert actual == commit, f"{path}: {actual!r} != {commit}\n{describe(context)}"
+
+
+@then('the triggers report at "{path}" is the text "{text}"')
+def step_report_text(context: Context, path: str, text: str) -> None:
+    actual = report_value(context, path)
+    assert actual == text, f"{path}: {actual!r} != {text!r}\n{describe(context)}"

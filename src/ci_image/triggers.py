@@ -202,7 +202,7 @@ class _OnReader:
             if key == "on":
                 return value
         for key, key_node, _value in mapping_items(self.root):
-            if key in ("true", "True", "TRUE") and getattr(key_node, "style", "") is None:
+            if key in ("true", "True", "TRUE") and not getattr(key_node, "style", "x"):
                 raise self.error(
                     key_node,
                     f"the key {key!r} is not 'on' for Forgejo: a YAML 1.1 tool wrote 'on' as "
@@ -225,6 +225,7 @@ class _OnReader:
                     "Forgejo rejects the workflow; write the event name as a string",
                 )
             names.append(item.value)
+        for item in on.value:  # ParseRawOn checks every item before any event is used
             if item.value == "push":
                 return PushTrigger(line=item.start_mark.line + 1, filters=())
         return NoPush(f"on lists {', '.join(names) or 'no event'}, not push")
@@ -435,7 +436,7 @@ def _include_filter(flt: Filter, values: Sequence[str], noun: str) -> FilterResu
         verdicts.append(verdict)
         if verdict.outcome == "included":  # Skip returns at the first included value
             what = f"{noun} " if noun != "file" else ""
-            return FilterResult(flt, True, True, what + _describe_include(verdict), (verdict,))
+            return FilterResult(flt, True, True, what + _describe_include(verdict), tuple(verdicts))
     prefix = f"{noun} " if noun != "file" else "no changed file matches: "
     return FilterResult(
         flt, True, False, prefix + _more(verdicts, _describe_include), tuple(verdicts)
@@ -454,7 +455,7 @@ def _ignore_filter(flt: Filter, values: Sequence[str], noun: str) -> FilterResul
         verdicts.append(verdict)
         if verdict.outcome == "kept":  # Filter returns at the first value not ignored
             what = f"{noun} " if noun != "file" else ""
-            return FilterResult(flt, True, True, what + _describe_ignore(verdict), (verdict,))
+            return FilterResult(flt, True, True, what + _describe_ignore(verdict), tuple(verdicts))
     if noun == "file":
         text = "every changed file is ignored: " + _more(verdicts, _describe_ignore)
     else:
