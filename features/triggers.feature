@@ -377,6 +377,16 @@ Feature: Does a push run the workflow? (ci-image triggers)
       """
       .forgejo/workflows/release.yml: triggers: tags: tag 'v3' matches 'v*'; paths: always matches on a tag push; paths-ignore: always matches on a tag push
       """
+    When I run "ci-image triggers --ref refs/tags/v3 --json"
+    Then it succeeds
+    And the triggers report at "changes" is
+      """
+      null
+      """
+    And the triggers report at "workflows.0.filters.1.evaluated" is
+      """
+      false
+      """
 
   Scenario: The changed files are needed when a path filter decides, and only then
     Given a file ".forgejo/workflows/build.yml" with
@@ -562,6 +572,81 @@ Feature: Does a push run the workflow? (ci-image triggers)
     Then the exit status is 1
     And stdout contains "elsewhere/tag.yml: does not trigger: tags: does not apply to a branch push"
 
+  Scenario Outline: Pattern lists hold strings as Forgejo's YAML 1.2 decoder reads them: <value>
+    Forgejo decodes "on" with Go's yaml.v3 and wants strings: on, yes and off are strings
+    there (not booleans as in YAML 1.1), and so are a wrong date or a number too large.
+
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: {push: {tags: [<value>]}}
+      jobs: {}
+      """
+    When I run "ci-image triggers --ref refs/tags/x --json"
+    Then the triggers report at "workflows.0.filters.0.patterns.0.pattern" is the text "<pattern>"
+
+    Examples:
+      | value                          | pattern                  |
+      | on                             | on                       |
+      | yes                            | yes                      |
+      | off                            | off                      |
+      | '1.0'                          | 1.0                      |
+      | "2"                            | 2                        |
+      | !!str 1.0                      | 1.0                      |
+      | &version !!str 2.0             | 2.0                      |
+      | !custom 3                      | 3                        |
+      | .hidden                        | .hidden                  |
+      | v1.2.3                         | v1.2.3                   |
+      | 1.2.3                          | 1.2.3                    |
+      | 1e999                          | 1e999                    |
+      | 0b12                           | 0b12                     |
+      | +                              | +                        |
+      | -x                             | -x                       |
+      | 2024-02-30                     | 2024-02-30               |
+      | 2024-01-31T10:00:00            | 2024-01-31T10:00:00      |
+      | 2024-01-31 10:00:00Z           | 2024-01-31 10:00:00Z     |
+      | 2024-01-31T25:00:00Z           | 2024-01-31T25:00:00Z     |
+      | 2024-13-01                     | 2024-13-01               |
+
+  Scenario Outline: What Forgejo's decoder reads as <what> is not a pattern: <value>
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: {push: {tags: [<value>]}}
+      jobs: {}
+      """
+    When I run "ci-image triggers --ref refs/tags/x"
+    Then the exit status is 2
+    And stderr is one line containing "on.push.tags: item 0 is <what> in YAML 1.2"
+
+    Examples:
+      | value                      | what          |
+      | 1.0                        | a number      |
+      | .5                         | a number      |
+      | 1e3                        | a number      |
+      | 08                         | a number      |
+      | -.inf                      | a number      |
+      | .NaN                       | a number      |
+      | 18446744073709551616       | a number      |
+      | -9223372036854775809       | a number      |
+      | 42                         | an integer    |
+      | 0x1F                       | an integer    |
+      | 0o17                       | an integer    |
+      | 017                        | an integer    |
+      | 1_000                      | an integer    |
+      | +1                         | an integer    |
+      | -0b101                     | an integer    |
+      | 18446744073709551615       | an integer    |
+      | !!int 7                    | an integer    |
+      | True                       | a boolean     |
+      | FALSE                      | a boolean     |
+      | ~                          | null          |
+      | Null                       | null          |
+      | 2024-01-31                 | a timestamp   |
+      | 2024-1-5                   | a timestamp   |
+      | 2024-01-31T10:00:00Z       | a timestamp   |
+      | 2024-01-31t10:00:00.5+01:00 | a timestamp  |
+      | 2024-01-31 10:00:00        | a timestamp   |
+      | {a: b}                     | a mapping     |
+
   Scenario: Merge keys and anchors are read as Forgejo's YAML decoder reads them
     Given a file ".forgejo/workflows/ci.yml" with
       """
@@ -580,6 +665,38 @@ Feature: Does a push run the workflow? (ci-image triggers)
       """
       .forgejo/workflows/ci.yml: triggers: branches: branch 'release' matches 'release'; paths: 'src/a.py' matches 'src/**'
       """
+
+  Scenario: Several merged mappings: the mapping's own keys win, then the earlier merge
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      x-base: &base
+        paths: ['base/**']
+        tags: ['base-*']
+      x-more: &more
+        <<: *base
+        paths: ['more/**']
+        branches: ['more']
+      on:
+        push:
+          <<: [*more, {tags: ['late-*'], branches-ignore: [nope]}]
+          branches: [own]
+      jobs: {}
+      """
+    When I run "ci-image triggers --ref refs/heads/own --changed more/x --json"
+    Then it succeeds
+    And the triggers report at "workflows.0.reason" is the text "branches: branch 'own' matches 'own'; paths: 'more/x' matches 'more/**'; tags: does not apply to a branch push, so it does not match; branches-ignore: branch 'own' is not ignored; branch and tag filters together: Forgejo adds one match so that either kind may match (4 of 4 conditions)"
+
+  Scenario: A merged mapping whose key is not a string is refused like Forgejo does
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on:
+        push:
+          <<: {? [a] : b}
+      jobs: {}
+      """
+    When I run "ci-image triggers"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/ci.yml:3: on.push: a merged mapping has a key that is not a string; Forgejo rejects the workflow"
 
   Scenario: --git lists added, modified, deleted and renamed files as the server does
     A rename is two paths, the old and the new: Forgejo's diff-tree has no rename
@@ -701,6 +818,17 @@ Feature: Does a push run the workflow? (ci-image triggers)
       | zeros of the wrong length     | 0000000000000000000000000000000000000000000000000000000000000000 | is not a commit in                                                             |
       | something git would take for an option | -1                                                 | --git BASE '-1' is not a commit; give a commit id                              |
 
+  Scenario: --git needs git
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs: {}
+      """
+    And git cannot be found on the PATH
+    When I run "ci-image triggers --git HEAD~1 HEAD"
+    Then the exit status is 2
+    And stderr is one line containing "git is not installed (needed for --git); install git or pass --changed PATH..."
+
   Scenario: --git outside a git repository is an error
     Given the project is not inside a git repository
     And a file ".forgejo/workflows/ci.yml" with
@@ -771,6 +899,7 @@ Feature: Does a push run the workflow? (ci-image triggers)
       | a non-string filter key       | on: {push: {1: x}}                                         | 1    | on.push is a mapping with a key that is not a string                                             |
       | an event name as a number     | on: [push, 1]                                              | 1    | on: item 1 is an integer in YAML 1.2, not an event name                                          |
       | a complex event key           | on: {? [a] : b}                                            | 1    | on: an event name is a mapping or list; Forgejo rejects the workflow                             |
+      | a complex filter key          | on: {push: {? [a] : b}}                                    | 1    | on.push is a mapping with a key that is not a string                                             |
       | a bad schedule item           | on: {push: , schedule: [cron]}                             | 1    | on.schedule: item 0 is not a mapping with a cron key                                             |
       | an unknown schedule key       | on: {push: , schedule: [{cron: '* * * * *', when: x}]}     | 1    | on.schedule: item 0 has the key 'when'; Forgejo accepts only cron and timezone                  |
       | a number as a cron            | on: {push: , schedule: [{cron: 5}]}                        | 1    | on.schedule: item 0.cron is an integer, not a string                                             |

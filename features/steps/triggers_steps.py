@@ -137,3 +137,10 @@ def step_report_commit(context: Context, path: str, label: str) -> None:
 def step_report_text(context: Context, path: str, text: str) -> None:
     actual = report_value(context, path)
     assert actual == text, f"{path}: {actual!r} != {text!r}\n{describe(context)}"
+
+
+@given("git cannot be found on the PATH")
+def step_no_git(context: Context) -> None:
+    empty = context.workdir / ".no-git-bin"
+    empty.mkdir()
+    context.env["PATH"] = str(empty)

@@ -52,10 +52,10 @@ _TYPED_TAGS = {f"{_YAML_TAG}{name}": name for name in (NULL, BOOL, INT, FLOAT, T
 
 
 class MergeError(ValueError):
-    """A ``<<`` merge key whose value is not a mapping or a list of mappings."""
+    """A ``<<`` merge that yaml.v3 refuses; ``node`` is where."""
 
-    def __init__(self, node: yaml.Node):
-        super().__init__("map merge requires map or sequence of maps as the value")
+    def __init__(self, node: yaml.Node, message: str):
+        super().__init__(message)
         self.node = node
 
 
@@ -184,8 +184,9 @@ def merged_items(node: yaml.MappingNode, text: str) -> Iterator[tuple[str, yaml.
     own: list[tuple[str, yaml.Node, yaml.Node]] = []
     merged: list[yaml.MappingNode] = []
     for key, value in node.value:
-        if not isinstance(key, yaml.ScalarNode):
-            continue
+        if not isinstance(key, yaml.ScalarNode):  # only in a merged mapping: others are
+            # checked by is_string_map first
+            raise MergeError(key, "a merged mapping has a key that is not a string")
         if scalar_type(key, text) == MERGE:
             merged.extend(_merge_sources(value))
             continue
@@ -206,4 +207,4 @@ def _merge_sources(value: yaml.Node) -> list[yaml.MappingNode]:
         isinstance(item, yaml.MappingNode) for item in value.value
     ):
         return list(value.value)
-    raise MergeError(value)
+    raise MergeError(value, "map merge requires map or sequence of maps as the value")

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -209,40 +209,71 @@ def compile_pattern(raw: str) -> Pattern:
     return Pattern(text=raw, body=body, negative=negative, regex=regex, compiled=compiled)
 
 
-def compile_patterns(raws: Iterable[str]) -> list[Pattern]:
-    return [compile_pattern(raw) for raw in raws]
+@dataclass(frozen=True)
+class Verdict:
+    """What a filter made of one value (a branch, a tag or a changed file).
+
+    ``outcome`` is ``included``, ``excluded`` or ``unmatched`` for ``branches``, ``tags``
+    and ``paths``; ``ignored`` or ``kept`` for the ``-ignore`` filters. ``pattern`` is the
+    deciding pattern as written, None when no pattern decided.
+    """
+
+    value: str
+    outcome: str
+    pattern: str | None
 
 
-def last_match(patterns: Sequence[Pattern], value: str) -> Pattern | None:
-    """The last pattern matching ``value``: its sign decides inclusion (``Skip``'s loop)."""
+@lru_cache(maxsize=1024)
+def _any_pattern(patterns: tuple[Pattern, ...]) -> re.Pattern[str]:
+    """One expression matching what any of ``patterns`` matches: most changed files match
+    no pattern at all, and one test in C settles each of those."""
+    return re.compile("|".join(f"(?:{pattern.compiled.pattern})" for pattern in patterns))
+
+
+def include_verdict(patterns: tuple[Pattern, ...], value: str) -> Verdict:
+    """``Skip``'s view of one value: the last pattern that matches it decides, by its sign."""
+    if _any_pattern(patterns).fullmatch(value) is None:
+        return Verdict(value, "unmatched", None)
     for pattern in reversed(patterns):
         if pattern.matches(value):
-            return pattern
-    return None
+            return Verdict(value, "excluded" if pattern.negative else "included", pattern.text)
+    raise AssertionError("the combined expression matched, so one pattern does")
 
 
-def first_ignoring(patterns: Sequence[Pattern], value: str) -> Pattern | None:
-    """The first pattern that ignores ``value`` (``Filter``): a plain pattern that matches
-    it, or a ``!`` pattern that does not."""
+def ignore_verdict(patterns: tuple[Pattern, ...], value: str) -> Verdict:
+    """``Filter``'s view of one value: ignored by the first plain pattern that matches it,
+    or by the first ``!`` pattern that does NOT match it (Forgejo's quirk)."""
+    plain_only = not any(pattern.negative for pattern in patterns)
+    if plain_only and _any_pattern(patterns).fullmatch(value) is None:
+        return Verdict(value, "kept", None)
     for pattern in patterns:
         if pattern.matches(value) != pattern.negative:
-            return pattern
-    return None
+            return Verdict(value, "ignored", pattern.text)
+    return Verdict(value, "kept", None)
 
 
-def skip(patterns: Sequence[Pattern], inputs: Iterable[str]) -> bool:
-    """Port of ``Skip`` (``branches``, ``tags``, ``paths``): True when nothing is included."""
+def include(patterns: tuple[Pattern, ...], values: Iterable[str]) -> tuple[bool, list[Verdict]]:
+    """Port of ``Skip``, the other way round: does a value end included? With the verdicts
+    of the values looked at; like Forgejo, it stops at the first included value. An empty
+    pattern list includes everything."""
+    verdicts: list[Verdict] = []
     if not patterns:
-        return False
-    for value in inputs:
-        found = last_match(patterns, value)
-        if found is not None and not found.negative:
-            return False
-    return True
+        return True, verdicts
+    for value in values:
+        verdicts.append(include_verdict(patterns, value))
+        if verdicts[-1].outcome == "included":
+            return True, verdicts
+    return False, verdicts
 
 
-def filter_out(patterns: Sequence[Pattern], inputs: Iterable[str]) -> bool:
-    """Port of ``Filter`` (the ``-ignore`` filters): True when every input is ignored."""
+def keep(patterns: tuple[Pattern, ...], values: Iterable[str]) -> tuple[bool, list[Verdict]]:
+    """Port of ``Filter``, the other way round: is a value left that no pattern ignores?
+    It stops at the first value kept. An empty pattern list ignores nothing."""
+    verdicts: list[Verdict] = []
     if not patterns:
-        return False
-    return all(first_ignoring(patterns, value) is not None for value in inputs)
+        return True, verdicts
+    for value in values:
+        verdicts.append(ignore_verdict(patterns, value))
+        if verdicts[-1].outcome == "kept":
+            return True, verdicts
+    return False, verdicts

@@ -21,10 +21,8 @@ in; a :class:`Decision` out. The rules are Forgejo's, read from its source:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -35,9 +33,10 @@ from ci_image.errors import CiImageError
 from ci_image.pathpattern import (
     InvalidPatternError,
     Pattern,
+    Verdict,
     compile_pattern,
-    first_ignoring,
-    last_match,
+    include,
+    keep,
 )
 from ci_image.workflows import Workflow, mapping_items
 
@@ -109,20 +108,6 @@ class NoPush:
     """A valid workflow that a push never runs, and why."""
 
     reason: str
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What one filter made of one value (a branch, a tag or a changed file).
-
-    ``outcome`` is ``included``, ``excluded`` or ``unmatched`` for ``branches``, ``tags``
-    and ``paths``; ``ignored`` or ``kept`` for the ``-ignore`` filters. ``pattern`` is the
-    deciding pattern as written, None when no pattern decided.
-    """
-
-    value: str
-    outcome: str
-    pattern: str | None
 
 
 @dataclass(frozen=True)
@@ -381,35 +366,6 @@ def _more(verdicts: Sequence[Verdict], describe: Callable[[Verdict], str]) -> st
     return shown
 
 
-@lru_cache(maxsize=1024)
-def _any_pattern(patterns: tuple[Pattern, ...]) -> re.Pattern[str]:
-    """One expression matching what any of ``patterns`` matches: most changed files match
-    no pattern at all, and one C-level test per file settles those."""
-    return re.compile("|".join(f"(?:{pattern.compiled.pattern})" for pattern in patterns))
-
-
-def include_verdict(patterns: tuple[Pattern, ...], value: str) -> Verdict:
-    """``Skip``'s view of one value: the last matching pattern decides, by its sign."""
-    if _any_pattern(patterns).fullmatch(value) is None:
-        return Verdict(value, "unmatched", None)
-    found = last_match(patterns, value)
-    if found is None:  # pragma: no cover - the combined expression matched, so one does
-        return Verdict(value, "unmatched", None)
-    return Verdict(value, "excluded" if found.negative else "included", found.text)
-
-
-def ignore_verdict(patterns: tuple[Pattern, ...], value: str) -> Verdict:
-    """``Filter``'s view of one value: ignored by the first pattern that matches it (or, for
-    a ``!`` pattern, that does not match it)."""
-    plain_only = not any(pattern.negative for pattern in patterns)
-    if plain_only and _any_pattern(patterns).fullmatch(value) is None:
-        return Verdict(value, "kept", None)
-    found = first_ignoring(patterns, value)
-    if found is None:
-        return Verdict(value, "kept", None)
-    return Verdict(value, "ignored", found.text)
-
-
 def _describe_include(verdict: Verdict) -> str:
     if verdict.outcome == "included":
         return f"{_quote(verdict.value)} matches {_quote(verdict.pattern or '')}"
@@ -425,18 +381,17 @@ def _describe_ignore(verdict: Verdict) -> str:
 
 
 def _include_filter(flt: Filter, values: Sequence[str], noun: str) -> FilterResult:
-    """``branches``, ``tags`` and ``paths``: matches when some value ends included."""
+    """``branches``, ``tags`` and ``paths``: match when some value ends included."""
     if not flt.patterns:
         return FilterResult(flt, True, True, f"an empty list matches every {noun}")
     if not values:
         return FilterResult(flt, True, False, "no file changed, so none matches")
-    verdicts: list[Verdict] = []
-    for value in values:
-        verdict = include_verdict(flt.patterns, value)
-        verdicts.append(verdict)
-        if verdict.outcome == "included":  # Skip returns at the first included value
-            what = f"{noun} " if noun != "file" else ""
-            return FilterResult(flt, True, True, what + _describe_include(verdict), tuple(verdicts))
+    matched, verdicts = include(flt.patterns, values)
+    if matched:
+        what = f"{noun} " if noun != "file" else ""
+        return FilterResult(
+            flt, True, True, what + _describe_include(verdicts[-1]), tuple(verdicts)
+        )
     prefix = f"{noun} " if noun != "file" else "no changed file matches: "
     return FilterResult(
         flt, True, False, prefix + _more(verdicts, _describe_include), tuple(verdicts)
@@ -449,13 +404,10 @@ def _ignore_filter(flt: Filter, values: Sequence[str], noun: str) -> FilterResul
         return FilterResult(flt, True, True, f"an empty list ignores no {noun}")
     if not values:
         return FilterResult(flt, True, False, "no file changed, so none is left")
-    verdicts: list[Verdict] = []
-    for value in values:
-        verdict = ignore_verdict(flt.patterns, value)
-        verdicts.append(verdict)
-        if verdict.outcome == "kept":  # Filter returns at the first value not ignored
-            what = f"{noun} " if noun != "file" else ""
-            return FilterResult(flt, True, True, what + _describe_ignore(verdict), tuple(verdicts))
+    kept, verdicts = keep(flt.patterns, values)
+    if kept:
+        what = f"{noun} " if noun != "file" else ""
+        return FilterResult(flt, True, True, what + _describe_ignore(verdicts[-1]), tuple(verdicts))
     if noun == "file":
         text = "every changed file is ignored: " + _more(verdicts, _describe_ignore)
     else:
