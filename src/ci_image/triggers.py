@@ -118,7 +118,7 @@ class FilterResult:
     evaluated: bool
     matched: bool
     explanation: str
-    verdicts: tuple[Verdict, ...] = ()
+    verdicts: Sequence[Verdict] = ()
 
 
 @dataclass(frozen=True)
@@ -382,41 +382,37 @@ def _describe_ignore(verdict: Verdict) -> str:
 
 def _include_filter(flt: Filter, values: Sequence[str], noun: str) -> FilterResult:
     """``branches``, ``tags`` and ``paths``: match when some value ends included."""
-    if not flt.patterns:
-        return FilterResult(flt, True, True, f"an empty list matches every {noun}")
-    if not values:
-        return FilterResult(flt, True, False, "no file changed, so none matches")
     matched, verdicts = include(flt.patterns, values)
+    if not flt.patterns:
+        return FilterResult(flt, True, matched, f"an empty list matches every {noun}")
+    if not values:
+        return FilterResult(flt, True, matched, "no file changed, so none matches")
+    what = f"{noun} " if noun != "file" else ""
     if matched:
-        what = f"{noun} " if noun != "file" else ""
-        return FilterResult(
-            flt, True, True, what + _describe_include(verdicts[-1]), tuple(verdicts)
-        )
-    prefix = f"{noun} " if noun != "file" else "no changed file matches: "
-    return FilterResult(
-        flt, True, False, prefix + _more(verdicts, _describe_include), tuple(verdicts)
-    )
+        return FilterResult(flt, True, True, what + _describe_include(verdicts[-1]), verdicts)
+    what = what or "no changed file matches: "
+    return FilterResult(flt, True, False, what + _more(verdicts, _describe_include), verdicts)
 
 
 def _ignore_filter(flt: Filter, values: Sequence[str], noun: str) -> FilterResult:
     """The ``-ignore`` filters: match when some value is not ignored."""
-    if not flt.patterns:
-        return FilterResult(flt, True, True, f"an empty list ignores no {noun}")
-    if not values:
-        return FilterResult(flt, True, False, "no file changed, so none is left")
     kept, verdicts = keep(flt.patterns, values)
+    if not flt.patterns:
+        return FilterResult(flt, True, kept, f"an empty list ignores no {noun}")
+    if not values:
+        return FilterResult(flt, True, kept, "no file changed, so none is left")
     if kept:
         what = f"{noun} " if noun != "file" else ""
-        return FilterResult(flt, True, True, what + _describe_ignore(verdicts[-1]), tuple(verdicts))
+        return FilterResult(flt, True, True, what + _describe_ignore(verdicts[-1]), verdicts)
     if noun == "file":
         text = "every changed file is ignored: " + _more(verdicts, _describe_ignore)
     else:
         first = verdicts[0]
         text = f"{noun} {_quote(first.value)} is ignored by {_quote(first.pattern or '')}"
-    ignoring = {verdict.pattern for verdict in verdicts}
+    ignoring = {verdict.pattern for verdict in verdicts.decided()}
     if any(pattern.negative and pattern.text in ignoring for pattern in flt.patterns):
         text += " (a '!' pattern in an -ignore list ignores everything it does not match)"
-    return FilterResult(flt, True, False, text, tuple(verdicts))
+    return FilterResult(flt, True, False, text, verdicts)
 
 
 def _ref_filter(flt: Filter, ref: Ref) -> FilterResult:
