@@ -905,6 +905,7 @@ Feature: Does a push run the workflow? (ci-image triggers)
       | a number as a cron            | on: {push: , schedule: [{cron: 5}]}                        | 1    | on.schedule: item 0.cron is an integer, not a string                                             |
       | a bad other event             | on: {push: , pull_request: {branches: }}                   | 1    | on.pull_request.branches is null                                                                 |
       | a bad merge                   | on: {push: {<<: [x]}}                                      | 1    | on.push: map merge requires map or sequence of maps as the value; Forgejo rejects the workflow   |
+      | a bad merge in a schedule     | on: {push: , schedule: [{<<: 3}]}                          | 1    | on.schedule: item 0: map merge requires map or sequence of maps as the value                     |
 
   Scenario: workflow_dispatch inputs and workflow_call mappings are fine
     Given a file ".forgejo/workflows/ci.yml" with

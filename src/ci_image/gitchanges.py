@@ -13,12 +13,14 @@ is its old path and its new path. We run the same command with real git.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from ci_image.errors import CiImageError
 
+TIMEOUT = 120
 DIFF_TREE = ("diff-tree", "--name-only", "--root", "--no-commit-id", "-r", "-z")
 
 
@@ -33,17 +35,17 @@ class Changes:
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(repo), *args],
-            capture_output=True,
-            check=False,
-            timeout=120,
-        )
-    except FileNotFoundError:
+    git = shutil.which("git")
+    if git is None:
         raise CiImageError(
             "git is not installed (needed for --git); install git or pass --changed PATH..."
-        ) from None
+        )
+    try:
+        return subprocess.run(
+            [git, "-C", str(repo), *args], capture_output=True, check=False, timeout=TIMEOUT
+        )
+    except subprocess.TimeoutExpired:  # pragma: no cover - a hung git is not reproducible here
+        raise CiImageError(f"git {args[0]} took more than {TIMEOUT} s; check {repo}") from None
 
 
 def _stderr(result: subprocess.CompletedProcess[bytes]) -> str:

@@ -184,8 +184,7 @@ def _literal_prefix(body: str) -> str:
         if char in "*[\\":
             break
         if char in "?+" and pos > 0:
-            if out:
-                out.pop()
+            out.pop()  # every character before was appended, or the loop had stopped
             break
         out.append(char)
     return "".join(out)

@@ -260,17 +260,20 @@ class _OnReader:
                 "and rejects the workflow",
             )
         filters: list[Filter] = []
-        try:
-            items = list(goyaml.merged_items(value, self.text))
-        except goyaml.MergeError as error:
-            raise self.error(
-                error.node, f"on.{name}: {error}; Forgejo rejects the workflow"
-            ) from None
-        for act, act_key, act_value in items:
+        for act, act_key, act_value in self._items(value, f"on.{name}"):
             patterns = self._read_act(name, act, act_value)
             if name == "push":
                 filters.append(self._push_filter(act, act_key, patterns))
         return tuple(filters)
+
+    def _items(self, node: yaml.MappingNode, where: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
+        """The mapping's items as Forgejo's decoder sees them, merge keys expanded."""
+        try:
+            return list(goyaml.merged_items(node, self.text))
+        except goyaml.MergeError as error:
+            raise self.error(
+                error.node, f"{where}: {error}; Forgejo rejects the workflow"
+            ) from None
 
     def _read_act(self, event: str, act: str, value: yaml.Node) -> list[tuple[str, yaml.Node]]:
         """The string values of ``on.EVENT.ACT``, typed and checked as ``ParseRawOn`` does."""
@@ -337,7 +340,7 @@ class _OnReader:
                     f"on.schedule: item {index} is not a mapping with a cron key; Forgejo "
                     "rejects the workflow",
                 )
-            for key, key_node, entry in goyaml.merged_items(item, self.text):
+            for key, key_node, entry in self._items(item, f"on.schedule: item {index}"):
                 if key.lower() not in ("cron", "timezone"):
                     raise self.error(
                         key_node,
