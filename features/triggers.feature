@@ -47,13 +47,13 @@ Feature: Does a push run the workflow? (ci-image triggers)
       """
 
     Examples:
-      | form                      | on                                    |
-      | a string                  | on: push                              |
-      | a list                    | on: [pull_request, push]              |
-      | a mapping to null         | on: {push: null}                      |
-      | a mapping to nothing      | on: {push: , pull_request: }          |
-      | an empty mapping          | on: {push: {}}                        |
-      | a quoted key              | "on": push                            |
+      | form                 | on                           |
+      | a string             | on: push                     |
+      | a list               | on: [pull_request, push]     |
+      | a mapping to null    | on: {push: null}             |
+      | a mapping to nothing | on: {push: , pull_request: } |
+      | an empty mapping     | on: {push: {}}               |
+      | a quoted key         | "on": push                   |
 
   Scenario: "push:" with nothing after it, in block style, listens to every push
     Given a file ".forgejo/workflows/ci.yml" with
@@ -80,12 +80,12 @@ Feature: Does a push run the workflow? (ci-image triggers)
       """
 
     Examples:
-      | form                | on                                                       | reason                                             |
-      | another event       | on: pull_request                                         | on is 'pull_request', not push                     |
-      | event names are exact | on: Push                                               | on is 'Push', not push                             |
-      | a list              | on: [pull_request, workflow_dispatch]                    | on lists pull_request, workflow_dispatch, not push |
-      | a mapping           | on: {schedule: [{cron: '0 3 * * *'}], workflow_dispatch: } | on has schedule, workflow_dispatch, not push     |
-      | nothing             | on:                                                      | on is empty, not push                              |
+      | form                  | on                                                         | reason                                             |
+      | another event         | on: pull_request                                           | on is 'pull_request', not push                     |
+      | event names are exact | on: Push                                                   | on is 'Push', not push                             |
+      | a list                | on: [pull_request, workflow_dispatch]                      | on lists pull_request, workflow_dispatch, not push |
+      | a mapping             | on: {schedule: [{cron: '0 3 * * *'}], workflow_dispatch: } | on has schedule, workflow_dispatch, not push       |
+      | nothing               | on:                                                        | on is empty, not push                              |
 
   Scenario Outline: branches: the branch must end included by the patterns (<ref>)
     Given a file ".forgejo/workflows/ci.yml" with
@@ -103,14 +103,14 @@ Feature: Does a push run the workflow? (ci-image triggers)
       """
 
     Examples:
-      | patterns                        | ref                     | status | answer                                                                           |
-      | [main]                          | refs/heads/main         | 0      | triggers: branches: branch 'main' matches 'main'                                 |
-      | main                            | refs/heads/main         | 0      | triggers: branches: branch 'main' matches 'main'                                 |
-      | [main]                          | refs/heads/develop      | 1      | does not trigger: branches: branch 'develop' matches no pattern                  |
-      | ['release/**', '!release/old']  | refs/heads/release/1.0  | 0      | triggers: branches: branch 'release/1.0' matches 'release/**'                    |
-      | ['release/**', '!release/old']  | refs/heads/release/old  | 1      | does not trigger: branches: branch 'release/old' is excluded by '!release/old'   |
-      | [main]                          | refs/tags/v1.0          | 1      | does not trigger: branches: does not apply to a tag push, so it does not match   |
-      | []                              | refs/heads/anything     | 0      | triggers: branches: an empty list matches every branch                           |
+      | patterns                       | ref                    | status | answer                                                                         |
+      | [main]                         | refs/heads/main        | 0      | triggers: branches: branch 'main' matches 'main'                               |
+      | main                           | refs/heads/main        | 0      | triggers: branches: branch 'main' matches 'main'                               |
+      | [main]                         | refs/heads/develop     | 1      | does not trigger: branches: branch 'develop' matches no pattern                |
+      | ['release/**', '!release/old'] | refs/heads/release/1.0 | 0      | triggers: branches: branch 'release/1.0' matches 'release/**'                  |
+      | ['release/**', '!release/old'] | refs/heads/release/old | 1      | does not trigger: branches: branch 'release/old' is excluded by '!release/old' |
+      | [main]                         | refs/tags/v1.0         | 1      | does not trigger: branches: does not apply to a tag push, so it does not match |
+      | []                             | refs/heads/anything    | 0      | triggers: branches: an empty list matches every branch                         |
 
   Scenario Outline: branches-ignore: the branch must not be ignored (<ref>)
     Given a file ".forgejo/workflows/ci.yml" with
@@ -128,13 +128,13 @@ Feature: Does a push run the workflow? (ci-image triggers)
       """
 
     Examples:
-      | patterns   | ref                | status | answer                                                                                                                                 |
-      | [main]     | refs/heads/develop | 0      | triggers: branches-ignore: branch 'develop' is not ignored                                                                             |
-      | [main]     | refs/heads/main    | 1      | does not trigger: branches-ignore: branch 'main' is ignored by 'main'                                                                  |
-      | ['!main']  | refs/heads/main    | 0      | triggers: branches-ignore: branch 'main' is not ignored                                                                                |
-      | ['!main']  | refs/heads/develop | 1      | does not trigger: branches-ignore: branch 'develop' is ignored by '!main' (a '!' pattern in an -ignore list ignores everything it does not match) |
-      | []         | refs/heads/main    | 0      | triggers: branches-ignore: an empty list ignores no branch                                                                             |
-      | [main]     | refs/tags/v1.0     | 1      | does not trigger: branches-ignore: does not apply to a tag push, so it does not match                                                  |
+      | patterns  | ref                | status | answer                                                                                                                                            |
+      | [main]    | refs/heads/develop | 0      | triggers: branches-ignore: branch 'develop' is not ignored                                                                                        |
+      | [main]    | refs/heads/main    | 1      | does not trigger: branches-ignore: branch 'main' is ignored by 'main'                                                                             |
+      | ['!main'] | refs/heads/main    | 0      | triggers: branches-ignore: branch 'main' is not ignored                                                                                           |
+      | ['!main'] | refs/heads/develop | 1      | does not trigger: branches-ignore: branch 'develop' is ignored by '!main' (a '!' pattern in an -ignore list ignores everything it does not match) |
+      | []        | refs/heads/main    | 0      | triggers: branches-ignore: an empty list ignores no branch                                                                                        |
+      | [main]    | refs/tags/v1.0     | 1      | does not trigger: branches-ignore: does not apply to a tag push, so it does not match                                                             |
 
   Scenario Outline: branches and branches-ignore together: GitHub refuses them, Forgejo checks both (<ref>)
     Given a file ".forgejo/workflows/ci.yml" with
@@ -153,10 +153,10 @@ Feature: Does a push run the workflow? (ci-image triggers)
       """
 
     Examples:
-      | ref                      | status | answer                                                                                                                                     |
-      | refs/heads/release/2     | 0      | triggers: branches: branch 'release/2' matches 'release/**'; branches-ignore: branch 'release/2' is not ignored                             |
+      | ref                      | status | answer                                                                                                                                         |
+      | refs/heads/release/2     | 0      | triggers: branches: branch 'release/2' matches 'release/**'; branches-ignore: branch 'release/2' is not ignored                                |
       | refs/heads/release/old-1 | 1      | does not trigger: branches: branch 'release/old-1' matches 'release/**'; branches-ignore: branch 'release/old-1' is ignored by 'release/old-*' |
-      | refs/heads/main          | 1      | does not trigger: branches: branch 'main' matches no pattern; branches-ignore: branch 'main' is not ignored                                  |
+      | refs/heads/main          | 1      | does not trigger: branches: branch 'main' matches no pattern; branches-ignore: branch 'main' is not ignored                                    |
 
   Scenario Outline: tags and tags-ignore judge tag pushes only (<filter> <ref>)
     Given a file ".forgejo/workflows/release.yml" with
@@ -174,12 +174,12 @@ Feature: Does a push run the workflow? (ci-image triggers)
       """
 
     Examples:
-      | filter      | ref               | status | answer                                                                             |
-      | tags        | refs/tags/v1.0    | 0      | triggers: tags: tag 'v1.0' matches 'v*'                                            |
-      | tags        | refs/tags/release | 1      | does not trigger: tags: tag 'release' matches no pattern                           |
-      | tags        | refs/heads/main   | 1      | does not trigger: tags: does not apply to a branch push, so it does not match      |
-      | tags-ignore | refs/tags/release | 0      | triggers: tags-ignore: tag 'release' is not ignored                                |
-      | tags-ignore | refs/tags/v1.0    | 1      | does not trigger: tags-ignore: tag 'v1.0' is ignored by 'v*'                       |
+      | filter      | ref               | status | answer                                                                               |
+      | tags        | refs/tags/v1.0    | 0      | triggers: tags: tag 'v1.0' matches 'v*'                                              |
+      | tags        | refs/tags/release | 1      | does not trigger: tags: tag 'release' matches no pattern                             |
+      | tags        | refs/heads/main   | 1      | does not trigger: tags: does not apply to a branch push, so it does not match        |
+      | tags-ignore | refs/tags/release | 0      | triggers: tags-ignore: tag 'release' is not ignored                                  |
+      | tags-ignore | refs/tags/v1.0    | 1      | does not trigger: tags-ignore: tag 'v1.0' is ignored by 'v*'                         |
       | tags-ignore | refs/heads/main   | 1      | does not trigger: tags-ignore: does not apply to a branch push, so it does not match |
 
   Scenario: With branch and tag filters, either kind may match: Forgejo adds one match
@@ -231,49 +231,49 @@ Feature: Does a push run the workflow? (ci-image triggers)
     Then the exit status is <status>
 
     Examples:
-      | case                                                         | on                                                              | ref               | changes                 | status |
-      | no filter matches any push                                   | push                                                            | refs/heads/main   |                         | 0      |
-      | branches filter matches branch push                          | {push: {branches: [main]}}                                      | refs/heads/main   |                         | 0      |
-      | branches filter does not match different branch              | {push: {branches: [main]}}                                      | refs/heads/develop |                        | 1      |
-      | branches filter does not match tag push                      | {push: {branches: [main]}}                                      | refs/tags/v1.0    |                         | 1      |
-      | branches-ignore matches branch not in ignore list            | {push: {branches-ignore: [main]}}                               | refs/heads/develop |                        | 0      |
-      | branches-ignore does not match branch in ignore list         | {push: {branches-ignore: [main]}}                               | refs/heads/main   |                         | 1      |
-      | branches-ignore does not match tag push                      | {push: {branches-ignore: [main]}}                               | refs/tags/v1.0    |                         | 1      |
-      | tags filter matches tag push                                 | {push: {tags: ['v*']}}                                          | refs/tags/v1.0    |                         | 0      |
-      | tags filter does not match different tag                     | {push: {tags: ['v*']}}                                          | refs/tags/release |                         | 1      |
-      | tags filter does not match branch push                       | {push: {tags: ['v*']}}                                          | refs/heads/main   |                         | 1      |
-      | tags-ignore matches tag not in ignore list                   | {push: {tags-ignore: ['v*']}}                                   | refs/tags/release |                         | 0      |
-      | tags-ignore does not match tag in ignore list                | {push: {tags-ignore: ['v*']}}                                   | refs/tags/v1.0    |                         | 1      |
-      | tags-ignore does not match branch push                       | {push: {tags-ignore: ['v*']}}                                   | refs/heads/main   |                         | 1      |
-      | paths matches when path matches                              | {push: {paths: ['src/**']}}                                     | refs/heads/main   | --changed src/file.go   | 0      |
-      | paths does not match when path does not match                | {push: {paths: ['src/**']}}                                     | refs/heads/main   | --changed docs/file.md  | 1      |
-      | paths is ignored for tag push                                | {push: {paths: ['src/**']}}                                     | refs/tags/v1.0    |                         | 0      |
-      | paths-ignore matches when path not in ignore list            | {push: {paths-ignore: ['docs/**']}}                             | refs/heads/main   | --changed src/file.go   | 0      |
-      | paths-ignore does not match when path in ignore list         | {push: {paths-ignore: ['docs/**']}}                             | refs/heads/main   | --changed docs/file.md  | 1      |
-      | branches and tags match branch                               | {push: {branches: [main], tags: ['v*']}}                        | refs/heads/main   |                         | 0      |
-      | branches and tags match tag                                  | {push: {branches: [main], tags: ['v*']}}                        | refs/tags/v1.0    |                         | 0      |
-      | branches and tags do not match wrong branch                  | {push: {branches: [main], tags: ['v*']}}                        | refs/heads/develop |                        | 1      |
-      | branches and paths match when both match                     | {push: {branches: [main], paths: ['src/**']}}                   | refs/heads/main   | --changed src/file.go   | 0      |
-      | branches and paths do not match when only branch matches     | {push: {branches: [main], paths: ['src/**']}}                   | refs/heads/main   | --changed docs/file.md  | 1      |
-      | branches and paths do not match when only path matches       | {push: {branches: [main], paths: ['src/**']}}                   | refs/heads/develop | --changed src/file.go  | 1      |
-      | tags and paths match tag (paths ignored)                     | {push: {tags: ['v*'], paths: ['src/**']}}                       | refs/tags/v1.0    |                         | 0      |
-      | branches, tags and paths match branch with path              | {push: {branches: [main], tags: ['v*'], paths: ['src/**']}}     | refs/heads/main   | --changed src/file.go   | 0      |
-      | branches, tags and paths match tag (paths ignored)           | {push: {branches: [main], tags: ['v*'], paths: ['src/**']}}     | refs/tags/v1.0    |                         | 0      |
-      | branches, tags and paths: path does not match                | {push: {branches: [main], tags: ['v*'], paths: ['src/**']}}     | refs/heads/main   | --changed docs/file.md  | 1      |
-      | branches, tags and paths: branch does not match              | {push: {branches: [main], tags: ['v*'], paths: ['src/**']}}     | refs/heads/develop | --changed src/file.go  | 1      |
-      | branches, tags and paths: tag does not match                 | {push: {branches: [main], tags: ['v*'], paths: ['src/**']}}     | refs/tags/release |                         | 1      |
-      | branches-ignore and tags match branch not ignored            | {push: {branches-ignore: [main], tags: ['v*']}}                 | refs/heads/develop |                        | 0      |
-      | branches-ignore and tags: branch in ignore list              | {push: {branches-ignore: [main], tags: ['v*']}}                 | refs/heads/main   |                         | 1      |
-      | branches-ignore and tags match tag                           | {push: {branches-ignore: [main], tags: ['v*']}}                 | refs/tags/v1.0    |                         | 0      |
-      | branches-ignore and tags: wrong tag                          | {push: {branches-ignore: [main], tags: ['v*']}}                 | refs/tags/release |                         | 1      |
-      | branches and tags-ignore match branch                        | {push: {branches: [main], tags-ignore: ['v*']}}                 | refs/heads/main   |                         | 0      |
-      | branches and tags-ignore: wrong branch                       | {push: {branches: [main], tags-ignore: ['v*']}}                 | refs/heads/develop |                        | 1      |
-      | branches and tags-ignore match tag not ignored               | {push: {branches: [main], tags-ignore: ['v*']}}                 | refs/tags/release |                         | 0      |
-      | branches and tags-ignore: tag in ignore list                 | {push: {branches: [main], tags-ignore: ['v*']}}                 | refs/tags/v1.0    |                         | 1      |
-      | branches-ignore and tags-ignore match branch not ignored     | {push: {branches-ignore: [main], tags-ignore: ['v*']}}          | refs/heads/develop |                        | 0      |
-      | branches-ignore and tags-ignore: branch in ignore list       | {push: {branches-ignore: [main], tags-ignore: ['v*']}}          | refs/heads/main   |                         | 1      |
-      | branches-ignore and tags-ignore match tag not ignored        | {push: {branches-ignore: [main], tags-ignore: ['v*']}}          | refs/tags/release |                         | 0      |
-      | branches-ignore and tags-ignore: tag in ignore list          | {push: {branches-ignore: [main], tags-ignore: ['v*']}}          | refs/tags/v1.0    |                         | 1      |
+      | case                                                     | on                                                          | ref                | changes                | status |
+      | no filter matches any push                               | push                                                        | refs/heads/main    |                        | 0      |
+      | branches filter matches branch push                      | {push: {branches: [main]}}                                  | refs/heads/main    |                        | 0      |
+      | branches filter does not match different branch          | {push: {branches: [main]}}                                  | refs/heads/develop |                        | 1      |
+      | branches filter does not match tag push                  | {push: {branches: [main]}}                                  | refs/tags/v1.0     |                        | 1      |
+      | branches-ignore matches branch not in ignore list        | {push: {branches-ignore: [main]}}                           | refs/heads/develop |                        | 0      |
+      | branches-ignore does not match branch in ignore list     | {push: {branches-ignore: [main]}}                           | refs/heads/main    |                        | 1      |
+      | branches-ignore does not match tag push                  | {push: {branches-ignore: [main]}}                           | refs/tags/v1.0     |                        | 1      |
+      | tags filter matches tag push                             | {push: {tags: ['v*']}}                                      | refs/tags/v1.0     |                        | 0      |
+      | tags filter does not match different tag                 | {push: {tags: ['v*']}}                                      | refs/tags/release  |                        | 1      |
+      | tags filter does not match branch push                   | {push: {tags: ['v*']}}                                      | refs/heads/main    |                        | 1      |
+      | tags-ignore matches tag not in ignore list               | {push: {tags-ignore: ['v*']}}                               | refs/tags/release  |                        | 0      |
+      | tags-ignore does not match tag in ignore list            | {push: {tags-ignore: ['v*']}}                               | refs/tags/v1.0     |                        | 1      |
+      | tags-ignore does not match branch push                   | {push: {tags-ignore: ['v*']}}                               | refs/heads/main    |                        | 1      |
+      | paths matches when path matches                          | {push: {paths: ['src/**']}}                                 | refs/heads/main    | --changed src/file.go  | 0      |
+      | paths does not match when path does not match            | {push: {paths: ['src/**']}}                                 | refs/heads/main    | --changed docs/file.md | 1      |
+      | paths is ignored for tag push                            | {push: {paths: ['src/**']}}                                 | refs/tags/v1.0     |                        | 0      |
+      | paths-ignore matches when path not in ignore list        | {push: {paths-ignore: ['docs/**']}}                         | refs/heads/main    | --changed src/file.go  | 0      |
+      | paths-ignore does not match when path in ignore list     | {push: {paths-ignore: ['docs/**']}}                         | refs/heads/main    | --changed docs/file.md | 1      |
+      | branches and tags match branch                           | {push: {branches: [main], tags: ['v*']}}                    | refs/heads/main    |                        | 0      |
+      | branches and tags match tag                              | {push: {branches: [main], tags: ['v*']}}                    | refs/tags/v1.0     |                        | 0      |
+      | branches and tags do not match wrong branch              | {push: {branches: [main], tags: ['v*']}}                    | refs/heads/develop |                        | 1      |
+      | branches and paths match when both match                 | {push: {branches: [main], paths: ['src/**']}}               | refs/heads/main    | --changed src/file.go  | 0      |
+      | branches and paths do not match when only branch matches | {push: {branches: [main], paths: ['src/**']}}               | refs/heads/main    | --changed docs/file.md | 1      |
+      | branches and paths do not match when only path matches   | {push: {branches: [main], paths: ['src/**']}}               | refs/heads/develop | --changed src/file.go  | 1      |
+      | tags and paths match tag (paths ignored)                 | {push: {tags: ['v*'], paths: ['src/**']}}                   | refs/tags/v1.0     |                        | 0      |
+      | branches, tags and paths match branch with path          | {push: {branches: [main], tags: ['v*'], paths: ['src/**']}} | refs/heads/main    | --changed src/file.go  | 0      |
+      | branches, tags and paths match tag (paths ignored)       | {push: {branches: [main], tags: ['v*'], paths: ['src/**']}} | refs/tags/v1.0     |                        | 0      |
+      | branches, tags and paths: path does not match            | {push: {branches: [main], tags: ['v*'], paths: ['src/**']}} | refs/heads/main    | --changed docs/file.md | 1      |
+      | branches, tags and paths: branch does not match          | {push: {branches: [main], tags: ['v*'], paths: ['src/**']}} | refs/heads/develop | --changed src/file.go  | 1      |
+      | branches, tags and paths: tag does not match             | {push: {branches: [main], tags: ['v*'], paths: ['src/**']}} | refs/tags/release  |                        | 1      |
+      | branches-ignore and tags match branch not ignored        | {push: {branches-ignore: [main], tags: ['v*']}}             | refs/heads/develop |                        | 0      |
+      | branches-ignore and tags: branch in ignore list          | {push: {branches-ignore: [main], tags: ['v*']}}             | refs/heads/main    |                        | 1      |
+      | branches-ignore and tags match tag                       | {push: {branches-ignore: [main], tags: ['v*']}}             | refs/tags/v1.0     |                        | 0      |
+      | branches-ignore and tags: wrong tag                      | {push: {branches-ignore: [main], tags: ['v*']}}             | refs/tags/release  |                        | 1      |
+      | branches and tags-ignore match branch                    | {push: {branches: [main], tags-ignore: ['v*']}}             | refs/heads/main    |                        | 0      |
+      | branches and tags-ignore: wrong branch                   | {push: {branches: [main], tags-ignore: ['v*']}}             | refs/heads/develop |                        | 1      |
+      | branches and tags-ignore match tag not ignored           | {push: {branches: [main], tags-ignore: ['v*']}}             | refs/tags/release  |                        | 0      |
+      | branches and tags-ignore: tag in ignore list             | {push: {branches: [main], tags-ignore: ['v*']}}             | refs/tags/v1.0     |                        | 1      |
+      | branches-ignore and tags-ignore match branch not ignored | {push: {branches-ignore: [main], tags-ignore: ['v*']}}      | refs/heads/develop |                        | 0      |
+      | branches-ignore and tags-ignore: branch in ignore list   | {push: {branches-ignore: [main], tags-ignore: ['v*']}}      | refs/heads/main    |                        | 1      |
+      | branches-ignore and tags-ignore match tag not ignored    | {push: {branches-ignore: [main], tags-ignore: ['v*']}}      | refs/tags/release  |                        | 0      |
+      | branches-ignore and tags-ignore: tag in ignore list      | {push: {branches-ignore: [main], tags-ignore: ['v*']}}      | refs/tags/v1.0     |                        | 1      |
 
   Scenario: paths: each file is decided by the last pattern that matches it
     Given a file ".forgejo/workflows/build.yml" with
@@ -585,27 +585,30 @@ Feature: Does a push run the workflow? (ci-image triggers)
     Then the triggers report at "workflows.0.filters.0.patterns.0.pattern" is the text "<pattern>"
 
     Examples:
-      | value                          | pattern                  |
-      | on                             | on                       |
-      | yes                            | yes                      |
-      | off                            | off                      |
-      | '1.0'                          | 1.0                      |
-      | "2"                            | 2                        |
-      | !!str 1.0                      | 1.0                      |
-      | &version !!str 2.0             | 2.0                      |
-      | !custom 3                      | 3                        |
-      | .hidden                        | .hidden                  |
-      | v1.2.3                         | v1.2.3                   |
-      | 1.2.3                          | 1.2.3                    |
-      | 1e999                          | 1e999                    |
-      | 0b12                           | 0b12                     |
-      | +                              | +                        |
-      | -x                             | -x                       |
-      | 2024-02-30                     | 2024-02-30               |
-      | 2024-01-31T10:00:00            | 2024-01-31T10:00:00      |
-      | 2024-01-31 10:00:00Z           | 2024-01-31 10:00:00Z     |
-      | 2024-01-31T25:00:00Z           | 2024-01-31T25:00:00Z     |
-      | 2024-13-01                     | 2024-13-01               |
+      | value                | pattern              |
+      | on                   | on                   |
+      | yes                  | yes                  |
+      | off                  | off                  |
+      | '1.0'                | 1.0                  |
+      | "2"                  | 2                    |
+      | !!str 1.0            | 1.0                  |
+      | &version !!str 2.0   | 2.0                  |
+      | !custom 3            | 3                    |
+      | ! 1e999              | 1e999                |
+      | ! '4'                | 4                    |
+      | .hidden              | .hidden              |
+      | v1.2.3               | v1.2.3               |
+      | 1.2.3                | 1.2.3                |
+      | 1e999                | 1e999                |
+      | 0b12                 | 0b12                 |
+      | +                    | +                    |
+      | -x                   | -x                   |
+      | 2024-02-30           | 2024-02-30           |
+      | 2024-01-31T10:00:00  | 2024-01-31T10:00:00  |
+      | 2024-01-31 10:00:00Z | 2024-01-31 10:00:00Z |
+      | 2024-01-31T25:00:00Z | 2024-01-31T25:00:00Z |
+      | 2024-13-01           | 2024-13-01           |
+      | <<                   | <<                   |
 
   Scenario Outline: What Forgejo's decoder reads as <what> is not a pattern: <value>
     Given a file ".forgejo/workflows/ci.yml" with
@@ -618,34 +621,36 @@ Feature: Does a push run the workflow? (ci-image triggers)
     And stderr is one line containing "on.push.tags: item 0 is <what> in YAML 1.2"
 
     Examples:
-      | value                      | what          |
-      | 1.0                        | a number      |
-      | .5                         | a number      |
-      | 1e3                        | a number      |
-      | 08                         | a number      |
-      | -.inf                      | a number      |
-      | .NaN                       | a number      |
-      | 18446744073709551616       | a number      |
-      | -9223372036854775809       | a number      |
-      | 42                         | an integer    |
-      | 0x1F                       | an integer    |
-      | 0o17                       | an integer    |
-      | 017                        | an integer    |
-      | 1_000                      | an integer    |
-      | +1                         | an integer    |
-      | -0b101                     | an integer    |
-      | 18446744073709551615       | an integer    |
-      | !!int 7                    | an integer    |
-      | True                       | a boolean     |
-      | FALSE                      | a boolean     |
-      | ~                          | null          |
-      | Null                       | null          |
-      | 2024-01-31                 | a timestamp   |
-      | 2024-1-5                   | a timestamp   |
-      | 2024-01-31T10:00:00Z       | a timestamp   |
-      | 2024-01-31t10:00:00.5+01:00 | a timestamp  |
-      | 2024-01-31 10:00:00        | a timestamp   |
-      | {a: b}                     | a mapping     |
+      | value                       | what        |
+      | 1.0                         | a number    |
+      | .5                          | a number    |
+      | 1e3                         | a number    |
+      | 08                          | a number    |
+      | -.inf                       | a number    |
+      | .NaN                        | a number    |
+      | 18446744073709551616        | a number    |
+      | -9223372036854775809        | a number    |
+      | 42                          | an integer  |
+      | 0x1F                        | an integer  |
+      | 0o17                        | an integer  |
+      | 017                         | an integer  |
+      | 1_000                       | an integer  |
+      | +1                          | an integer  |
+      | -0b101                      | an integer  |
+      | 18446744073709551615        | an integer  |
+      | !!int 7                     | an integer  |
+      | ! 7                         | an integer  |
+      | ! 1e3                       | a number    |
+      | True                        | a boolean   |
+      | FALSE                       | a boolean   |
+      | ~                           | null        |
+      | Null                        | null        |
+      | 2024-01-31                  | a timestamp |
+      | 2024-1-5                    | a timestamp |
+      | 2024-01-31T10:00:00Z        | a timestamp |
+      | 2024-01-31t10:00:00.5+01:00 | a timestamp |
+      | 2024-01-31 10:00:00         | a timestamp |
+      | {a: b}                      | a mapping   |
 
   Scenario: Merge keys and anchors are read as Forgejo's YAML decoder reads them
     Given a file ".forgejo/workflows/ci.yml" with
@@ -776,8 +781,8 @@ Feature: Does a push run the workflow? (ci-image triggers)
       | change | path      | to |
       | add    | README.md |    |
     And a commit "left" whose parent is "first" with these changes
-      | change | path       | to |
-      | add    | src/left.py |   |
+      | change | path        | to |
+      | add    | src/left.py |    |
     And a commit "right" whose parent is "first" with these changes
       | change | path         | to |
       | add    | src/right.py |    |
@@ -813,10 +818,10 @@ Feature: Does a push run the workflow? (ci-image triggers)
     And stderr is one line containing "<message>"
 
     Examples:
-      | case                          | base                                                             | message                                                                        |
-      | an unknown commit id          | 1234567890abcdef1234567890abcdef12345678                         | --git BASE '1234567890abcdef1234567890abcdef12345678' is not a commit in       |
-      | zeros of the wrong length     | 0000000000000000000000000000000000000000000000000000000000000000 | is not a commit in                                                             |
-      | something git would take for an option | -1                                                 | --git BASE '-1' is not a commit; give a commit id                              |
+      | case                                   | base                                                             | message                                                                  |
+      | an unknown commit id                   | 1234567890abcdef1234567890abcdef12345678                         | --git BASE '1234567890abcdef1234567890abcdef12345678' is not a commit in |
+      | zeros of the wrong length              | 0000000000000000000000000000000000000000000000000000000000000000 | is not a commit in                                                       |
+      | something git would take for an option | -1                                                               | --git BASE '-1' is not a commit; give a commit id                        |
 
   Scenario: --git needs git
     Given a file ".forgejo/workflows/ci.yml" with
@@ -852,10 +857,10 @@ Feature: Does a push run the workflow? (ci-image triggers)
     And stderr is one line containing "<message>"
 
     Examples:
-      | ref             | message                                                                                                       |
-      | main            | --ref 'main' is not a full ref (a bare name could be a branch or a tag); write refs/heads/main for a branch or refs/tags/main for a tag |
-      | refs/pull/1/head | --ref 'refs/pull/1/head' is not a branch or a tag: push workflows run for refs/heads/NAME and refs/tags/NAME |
-      | refs/heads/     | --ref 'refs/heads/' is not a branch or a tag                                                                 |
+      | ref              | message                                                                                                                                 |
+      | main             | --ref 'main' is not a full ref (a bare name could be a branch or a tag); write refs/heads/main for a branch or refs/tags/main for a tag |
+      | refs/pull/1/head | --ref 'refs/pull/1/head' is not a branch or a tag: push workflows run for refs/heads/NAME and refs/tags/NAME                            |
+      | refs/heads/      | --ref 'refs/heads/' is not a branch or a tag                                                                                            |
 
   Scenario Outline: Changed paths are given as git prints them: <path>
     Given a file ".forgejo/workflows/ci.yml" with
@@ -868,10 +873,10 @@ Feature: Does a push run the workflow? (ci-image triggers)
     And stderr is one line containing "give paths as git lists them, relative to the repository root"
 
     Examples:
-      | path        |
-      | ./src/a.py  |
-      | /src/a.py   |
-      | ''          |
+      | path       |
+      | ./src/a.py |
+      | /src/a.py  |
+      | ''         |
 
   Scenario Outline: What makes Forgejo reject the workflow is an error: <case>
     Given a file ".forgejo/workflows/ci.yml" with
@@ -884,28 +889,28 @@ Feature: Does a push run the workflow? (ci-image triggers)
     And no file in the project changed
 
     Examples:
-      | case                          | workflow                                                   | line | message                                                                                          |
-      | an unknown filter             | on: {push: {branch: [main]}}                               | 1    | on.push: unknown filter 'branch'; Forgejo ignores it with a log warning and silently never runs this workflow on push; use one of branches, branches-ignore, tags, tags-ignore, paths, paths-ignore |
-      | activity types under push     | on: {push: {types: [created]}}                             | 1    | on.push: unknown filter 'types'                                                                  |
-      | a number as a tag pattern     | on: {push: {tags: [v1, 1.0]}}                              | 1    | on.push.tags: item 1 is a number in YAML 1.2 (1.0), not a string; Forgejo rejects the workflow; quote it |
-      | a date as a tag pattern       | on: {push: {tags: [2024-01-31]}}                           | 1    | on.push.tags: item 0 is a timestamp in YAML 1.2 (2024-01-31), not a string                       |
-      | a boolean as a branch         | on: {push: {branches: [true]}}                             | 1    | on.push.branches: item 0 is a boolean in YAML 1.2 (true), not a string                           |
-      | a list in a pattern list      | on: {push: {paths: [[a]]}}                                 | 1    | on.push.paths: item 0 is a list in YAML 1.2, not a string                                        |
-      | an empty filter               | on: {push: {branches: }}                                   | 1    | on.push.branches is null; Forgejo expects a string or a list of strings and rejects the workflow |
-      | an integer filter             | on: {push: {tags: 1}}                                      | 1    | on.push.tags is an integer; Forgejo expects a string or a list of strings                        |
-      | a mapping as a filter         | on: {push: {paths: {src: x}}}                              | 1    | on.push.paths is a mapping; Forgejo accepts a mapping there only for workflow_dispatch inputs    |
-      | push as a string              | on: {push: main}                                           | 1    | on.push is a string; Forgejo expects a mapping of filters (or nothing) and rejects the workflow   |
-      | push as a list                | on: {push: [main]}                                         | 1    | on.push is a list; Forgejo only accepts a list for schedule and rejects the workflow             |
-      | a non-string filter key       | on: {push: {1: x}}                                         | 1    | on.push is a mapping with a key that is not a string                                             |
-      | an event name as a number     | on: [push, 1]                                              | 1    | on: item 1 is an integer in YAML 1.2, not an event name                                          |
-      | a complex event key           | on: {? [a] : b}                                            | 1    | on: an event name is a mapping or list; Forgejo rejects the workflow                             |
-      | a complex filter key          | on: {push: {? [a] : b}}                                    | 1    | on.push is a mapping with a key that is not a string                                             |
-      | a bad schedule item           | on: {push: , schedule: [cron]}                             | 1    | on.schedule: item 0 is not a mapping with a cron key                                             |
-      | an unknown schedule key       | on: {push: , schedule: [{cron: '* * * * *', when: x}]}     | 1    | on.schedule: item 0 has the key 'when'; Forgejo accepts only cron and timezone                  |
-      | a number as a cron            | on: {push: , schedule: [{cron: 5}]}                        | 1    | on.schedule: item 0.cron is an integer, not a string                                             |
-      | a bad other event             | on: {push: , pull_request: {branches: }}                   | 1    | on.pull_request.branches is null                                                                 |
-      | a bad merge                   | on: {push: {<<: [x]}}                                      | 1    | on.push: map merge requires map or sequence of maps as the value; Forgejo rejects the workflow   |
-      | a bad merge in a schedule     | on: {push: , schedule: [{<<: 3}]}                          | 1    | on.schedule: item 0: map merge requires map or sequence of maps as the value                     |
+      | case                      | workflow                                               | line | message                                                                                                                                                                                             |
+      | an unknown filter         | on: {push: {branch: [main]}}                           | 1    | on.push: unknown filter 'branch'; Forgejo ignores it with a log warning and silently never runs this workflow on push; use one of branches, branches-ignore, tags, tags-ignore, paths, paths-ignore |
+      | activity types under push | on: {push: {types: [created]}}                         | 1    | on.push: unknown filter 'types'                                                                                                                                                                     |
+      | a number as a tag pattern | on: {push: {tags: [v1, 1.0]}}                          | 1    | on.push.tags: item 1 is a number in YAML 1.2 (1.0), not a string; Forgejo rejects the workflow; quote it                                                                                            |
+      | a date as a tag pattern   | on: {push: {tags: [2024-01-31]}}                       | 1    | on.push.tags: item 0 is a timestamp in YAML 1.2 (2024-01-31), not a string                                                                                                                          |
+      | a boolean as a branch     | on: {push: {branches: [true]}}                         | 1    | on.push.branches: item 0 is a boolean in YAML 1.2 (true), not a string                                                                                                                              |
+      | a list in a pattern list  | on: {push: {paths: [[a]]}}                             | 1    | on.push.paths: item 0 is a list in YAML 1.2, not a string                                                                                                                                           |
+      | an empty filter           | on: {push: {branches: }}                               | 1    | on.push.branches is null; Forgejo expects a string or a list of strings and rejects the workflow                                                                                                    |
+      | an integer filter         | on: {push: {tags: 1}}                                  | 1    | on.push.tags is an integer; Forgejo expects a string or a list of strings                                                                                                                           |
+      | a mapping as a filter     | on: {push: {paths: {src: x}}}                          | 1    | on.push.paths is a mapping; Forgejo accepts a mapping there only for workflow_dispatch inputs                                                                                                       |
+      | push as a string          | on: {push: main}                                       | 1    | on.push is a string; Forgejo expects a mapping of filters (or nothing) and rejects the workflow                                                                                                     |
+      | push as a list            | on: {push: [main]}                                     | 1    | on.push is a list; Forgejo only accepts a list for schedule and rejects the workflow                                                                                                                |
+      | a non-string filter key   | on: {push: {1: x}}                                     | 1    | on.push is a mapping with a key that is not a string                                                                                                                                                |
+      | an event name as a number | on: [push, 1]                                          | 1    | on: item 1 is an integer in YAML 1.2, not an event name                                                                                                                                             |
+      | a complex event key       | on: {? [a] : b}                                        | 1    | on: an event name is a mapping or list; Forgejo rejects the workflow                                                                                                                                |
+      | a complex filter key      | on: {push: {? [a] : b}}                                | 1    | on.push is a mapping with a key that is not a string                                                                                                                                                |
+      | a bad schedule item       | on: {push: , schedule: [cron]}                         | 1    | on.schedule: item 0 is not a mapping with a cron key                                                                                                                                                |
+      | an unknown schedule key   | on: {push: , schedule: [{cron: '* * * * *', when: x}]} | 1    | on.schedule: item 0 has the key 'when'; Forgejo accepts only cron and timezone                                                                                                                      |
+      | a number as a cron        | on: {push: , schedule: [{cron: 5}]}                    | 1    | on.schedule: item 0.cron is an integer, not a string                                                                                                                                                |
+      | a bad other event         | on: {push: , pull_request: {branches: }}               | 1    | on.pull_request.branches is null                                                                                                                                                                    |
+      | a bad merge               | on: {push: {<<: [x]}}                                  | 1    | on.push: map merge requires map or sequence of maps as the value; Forgejo rejects the workflow                                                                                                      |
+      | a bad merge in a schedule | on: {push: , schedule: [{<<: 3}]}                      | 1    | on.schedule: item 0: map merge requires map or sequence of maps as the value                                                                                                                        |
 
   Scenario: workflow_dispatch inputs and workflow_call mappings are fine
     Given a file ".forgejo/workflows/ci.yml" with

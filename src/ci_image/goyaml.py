@@ -124,27 +124,30 @@ def _is_timestamp(value: str) -> bool:
 def scalar_type(node: yaml.ScalarNode, text: str) -> str:
     """The type yaml.v3 decodes ``node`` to, given the document ``text`` it came from.
 
-    Quoted and block scalars are strings (``indicatedString``); an explicit standard tag
-    such as ``!!int`` gives that type; other scalars are resolved like yaml.v3 does.
+    As yaml.v3's ``parser.node``: an explicit tag such as ``!!int`` gives that type (any
+    other tag, a string); quoted and block scalars are strings; plain scalars, also those
+    with the non-specific tag ``!``, are resolved by their text.
     """
-    if _has_explicit_tag(node, text):
+    if _has_specific_tag(node, text):
         return _TYPED_TAGS.get(node.tag, STR)
     if node.style in _QUOTED_STYLES:
         return STR
     return resolve_plain(node.value)
 
 
-def _has_explicit_tag(node: yaml.Node, text: str) -> bool:
-    """Whether the node's source starts with a tag (after an optional anchor)."""
+def _has_specific_tag(node: yaml.Node, text: str) -> bool:
+    """Whether the node's source starts (after an optional anchor) with a tag other than
+    the non-specific ``!``."""
     start = node.start_mark.index
     if text.startswith("&", start):
-        end = start
-        while end < len(text) and not text[end].isspace():
-            end += 1
-        while end < len(text) and text[end] in " \t":
-            end += 1
-        start = end
-    return text.startswith("!", start)
+        while start < len(text) and not text[start].isspace():
+            start += 1
+        while start < len(text) and text[start] in " \t":
+            start += 1
+    if not text.startswith("!", start):
+        return False
+    following = text[start + 1 : start + 2]
+    return following not in ("", " ", "\t", "\n", "\r")
 
 
 def type_name(node: yaml.Node, text: str) -> str:
@@ -157,7 +160,9 @@ def type_name(node: yaml.Node, text: str) -> str:
 
 
 def is_string(node: yaml.Node, text: str) -> bool:
-    return isinstance(node, yaml.ScalarNode) and scalar_type(node, text) == STR
+    """Whether yaml.v3 decodes ``node`` into ``any`` as a Go string. A ``<<`` that is not a
+    mapping key resolves to the merge tag but decodes to the string "<<"."""
+    return isinstance(node, yaml.ScalarNode) and scalar_type(node, text) in (STR, MERGE)
 
 
 def is_null(node: yaml.Node, text: str) -> bool:

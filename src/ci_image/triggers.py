@@ -165,7 +165,6 @@ class _OnReader:
             goyaml.INT: "an integer",
             goyaml.FLOAT: "a number",
             goyaml.TIMESTAMP: "a timestamp",
-            goyaml.MERGE: "a merge key",
             "mapping": "a mapping",
             "list": "a list",
         }[name]
