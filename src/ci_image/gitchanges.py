@@ -9,6 +9,10 @@ is the all-zeros id of the repository's object format; Forgejo then runs the com
 with HEAD alone, which lists the files of HEAD's own commit against its first parent
 (every file for a root commit, none for a merge commit). No rename detection: a rename
 is its old path and its new path. We run the same command with real git.
+
+Source read: forgejo ``modules/git/repo_compare.go`` (``GetFilesChangedBetween``), mirror
+creator-signal/fork-forgejo-forgejo @ 23edf5a7837ff6103c52177dfeeb57fc6c0cfb56, called by
+``Commit.GetFilesChangedSinceCommit(pushPayload.Before)`` in ``matchPushEvent``.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ yaml.v3 follows YAML 1.2's core schema, not PyYAML's YAML 1.1: ``on``/``yes``/``
 strings, ``1e3`` and ``0o17`` are numbers, ``2024-01-31`` is a timestamp. This module ports
 the typing rules of yaml.v3's ``resolve.go`` (``resolve``, ``parseTimestamp``) and
 ``decode.go`` (``indicatedString``, ``isStringMap``, ``merge``) for the few shapes the
-trigger section uses.
+trigger section uses. Source read: go-yaml/yaml branch v3 @
+f6f7691b1fdeb513f56608cd2c32c51f8194bf51 (resolve.go, decode.go: ``parser.node``,
+``scalar``, ``mapping``, ``merge``, ``isMerge``).
 """
 
 from __future__ import annotations

@@ -22,6 +22,12 @@ The rules, each from ``PatternToRegex``:
 Where Python's ``re`` and Go's ``regexp`` would disagree on the generated expression, the
 Go behaviour wins: Go rejects stacked repetition (``*+``, ``a++``, ``a?+``, ``a???``),
 which Python 3.11 would accept as possessive quantifiers.
+
+Sources read (features/path_patterns.feature ports the test table):
+nektos/act ``pkg/workflowpattern/workflow_pattern.go`` @ 0e3df427242978bf52632979a774ca2bef58a995
+and ``workflow_pattern_test.go`` @ f57c26fb77eddf0f31e978e936f61f558b2fa7a8; the Forgejo
+runner's copy, chhe/act_runner ``act/workflowpattern/workflow_pattern.go`` @
+251657359217f8750fc3ddb60a8f116965f6f585 (same logic); Go's regexp/syntax for ``repeat``.
 """
 
 from __future__ import annotations

@@ -17,6 +17,21 @@ in; a :class:`Decision` out. The rules are Forgejo's, read from its source:
 - Both ``branches`` and ``branches-ignore`` may be given (GitHub refuses that, Forgejo
   does not): each is one condition, so the branch must be included by the first and not
   ignored by the second.
+- The ``on`` key is found as yaml.v3 decodes the workflow into act's ``Workflow`` struct
+  (field tag ``yaml:"on"``, key text compared): ``on`` in any quoting, but not the key
+  ``true`` that YAML 1.1 tools write for it.
+
+Sources read: forgejo ``modules/actions/workflows.go`` (``detectMatched``,
+``matchPushEvent``) and ``workflows_test.go`` (``TestMatchPushEvent``, ported in
+features/triggers.feature), mirror creator-signal/fork-forgejo-forgejo @
+0333cbb91d3bea7fc973cec68b09ebfcb322ce96 / 0357d0ca158460eda6ccc060785e0946cbb1417a;
+``services/actions/notifier.go`` (``PushCommits``: ``Before`` is the old commit id) @
+09e429dfb8469990b4818998061adc157e142085; forgejo runner v12 ``act/jobparser/model.go``
+(``ParseRawOn``, ``isInvalidOnType``, ``parseMappingNode``) and ``act/model/workflow.go``
+(``ReadWorkflow``), mirror creator-signal/fork-forgejo-runner @
+2d76b667901814627d92ec05b0296c727485c351 / 062a644364946d2756beba81dd3893f56b83f104.
+Not checked here: the cron syntax of ``schedule`` (an invalid one makes Forgejo reject
+the whole workflow) and the parts of the workflow outside ``on``.
 """
 
 from __future__ import annotations
