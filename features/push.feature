@@ -104,6 +104,20 @@ Feature: ci-image push publishes an image archive, idempotently
     And stderr is one line containing "cannot reach the registry 127.0.0.1:"
     And stderr contains "Remote end closed connection without response (gave up after 2 attempts)"
 
+  Scenario Outline: Something that is not a working registry answers
+    Given a server on $REGISTRY that answers every request with HTTP <status> and "<body>"
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --retries 1"
+    Then the exit status is 2
+    And stderr is one line containing "<message>"
+
+    Examples:
+      | status | body                                                   | message                                                                  |
+      | 503    | {"errors": [{"code": "UNAVAILABLE", "message": "later"}]} | answered HTTP 503 for ci/image:v1: UNAVAILABLE later (gave up after 2 attempts) |
+      | 403    | {"errors": [{"code": "DENIED", "message": "no"}]}      | answered HTTP 403 for ci/image:v1: DENIED no; the credentials (none:     |
+      | 418    | I am a teapot                                          | answered HTTP 418 for ci/image:v1: I am a teapot                         |
+      | 200    | not a manifest                                         | returned a manifest that is not a JSON object                            |
+
   @registry
   Scenario: --json says what was done
     Given an image archive "image.tar" tagged "ci-image:v1"

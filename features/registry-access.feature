@@ -246,7 +246,7 @@ Feature: Credentials and TLS when talking to a registry
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
     Then it succeeds
     And stderr contains "answered HTTP 503 for token from http://127.0.0.1:"
-    And stderr contains "service unavailable; retry 1 of 3 in 1 s"
+    And stderr contains "UNAVAILABLE try later; retry 1 of 3 in 1 s"
 
   @registry-token
   Scenario: A token service that answers without a token
@@ -274,3 +274,14 @@ Feature: Credentials and TLS when talking to a registry
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --cert-dir ca-only"
     Then the exit status is 2
     And stderr is one line containing "; check its certificate and --cert-dir"
+
+  @registry-token
+  Scenario: A token that may pull but not push: the push is refused, and not retried
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And the registry credentials are in the environment
+    And the token service grants pull but not push
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
+    Then the exit status is 2
+    And stderr contains "check the credentials and their push permission"
+    And stderr does not mention a retry
+    And no output shows the password

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from behave import given, then, when
@@ -134,9 +135,30 @@ def step_token_missing(context: Context) -> None:
     token_server.send_no_token = True
 
 
+@given("the token service grants pull but not push")
+def step_token_pull_only(context: Context) -> None:
+    token_server = server(context).token_server
+    assert token_server is not None, "not a @registry-token scenario"
+    token_server.pull_only = True
+
+
+@given('a server on $REGISTRY that answers every request with HTTP {status:d} and "{body}"')
+def step_answering_server(context: Context, status: int, body: str) -> None:
+    """A web server in front of nothing, as a proxy during maintenance or a wrong URL is."""
+    answer = (
+        f"HTTP/1.1 {status} Status\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body.encode())}\r\nConnection: close\r\n\r\n{body}"
+    ).encode()
+    serve_raw(context, lambda connection: connection.sendall(answer))
+
+
 @given("a server on $REGISTRY that hangs up on every request")
 def step_hang_up_server(context: Context) -> None:
     """Accepts TCP connections and closes them unanswered, as a crashing registry does."""
+    serve_raw(context, lambda connection: None)
+
+
+def serve_raw(context: Context, answer: Callable[[socket.socket], None]) -> None:
     listener = socket.create_server(("127.0.0.1", 0))
     context.placeholders["REGISTRY"] = f"127.0.0.1:{listener.getsockname()[1]}"
 
@@ -146,8 +168,9 @@ def step_hang_up_server(context: Context) -> None:
                 connection, _ = listener.accept()
             except OSError:
                 return
-            connection.recv(65536)
-            connection.close()
+            with connection:
+                connection.recv(65536)
+                answer(connection)
 
     threading.Thread(target=serve, daemon=True).start()
     context.add_cleanup(listener.close)

@@ -33,6 +33,7 @@ class TokenServer:
     server: ThreadingHTTPServer | None = None
     failures_left: int = 0  # answer this many requests with 503 first
     send_no_token: bool = False
+    pull_only: bool = False  # refuse tokens for push, as a read-only token would
 
     @property
     def realm(self) -> str:
@@ -54,7 +55,7 @@ class TokenServer:
                 )
                 if owner.failures_left > 0:
                     owner.failures_left -= 1
-                    self._reply(503, None)
+                    self._reply(503, {"errors": [{"code": "UNAVAILABLE", "message": "try later"}]})
                     return
                 if (user, password) != (owner.username, owner.password):
                     self._reply(
@@ -62,13 +63,17 @@ class TokenServer:
                     )
                     return
                 if owner.send_no_token:
-                    self._reply(200, {"expires_in": 300})
+                    self._reply(200, None)
+                    return
+                if owner.pull_only and "push" in " ".join(query.get("scope", [])):
+                    error = {"code": "DENIED", "message": "this token may only pull"}
+                    self._reply(403, {"errors": [error]})
                     return
                 token = secrets.token_urlsafe(24)
                 self._reply(200, {"token": token, "access_token": token, "expires_in": 300})
 
             def _reply(self, status: int, document: dict[str, object] | None) -> None:
-                body = b"service unavailable" if document is None else json.dumps(document).encode()
+                body = b"no JSON here" if document is None else json.dumps(document).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

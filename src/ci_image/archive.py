@@ -328,7 +328,7 @@ def verify_layers(plain: Path, image: ArchiveImage) -> None:
                         "rebuild the archive",
                         path=image.path,
                     )
-    except _READ_ERRORS as error:
+    except _READ_ERRORS as error:  # pragma: no cover - read_archive read every header already
         raise ArchiveError(
             f"is not a readable docker-archive (corrupt or truncated: {_describe(error)}); "
             "rebuild it",

@@ -29,7 +29,14 @@ COPY_TIMEOUT_SECONDS = 3 * 3600
 _FATAL = re.compile(r'level=fatal msg="((?:[^"\\]|\\.)*)"')
 _GO_ESCAPE = re.compile(r"\\(.)")
 _UNESCAPED = {"n": " ", "t": " ", "r": " "}
-_AUTH = ("unauthorized", "authentication required", "denied", "invalid username/password")
+_AUTH = (
+    "unauthorized",
+    "authentication required",
+    "denied",
+    "forbidden",
+    "invalid username/password",
+    "requesting bearer token",
+)
 _TRANSIENT = (
     "connection refused",
     "connection reset",
@@ -120,8 +127,6 @@ def failure(stderr: str, request: CopyRequest) -> CiImageError:
             f"skopeo refused by the signature policy {request.policy}: {message}; "
             "use the policy ci-image ships (ci/policy.json)"
         )
-    if "docker-archive" in lowered:
-        return CiImageError(f"skopeo cannot read the archive: {message}", path=request.archive)
     if any(marker in lowered for marker in _AUTH):
         return CiImageError(f"{where}; check the credentials and their push permission")
     if any(marker in lowered for marker in _TRANSIENT):

@@ -51,7 +51,7 @@ def in_store(text: str, directory: str | None = None) -> bool:
 def parse_store_path(text: str, directory: str | None = None) -> StorePath:
     """Parse ``STORE/HASH-NAME``; a path *inside* a store path is refused, not truncated."""
     directory = directory or store_dir()
-    if not in_store(text, directory):
+    if not in_store(text, directory):  # pragma: no cover - callers check in_store first
         raise StorePathError(f"{text!r} is not in the Nix store {directory}")
     relative = PurePosixPath(text[len(directory) + 1 :])
     parts = relative.parts
