@@ -146,18 +146,16 @@ def read_text(path: Path) -> str:
 
 
 def parse_workflow_text(text: str, path: Path) -> yaml.MappingNode:
+    """Compose ``text`` to its root mapping node, or raise naming file, line and fix."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = error.problem or error.context or "syntax error"
-        raise CiImageError(
-            f"not valid YAML: {problem}; fix the syntax", path=path, line=line
-        ) from None
-    except yaml.YAMLError as error:
-        raise CiImageError(f"not valid YAML: {error}; fix the syntax", path=path) from None
+        raise _syntax_error(error, path) from None
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(error, text, path) from None
+    except yaml.YAMLError as error:  # pragma: no cover - every YAMLError libyaml raises is above
+        raise CiImageError(f"not valid YAML: {_one_line(str(error))}", path=path) from None
     finally:
         loader.dispose()
     if node is None:
@@ -169,34 +167,98 @@ def parse_workflow_text(text: str, path: Path) -> yaml.MappingNode:
             path=path,
             line=node.start_mark.line + 1,
         )
-    _check_expansion(node, path)
-    _check_duplicate_keys(node, path)
+    _check_nodes(node, path, shift=1 if text.startswith(BOM) else 0)
     return node
 
 
-def _check_expansion(root: yaml.Node, path: Path) -> None:
-    """Refuse alias bombs: count the nodes the document expands to, sharing work per node."""
+BOM = "\ufeff"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, path: Path) -> CiImageError:
+    mark = error.problem_mark or error.context_mark
+    if error.context == "expected a single document in the stream":
+        return CiImageError(
+            "holds more than one YAML document ('---'); a workflow is one document: "
+            "split it into several files",
+            path=path,
+            line=mark.line + 1 if mark is not None else None,
+        )
+    problem = _one_line(error.problem or error.context or "syntax error")
+    if mark is None:  # pragma: no cover - libyaml marks every syntax error
+        return CiImageError(f"not valid YAML: {problem}; fix the syntax", path=path)
+    return CiImageError(
+        f"not valid YAML at column {mark.column + 1}: {problem}; fix the syntax",
+        path=path,
+        line=mark.line + 1,
+    )
+
+
+def _reader_error(error: yaml.reader.ReaderError, text: str, path: Path) -> CiImageError:
+    """A character YAML forbids (control characters): say which and on which line."""
+    character = chr(error.character) if isinstance(error.character, int) else None
+    offset = text.find(character) if character is not None else -1
+    line = text.count("\n", 0, offset) + 1 if offset >= 0 else None
+    name = f"U+{error.character:04X}" if character is not None else "a character"
+    return CiImageError(
+        f"contains {name}, which YAML does not allow ({_one_line(error.reason)}); remove it",
+        path=path,
+        line=line,
+    )
+
+
+def _check_nodes(root: yaml.Node, path: Path, *, shift: int) -> None:
+    """One walk over the node graph: refuse recursive aliases, alias bombs, duplicate keys.
+
+    Aliases make the graph a DAG (or, with a recursive anchor, a cycle), so the walk is
+    iterative and memoised per node: it costs the number of distinct nodes, whatever the
+    expansion. ``shift`` repairs libyaml's marks after a byte-order mark: libyaml does not
+    count the BOM in ``index``, so every offset would be one short of ``Workflow.text``.
+    """
     sizes: dict[int, int] = {}
-    # Iterative post-order walk; aliases make the tree a DAG, so memoise by node id.
+    in_progress: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
-        if id(node) in sizes:
+        key = id(node)
+        if children_done:
+            in_progress.discard(key)
+            total = 1 + sum(sizes[id(child)] for child in _children(node))
+            if total > MAX_EXPANDED_NODES:
+                raise CiImageError(
+                    f"expands to more than {MAX_EXPANDED_NODES} YAML nodes through aliases "
+                    "(an alias bomb?); refusing to read it",
+                    path=path,
+                    line=node.start_mark.line + 1,
+                )
+            sizes[key] = total
             continue
-        children = list(_children(node))
-        if not children_done:
-            stack.append((node, True))
-            stack.extend((child, False) for child in children if id(child) not in sizes)
+        if key in sizes:
             continue
-        total = 1 + sum(sizes.get(id(child), 0) for child in children)
-        if total > MAX_EXPANDED_NODES:
-            raise CiImageError(
-                f"expands to more than {MAX_EXPANDED_NODES} YAML nodes through aliases "
-                "(an alias bomb?); refusing to read it",
-                path=path,
-                line=node.start_mark.line + 1,
-            )
-        sizes[id(node)] = total
+        in_progress.add(key)
+        stack.append((node, True))
+        if shift:
+            node.start_mark = _shifted(node.start_mark, shift)
+            node.end_mark = _shifted(node.end_mark, shift)
+        if isinstance(node, yaml.MappingNode):
+            _check_duplicate_keys(node, path)
+        for child in _children(node):
+            if id(child) in in_progress:
+                raise CiImageError(
+                    "contains an alias to a node that contains it (a recursive anchor); "
+                    "no workflow reader can expand it: remove the alias",
+                    path=path,
+                    line=child.start_mark.line + 1,
+                )
+            if id(child) not in sizes:
+                stack.append((child, False))
+
+
+def _shifted(mark: yaml.Mark, shift: int) -> yaml.Mark:
+    return yaml.Mark(mark.name, mark.index + shift, mark.line, mark.column, None, 0)
 
 
 def _children(node: yaml.Node) -> Iterator[yaml.Node]:
@@ -208,27 +270,18 @@ def _children(node: yaml.Node) -> Iterator[yaml.Node]:
         yield from node.value
 
 
-def _check_duplicate_keys(root: yaml.Node, path: Path) -> None:
-    seen_nodes: set[int] = set()
-    stack: list[yaml.Node] = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen_nodes:
-            continue
-        seen_nodes.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            keys: dict[str, int] = {}
-            for key, _value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in keys:
-                        raise CiImageError(
-                            f"duplicate key {key.value!r} (first on line {keys[key.value]}); "
-                            "YAML readers disagree on which wins: keep one",
-                            path=path,
-                            line=key.start_mark.line + 1,
-                        )
-                    keys[key.value] = key.start_mark.line + 1
-        stack.extend(_children(node))
+def _check_duplicate_keys(node: yaml.MappingNode, path: Path) -> None:
+    keys: dict[str, int] = {}
+    for key, _value in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in keys:
+                raise CiImageError(
+                    f"duplicate key {key.value!r} (first on line {keys[key.value]}); "
+                    "YAML readers disagree on which wins: keep one",
+                    path=path,
+                    line=key.start_mark.line + 1,
+                )
+            keys[key.value] = key.start_mark.line + 1
 
 
 def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:

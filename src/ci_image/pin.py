@@ -1,0 +1,221 @@
+"""Rewrite every reference to one image repository in the workflows, and nothing else.
+
+Positions come from the YAML parser (:mod:`ci_image.imagerefs`), never from searching
+the text: only the characters of each reference change, so quotes, comments, line
+endings, a BOM, anchors and every other byte stay as they were. Before anything is
+written the new text is parsed again and must read exactly the intended references.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ci_image.atomic import FileWrite, write_files
+from ci_image.errors import CiImageError
+from ci_image.imagerefs import ImageSite, SiteStatus, Span, find_image_sites
+from ci_image.reference import Reference
+from ci_image.workflows import (
+    Workflow,
+    display_path,
+    load_workflows,
+    parse_workflow_text,
+    repository_boundary,
+)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """One reference rewritten (or already right): where, and the text before and after."""
+
+    path: Path
+    line: int
+    col: int
+    where: str
+    old: str
+    new: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One workflow file's references to the repository, and its text before and after."""
+
+    path: Path
+    old_text: str
+    new_text: str
+    replacements: tuple[Replacement, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.old_text != self.new_text
+
+    def diff(self, base: Path) -> str:
+        """A unified diff ``a/FILE`` -> ``b/FILE`` (applies with ``git apply``)."""
+        name = display_path(self.path, base)
+        lines = difflib.unified_diff(
+            self.old_text.splitlines(keepends=True),
+            self.new_text.splitlines(keepends=True),
+            fromfile=f"a/{name}",
+            tofile=f"b/{name}",
+        )
+        out: list[str] = []
+        for line in lines:
+            out.append(line)
+            if not line.endswith(("\n", "\r")):
+                out.append("\n\\ No newline at end of file\n")
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class PinResult:
+    """What ``pin`` found and did; ``written`` is empty on a dry run or when already pinned."""
+
+    reference: Reference
+    directory: Path
+    files: int
+    changes: tuple[FileChange, ...]
+    left_alone: tuple[ImageSite, ...]
+    dry_run: bool
+    written: tuple[Path, ...]
+
+    @property
+    def replacements(self) -> list[Replacement]:
+        return [item for change in self.changes for item in change.replacements]
+
+    @property
+    def changed_files(self) -> list[FileChange]:
+        return [change for change in self.changes if change.changed]
+
+    @property
+    def already_pinned(self) -> bool:
+        return not self.changed_files
+
+    def diff(self, base: Path) -> str:
+        return "".join(change.diff(base) for change in self.changed_files)
+
+
+def require_pinned(reference: Reference) -> None:
+    """``pin`` writes immutable pins only: the reference must carry a tag and a digest."""
+    missing = [
+        name
+        for name, value in (("tag", reference.tag), ("digest", reference.digest))
+        if value is None
+    ]
+    if missing:
+        raise CiImageError(
+            f"{reference} has no {' and no '.join(missing)}; pin needs "
+            "REGISTRY/OWNER/IMAGE:TAG@sha256:DIGEST with the digest from the registry "
+            "(as ci-image push prints it)"
+        )
+
+
+def plan_workflow(workflow: Workflow, reference: Reference) -> FileChange:
+    """The new text of one workflow with every reference to ``reference``'s repository pinned."""
+    edits: dict[Span, Replacement] = {}
+    for site in find_image_sites(workflow):
+        if site.reference is None or not site.reference.same_repository(reference):
+            continue
+        if site.span is None:  # pragma: no cover - a parsed reference always has a span
+            raise CiImageError(
+                f"cannot rewrite {site.where} byte-exactly: {site.span_problem}; "
+                "nothing was changed",
+                path=site.path,
+                line=site.line,
+            )
+        new = str(site.reference.with_pin(reference.tag, reference.digest))
+        edits.setdefault(
+            site.span,
+            Replacement(site.path, site.line, site.col, site.where, site.text, new),
+        )
+    text = workflow.text
+    pieces: list[str] = []
+    cursor = 0
+    for span in sorted(edits, key=lambda item: item.start):
+        pieces.append(text[cursor : span.start])
+        pieces.append(edits[span].new)
+        cursor = span.end
+    pieces.append(text[cursor:])
+    change = FileChange(
+        path=workflow.path,
+        old_text=text,
+        new_text="".join(pieces),
+        replacements=tuple(edits.values()),
+    )
+    if change.changed:
+        new_texts: dict[Span | None, str] = {span: item.new for span, item in edits.items()}
+        _verify(workflow, change, new_texts)
+    return change
+
+
+def _verify(workflow: Workflow, change: FileChange, new_texts: dict[Span | None, str]) -> None:
+    """Parse the new text: it must name the same sites, with only the intended texts changed."""
+    before = find_image_sites(workflow)
+    after = find_image_sites(
+        Workflow(workflow.path, change.new_text, parse_workflow_text(change.new_text, change.path))
+    )
+    wanted = [new_texts.get(site.span, site.text) for site in before]
+    if [site.where for site in after] != [site.where for site in before] or [
+        site.text for site in after
+    ] != wanted:  # pragma: no cover - a guard: a mark we misread must not reach the disk
+        raise CiImageError(
+            "rewriting the image references would change more than their text; "
+            "nothing was changed (please report this file)",
+            path=workflow.path,
+        )
+
+
+def plan_pin(workflows: Sequence[Workflow], reference: Reference) -> list[FileChange]:
+    """Every file that names the repository, with its new text (pure: no I/O)."""
+    changes = [plan_workflow(workflow, reference) for workflow in workflows]
+    return [change for change in changes if change.replacements]
+
+
+def pin_workflows(reference: Reference, directory: Path, *, dry_run: bool = False) -> PinResult:
+    """Pin ``reference`` in every workflow under ``directory``: all files or none.
+
+    Raises :class:`CiImageError` (exit 2) when the reference is not pinned, a workflow is
+    bad input, no workflow names the repository (a pin that pins nothing is a mistake),
+    or a file cannot be written; in every such case no file has changed.
+    """
+    require_pinned(reference)
+    workflows = load_workflows(directory)
+    changes = plan_pin(workflows, reference)
+    left_alone = tuple(
+        site
+        for workflow in workflows
+        for site in find_image_sites(workflow)
+        if site.status is SiteStatus.UNRESOLVABLE
+    )
+    if not changes:
+        raise CiImageError(
+            f"no workflow in {directory} ({len(workflows)} files) names "
+            f"{reference.repository}: nothing to pin. Check the repository name, or "
+            f"write `container: {reference.repository}:unreleased` where the image is used",
+        )
+    written: tuple[Path, ...] = ()
+    to_write = [change for change in changes if change.changed]
+    if to_write and not dry_run:
+        writes = [
+            FileWrite(
+                change.path,
+                change.new_text.encode("utf-8"),
+                change.old_text.encode("utf-8"),
+            )
+            for change in to_write
+        ]
+        written = tuple(write_files(writes, boundary=repository_boundary(directory)))
+    return PinResult(
+        reference=reference,
+        directory=directory,
+        files=len(workflows),
+        changes=tuple(changes),
+        left_alone=left_alone,
+        dry_run=dry_run,
+        written=written,
+    )
