@@ -109,7 +109,8 @@ def _write_temporary(target: _Target) -> Path:
         )
     except OSError as error:
         raise CiImageError(
-            f"cannot create a temporary file in {target.real.parent}: {error.strerror}; "
+            f"cannot create a temporary file in {_display(target.real.parent)}: "
+            f"{error.strerror}; "
             "make the directory writable. Nothing was changed",
             path=target.write.path,
         ) from None
@@ -164,6 +165,11 @@ def _restore(done: list[_Target]) -> bool:  # pragma: no cover - see _rename_all
         )
         temporary.replace(target.real)
     return True
+
+
+def _display(path: Path) -> str:
+    """``path`` relative to the working directory, for messages."""
+    return os.path.relpath(path)
 
 
 def _fsync_directory(directory: Path) -> None:

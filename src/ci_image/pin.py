@@ -121,10 +121,10 @@ def plan_workflow(workflow: Workflow, reference: Reference) -> FileChange:
     for site in find_image_sites(workflow):
         if site.reference is None or not site.reference.same_repository(reference):
             continue
-        if site.span is None:  # pragma: no cover - a parsed reference always has a span
+        if site.span is None:
             raise CiImageError(
-                f"cannot rewrite {site.where} byte-exactly: {site.span_problem}; "
-                "nothing was changed",
+                f"cannot rewrite {site.where} ({site.text}) byte for byte: "
+                f"{site.span_problem}. Nothing was changed",
                 path=site.path,
                 line=site.line,
             )

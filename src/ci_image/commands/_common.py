@@ -22,8 +22,15 @@ def add_workflows_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def workflow_directory(settings: Settings, override: Path | None) -> Path:
-    """--workflows, else [tool.ci-image] workflows, else Forgejo's discovery rule."""
-    return find_workflow_dir(settings.root, override or settings.workflows)
+    """--workflows, else [tool.ci-image] workflows, else Forgejo's discovery rule.
+
+    Relative to the working directory when below it, so messages name short paths.
+    """
+    directory = find_workflow_dir(settings.root, override or settings.workflows)
+    try:
+        return directory.absolute().relative_to(Path.cwd())
+    except ValueError:
+        return directory
 
 
 def reference_argument(text: str, what: str) -> Reference:
