@@ -20,7 +20,6 @@ from typing import Any
 
 from behave import given, then, when
 from behave.runner import Context
-
 from cli_steps import ci_image_command, describe, snapshot
 
 NOBODY = 65534
@@ -71,7 +70,7 @@ def step_check_mode(context: Context, name: str, mode: str) -> None:
 def step_still_symlink(context: Context, name: str, target: str) -> None:
     path = context.workdir / name
     assert path.is_symlink(), f"{name} is no longer a symlink\n{describe(context)}"
-    assert os.readlink(path) == target, f"{name} -> {os.readlink(path)}"
+    assert str(path.readlink()) == target, f"{name} -> {path.readlink()}"
 
 
 @then('the file "{name}" is byte for byte as before')
