@@ -52,7 +52,7 @@ Feature: ci-image pin REF
     And stdout is
       """
       changed .forgejo/workflows/ci.yml (2 references)
-      changed .forgejo/workflows/release.yaml (1 references)
+      changed .forgejo/workflows/release.yaml (1 reference)
       pinned codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 in 2 of 3 files
       """
     And the file ".forgejo/workflows/ci.yml" changed only in these places
@@ -109,7 +109,7 @@ Feature: ci-image pin REF
       | 19   | codeberg.org/acme/ci:old | codeberg.org/acme/ci:new@sha256:3333333333333333333333333333333333333333333333333333333333333333 |
     When I run "ci-image pin codeberg.org/acme/ci:new@sha256:3333333333333333333333333333333333333333333333333333333333333333"
     Then it succeeds
-    And stdout contains "already pinned: 5 references in 1 files are codeberg.org/acme/ci:new@sha256:3333"
+    And stdout contains "already pinned: 5 references in 1 file are codeberg.org/acme/ci:new@sha256:3333"
     And no file in the project changed
 
   Scenario: A second run changes nothing
@@ -127,7 +127,7 @@ Feature: ci-image pin REF
     Then it succeeds
     And stdout is
       """
-      already pinned: 1 references in 1 files are codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222
+      already pinned: 1 reference in 1 file is codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222
       """
     And no file in the project changed
 
@@ -236,7 +236,7 @@ Feature: ci-image pin REF
     When I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"
     Then it succeeds
     And ".forgejo/workflows/same.yml" is still a symbolic link to "ci.yml"
-    And stdout contains "changed .forgejo/workflows/ci.yml (1 references)"
+    And stdout contains "changed .forgejo/workflows/ci.yml (1 reference)"
 
   Scenario Outline: REF must be pinned by tag and digest
     Given a file ".forgejo/workflows/ci.yml" with

@@ -17,6 +17,7 @@ from typing import Any
 
 from ci_image.imagerefs import ImageSite, SiteStatus, find_all_image_sites
 from ci_image.nixeval import image_tag_from_flake
+from ci_image.output import plural
 from ci_image.reference import Reference
 from ci_image.workflows import Workflow, display_path, load_workflows
 
@@ -126,11 +127,13 @@ class CheckResult:
         return self.errors > 0
 
     def summary(self) -> str:
-        scope = f"{self.references} image references in {self.files} workflow files"
+        scope = (
+            f"{plural(self.references, 'image reference')} in {plural(self.files, 'workflow file')}"
+        )
         if not self.findings:
             return f"{scope}: all pinned by tag and digest"
-        notes = f", {self.notes} notes" if self.notes else ""
-        return f"{scope}: {self.errors} problems{notes}"
+        notes = f", {plural(self.notes, 'note')}" if self.notes else ""
+        return f"{scope}: {plural(self.errors, 'problem')}{notes}"
 
     def as_json(self, base: Path) -> dict[str, Any]:
         return {
@@ -199,12 +202,12 @@ def _site_findings(site: ImageSite, options: CheckOptions) -> list[Finding]:
         ]
     reference = site.reference
     if reference is None:
+        what = f"{site.where} is {site.text!r}: " if site.scalar else ""
         return [
             Finding.at(
                 site,
                 MALFORMED,
-                f"{site.where} is {site.text!r}: {site.problem}; write "
-                "REGISTRY/OWNER/IMAGE:TAG@sha256:DIGEST",
+                f"{what}{site.problem}; write REGISTRY/OWNER/IMAGE:TAG@sha256:DIGEST",
             )
         ]
     is_image = options.image is not None and reference.same_repository(options.image)

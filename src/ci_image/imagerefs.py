@@ -59,7 +59,8 @@ class ImageSite:
     ``where`` is the YAML path (``jobs.test.services.db.image``); ``line``/``col`` are
     1-based and point at the reference text itself (after ``docker://``, inside quotes).
     ``span`` is None when the text cannot be rewritten byte-exactly; ``span_problem``
-    then says why (an escape in a double-quoted scalar, a non-scalar value).
+    then says why (an escape in a double-quoted scalar, a non-scalar value). ``scalar``
+    is False when the YAML value is a mapping or a list (``text`` is then empty).
     """
 
     path: Path
@@ -74,6 +75,7 @@ class ImageSite:
     problem: str | None
     span: Span | None
     span_problem: str | None
+    scalar: bool = True
 
     @property
     def key(self) -> tuple[Path, int, int]:
@@ -146,6 +148,7 @@ def _site(
             problem=f"{where} is {shape}, not an image reference",
             span=None,
             span_problem=f"{where} is {shape}",
+            scalar=False,
         )
     value: str = node.value[len(prefix) :]
     span, span_problem = scalar_span(workflow.text, node)
@@ -190,16 +193,14 @@ def scalar_span(text: str, node: yaml.ScalarNode) -> tuple[Span | None, str | No
 
     The node's marks cover its properties (``&anchor``, ``!tag``), quotes, block header
     and trailing line breaks. The value sits at the end of that range; it is accepted
-    only when the characters there are *exactly* the value, which also proves that no
-    escape, folding or quote-doubling is involved, so writing another reference of the
-    same alphabet there yields exactly that reference.
+    only when the characters there are *exactly* the value, which proves that no escape,
+    folding or quote-doubling is involved: writing another reference (whose alphabet has
+    no quotes, backslashes or spaces) there reads back as exactly that reference.
     """
     value: str = node.value
     start, end = node.start_mark.index, node.end_mark.index
     raw = text[start:end]
     style = node.style
-    if not value or any(ch.isspace() or ch in "'\"\\#" for ch in value):
-        return None, "the value is empty or has spaces, quotes, '#' or backslashes"
     if style in ("'", '"'):
         if raw.endswith(style + value + style):
             value_end = end - 1
@@ -214,11 +215,11 @@ def scalar_span(text: str, node: yaml.ScalarNode) -> tuple[Span | None, str | No
         body_start = len(stripped) - len(value)
         if stripped.endswith(value) and body_start > 0 and stripped[body_start - 1] in " \t\n\r":
             return Span(start + body_start, start + len(stripped)), None
-        return None, "the block scalar cannot be rewritten exactly"  # pragma: no cover
-    # Plain: a value without whitespace is one token, the last of the node's range.
-    if raw.endswith(value) and (len(raw) == len(value) or raw[-len(value) - 1].isspace()):
+        return None, "the block scalar spans several lines; write it as a plain one-line string"
+    # Plain: one line of text is the last thing in the node's range, after any properties.
+    if raw.endswith(value) and (len(raw) == len(value) or raw[-len(value) - 1] in " \t\n\r"):
         return Span(end - len(value), end), None
-    return None, "the plain scalar cannot be rewritten exactly"  # pragma: no cover
+    return None, "the plain scalar spans several lines; write it on one line"
 
 
 def _line_col(text: str, node: yaml.Node, offset: int) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from ci_image.commands._common import (
     reference_argument,
     workflow_directory,
 )
-from ci_image.output import emit, emit_json
+from ci_image.output import emit, emit_json, plural
 from ci_image.pin import PinResult, pin_workflows
 from ci_image.settings import load_settings
 from ci_image.workflows import display_path
@@ -57,15 +57,19 @@ def report(result: PinResult, base: Path) -> None:
     count = len(result.replacements)
     if result.already_pinned:
         files = len(result.changes)
-        emit(f"already pinned: {count} references in {files} files are {result.reference}")
+        emit(
+            f"already pinned: {plural(count, 'reference')} in {plural(files, 'file')} "
+            f"{'is' if count == 1 else 'are'} {result.reference}"
+        )
         return
     if result.dry_run:
         sys.stdout.write(result.diff(base))
         return
     for change in result.changed_files:
         changed = sum(1 for item in change.replacements if item.changed)
-        emit(f"changed {display_path(change.path, base)} ({changed} references)")
-    emit(f"pinned {result.reference} in {len(result.changed_files)} of {result.files} files")
+        emit(f"changed {display_path(change.path, base)} ({plural(changed, 'reference')})")
+    changed_files = len(result.changed_files)
+    emit(f"pinned {result.reference} in {changed_files} of {plural(result.files, 'file')}")
 
 
 def as_json(result: PinResult, base: Path) -> dict[str, Any]:
