@@ -1,8 +1,9 @@
 """Steps for workflow files: exact bytes, symlinks, modes, an unprivileged user, JSON output.
 
-Byte-exact files are written from a docstring in which ``<CR>``, ``<TAB>``, ``<BOM>``
-and ``<xHH>`` stand for a carriage return, a tab, a UTF-8 byte-order mark and any raw
-byte, and a final ``<EOF>`` means the file has no newline at the end.
+Byte-exact files are written from a docstring in which ``<CR>``, ``<LF>``, ``<TAB>``,
+``<BOM>`` and ``<xHH>`` stand for a carriage return, a line feed (for one-line table
+cells), a tab, a UTF-8 byte-order mark and any raw byte, and a final ``<EOF>`` means the
+file has no newline at the end.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from behave.runner import Context
 from cli_steps import ci_image_command, describe, snapshot
 
 NOBODY = 65534
-_TOKENS = re.compile(rb"<CR>|<TAB>|<BOM>|<x([0-9A-Fa-f]{2})>")
+_TOKENS = re.compile(rb"<CR>|<LF>|<TAB>|<BOM>|<x([0-9A-Fa-f]{2})>")
 
 
 def decode_bytes(text: str) -> bytes:
@@ -36,7 +37,7 @@ def decode_bytes(text: str) -> bytes:
         token = match.group(0)
         if match.group(1) is not None:
             return bytes([int(match.group(1), 16)])
-        return {b"<CR>": b"\r", b"<TAB>": b"\t", b"<BOM>": b"\xef\xbb\xbf"}[token]
+        return {b"<CR>": b"\r", b"<LF>": b"\n", b"<TAB>": b"\t", b"<BOM>": b"\xef\xbb\xbf"}[token]
 
     return _TOKENS.sub(replace, data)
 
@@ -46,6 +47,14 @@ def step_file_bytes(context: Context, name: str) -> None:
     path = context.workdir / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(decode_bytes(context.text))
+
+
+@given('a file "{name}" of {size:d} MiB of comments')
+def step_huge_file(context: Context, name: str, size: int) -> None:
+    path = context.workdir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = b"# " + b"x" * 61 + b"\n"
+    path.write_bytes(b"on: push\n" + line * (size * 1024 * 1024 // len(line) + 1))
 
 
 @given('a symbolic link "{name}" pointing to "{target}"')
