@@ -343,3 +343,57 @@ Feature: ci-image check
     When in "bare" I run "ci-image check --flake .#ciImage"
     Then the exit status is 2
     And stderr is one line containing "no image repository: pass --image REGISTRY/OWNER/IMAGE or set image = "
+
+  Scenario: Jobs without an image, and actions that are not docker://, have nothing to check
+    Without an image in [tool.ci-image] (and no --image) there is no CI image: its
+    bootstrap tag is then an ordinary floating tag, and pins are not compared.
+    Given a file "plain/pyproject.toml" with
+      """
+      [project]
+      name = "plain"
+      """
+    And a file "plain/.forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        host:
+          runs-on: docker
+          steps:
+            - uses: actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5
+            - run: echo hi
+        empty:
+          runs-on: docker
+          container: ~
+        options-only:
+          runs-on: docker
+          container:
+            options: --init
+        bootstrap:
+          runs-on: docker
+          container: codeberg.org/acme/ci:unreleased
+        other:
+          runs-on: docker
+          container: codeberg.org/acme/ci:0aaa@sha256:1111111111111111111111111111111111111111111111111111111111111111
+      """
+    When in "plain" I run "ci-image check"
+    Then the exit status is 1
+    And stdout is
+      """
+      .forgejo/workflows/ci.yml:17:16: CI001 floating-reference codeberg.org/acme/ci:unreleased has no digest: a tag can be moved to another image; pin it as codeberg.org/acme/ci:TAG@sha256:DIGEST
+      2 image references in 1 workflow file: 1 problem
+      """
+
+  Scenario: Workflows outside the working directory are named by their relative path
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+      """
+    And a file "sub/README.md" with
+      """
+      a subdirectory
+      """
+    When in "sub" I run "ci-image check --workflows ../.forgejo/workflows"
+    Then the exit status is 1
+    And stdout contains "../.forgejo/workflows/ci.yml:3:35: CI001 floating-reference alpine"

@@ -155,6 +155,22 @@ Feature: ci-image pin REF
       """
     And no file in the project changed
 
+  Scenario: --dry-run --json carries the diff; a file without a final newline says so
+    Given a file ".forgejo/workflows/ci.yml" written byte for byte as
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: codeberg.org/acme/ci:unreleased}<EOF>
+      """
+    When I run "ci-image pin --dry-run --json codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+    Then it succeeds
+    And the JSON on stdout has
+      | path    | value                                                                                                                                                                                                                                                                                                                              |
+      | dry_run | true                                                                                                                                                                                                                                                                                                                               |
+      | changed | [".forgejo/workflows/ci.yml"]                                                                                                                                                                                                                                                                                                      |
+      | diff    | "--- a/.forgejo/workflows/ci.yml\n+++ b/.forgejo/workflows/ci.yml\n@@ -1,3 +1,3 @@\n on: push\n jobs:\n-  test: {runs-on: docker, container: codeberg.org/acme/ci:unreleased}\n\\ No newline at end of file\n+  test: {runs-on: docker, container: codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222}\n\\ No newline at end of file\n" |
+    And no file in the project changed
+
   Scenario: The same repository spelled another way is pinned, keeping its spelling
     A registry knows `alpine` as `docker.io/library/alpine`: both name one repository.
     Given a file ".github/workflows/ci.yml" with
@@ -204,7 +220,8 @@ Feature: ci-image pin REF
       | left_alone.0.text      | "${{ matrix.db }}"                                                                                |
 
   Scenario: A symlinked workflow inside the repository is written through its link
-    Given a file "ci/shared.yml" with
+    Given the directory "." is the root of a git repository
+    And a file "ci/shared.yml" with
       """
       on: push
       jobs:

@@ -64,6 +64,13 @@ def step_symlink(context: Context, name: str, target: str) -> None:
     path.symlink_to(target)
 
 
+@given('the directory "{name}" is the root of a git repository')
+def step_git_root(context: Context, name: str) -> None:
+    directory = context.workdir / name
+    directory.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "--quiet", str(directory)], check=True, env=context.env)
+
+
 @given('the file "{name}" has the mode {mode}')
 def step_set_mode(context: Context, name: str, mode: str) -> None:
     (context.workdir / name).chmod(int(mode, 8))
@@ -161,26 +168,33 @@ def step_run_unprivileged(context: Context, arguments: str) -> None:
         timeout=120,
     )
     if coverage_dir is not None:
-        _collect_coverage(coverage_dir, env)
+        _collect_coverage(context, coverage_dir)
 
 
 def _coverage_dir(context: Context, env: dict[str, str]) -> Path | None:
-    """Under coverage, let the unprivileged process write its data where it may."""
-    if "COVERAGE_PROCESS_CONFIG" not in env:
+    """Under coverage, let the unprivileged process write its data where it may.
+
+    Coverage measures subprocesses through ``COVERAGE_PROCESS_CONFIG``, whose data file
+    the unprivileged user cannot write. The documented alternative, ``COVERAGE_PROCESS_START``
+    (the same configuration file) with ``COVERAGE_FILE``, points the data elsewhere.
+    """
+    serialized = env.pop("COVERAGE_PROCESS_CONFIG", None)
+    if serialized is None:
         return None
+    config = json.loads(base64.b64decode(serialized))
+    context.coverage_target = Path(config["data_file"]).parent
     directory = context.workdir / ".home" / "coverage"
     directory.mkdir(exist_ok=True)
     os.chown(directory, NOBODY, NOBODY)
+    env["COVERAGE_PROCESS_START"] = config["config_file"]
     env["COVERAGE_FILE"] = str(directory / ".coverage")
     return directory
 
 
-def _collect_coverage(directory: Path, env: dict[str, str]) -> None:
+def _collect_coverage(context: Context, directory: Path) -> None:
     """Move the unprivileged process's data next to the run's, for ``coverage combine``."""
-    config = json.loads(base64.b64decode(env["COVERAGE_PROCESS_CONFIG"]))
-    target = Path(config["data_file"]).parent
     for data in directory.glob(".coverage.*"):
-        shutil.move(data, target / data.name)
+        shutil.move(data, context.coverage_target / data.name)
 
 
 @given('a Nix flake without inputs in "{directory}" whose ciImage.imageTag is "{tag}"')

@@ -19,11 +19,12 @@ from pathlib import Path
 import yaml
 
 from ci_image.reference import MalformedReferenceError, Reference, is_expression, parse_reference
-from ci_image.workflows import Workflow
+from ci_image.workflows import Workflow, mapping_get, mapping_items, position
 
 DOCKER_PREFIX = "docker://"
 NULL_TAG = "tag:yaml.org,2002:null"
 MERGE_KEY = "<<"
+MERGE_TAG = "tag:yaml.org,2002:merge"
 # YAML 1.1 line breaks, as libyaml counts lines (CRLF is one break).
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
@@ -134,7 +135,7 @@ def _site(
 ) -> ImageSite:
     if not isinstance(node, yaml.ScalarNode):
         shape = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        line, col = position(node)
         return ImageSite(
             path=workflow.path,
             job=job,
@@ -156,7 +157,7 @@ def _site(
         span = Span(span.start + len(prefix), span.end)
         line, col = _line_col(workflow.text, node, span.start)
     else:
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        line, col = position(node)
     status, reference, problem = classify(value)
     return ImageSite(
         path=workflow.path,
@@ -242,32 +243,22 @@ def merged_items(node: yaml.Node | None) -> list[tuple[str, yaml.Node]]:
     Forgejo's YAML reader applies merge keys, so an image can come from an anchored
     mapping; explicit keys win over merged ones, earlier merges over later ones.
     """
-    if not isinstance(node, yaml.MappingNode):
-        return []
     explicit: dict[str, yaml.Node] = {}
     merged: dict[str, yaml.Node] = {}
-    for key_node, value in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            continue
-        if key_node.value == MERGE_KEY and key_node.tag == "tag:yaml.org,2002:merge":
+    for key, key_node, value in mapping_items(node):
+        if key == MERGE_KEY and key_node.tag == MERGE_TAG:
             sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
             for source in sources:
-                for key, item in merged_items(source):
-                    merged.setdefault(key, item)
+                for name, item in merged_items(source):
+                    merged.setdefault(name, item)
         else:
-            explicit[key_node.value] = value
+            explicit[key] = value
     return [*explicit.items(), *((k, v) for k, v in merged.items() if k not in explicit)]
 
 
 def merged_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
     """The value of ``key`` in a mapping node, merge keys applied; None when absent."""
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    for key_node, value in node.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-            found: yaml.Node = value
-            return found
-    for name, value in merged_items(node):
-        if name == key:
-            return value
-    return None
+    found = mapping_get(node, key)
+    if found is not None:
+        return found
+    return dict(merged_items(node)).get(key)
