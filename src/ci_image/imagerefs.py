@@ -11,7 +11,6 @@ exactly those characters. Pure logic: no I/O.
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +24,6 @@ DOCKER_PREFIX = "docker://"
 NULL_TAG = "tag:yaml.org,2002:null"
 MERGE_KEY = "<<"
 MERGE_TAG = "tag:yaml.org,2002:merge"
-# YAML 1.1 line breaks, as libyaml counts lines (CRLF is one break).
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 class SiteKind(enum.Enum):
@@ -224,13 +221,16 @@ def scalar_span(text: str, node: yaml.ScalarNode) -> tuple[Span | None, str | No
 
 
 def _line_col(text: str, node: yaml.Node, offset: int) -> tuple[int, int]:
-    """1-based line and column of ``offset``, counted from the node's own mark."""
-    line = node.start_mark.line
-    line_start = node.start_mark.index - node.start_mark.column
-    for match in _LINE_BREAK.finditer(text, node.start_mark.index, offset):
-        line += 1
-        line_start = match.end()
-    return line + 1, offset - line_start + 1
+    """1-based line and column of ``offset``, counted from the node's own mark.
+
+    ``str.splitlines`` breaks on exactly YAML 1.1's line breaks (CRLF counts once) for
+    text libyaml accepted; the other characters it breaks on are refused by YAML.
+    """
+    mark = node.start_mark
+    pieces = (text[mark.index : offset] + "x").splitlines()
+    if len(pieces) == 1:
+        return mark.line + 1, mark.column + 1 + offset - mark.index
+    return mark.line + len(pieces), len(pieces[-1])
 
 
 def _is_null(node: yaml.Node) -> bool:

@@ -13,15 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from ci_image.atomic import FileWrite, write_files
 from ci_image.errors import CiImageError
 from ci_image.imagerefs import ImageSite, SiteStatus, Span, find_image_sites
 from ci_image.reference import Reference
 from ci_image.workflows import (
     Workflow,
+    compose_unchecked,
     display_path,
     load_workflows,
-    parse_workflow_text,
     repository_boundary,
 )
 
@@ -115,10 +117,17 @@ def require_pinned(reference: Reference) -> None:
         )
 
 
-def plan_workflow(workflow: Workflow, reference: Reference) -> FileChange:
-    """The new text of one workflow with every reference to ``reference``'s repository pinned."""
+def plan_workflow(
+    workflow: Workflow, reference: Reference, sites: Sequence[ImageSite] | None = None
+) -> FileChange:
+    """The new text of one workflow with every reference to ``reference``'s repository pinned.
+
+    ``sites`` are the workflow's image sites when the caller has them already.
+    """
+    if sites is None:
+        sites = find_image_sites(workflow)
     edits: dict[Span, Replacement] = {}
-    for site in find_image_sites(workflow):
+    for site in sites:
         if site.reference is None or not site.reference.same_repository(reference):
             continue
         if site.span is None:
@@ -149,20 +158,36 @@ def plan_workflow(workflow: Workflow, reference: Reference) -> FileChange:
     )
     if change.changed:
         new_texts: dict[Span | None, str] = {span: item.new for span, item in edits.items()}
-        _verify(workflow, change, new_texts)
+        _verify(workflow, sites, change, new_texts)
     return change
 
 
-def _verify(workflow: Workflow, change: FileChange, new_texts: dict[Span | None, str]) -> None:
-    """Parse the new text: it must name the same sites, with only the intended texts changed."""
-    before = find_image_sites(workflow)
-    after = find_image_sites(
-        Workflow(workflow.path, change.new_text, parse_workflow_text(change.new_text, change.path))
+def _verify(
+    workflow: Workflow,
+    before: Sequence[ImageSite],
+    change: FileChange,
+    new_texts: dict[Span | None, str],
+) -> None:
+    """Parse the new text: it must name the same sites, with only the intended texts changed.
+
+    The new text differs from a checked workflow only inside image scalars, so composing
+    it is enough; the safety checks already passed on the original.
+    """
+    try:
+        root = compose_unchecked(change.new_text)
+    except yaml.YAMLError:  # pragma: no cover - a guard, like the one below
+        root = None
+    after = (
+        find_image_sites(Workflow(workflow.path, change.new_text, root))
+        if isinstance(root, yaml.MappingNode)
+        else None
     )
     wanted = [new_texts.get(site.span, site.text) for site in before]
-    if [site.where for site in after] != [site.where for site in before] or [
-        site.text for site in after
-    ] != wanted:  # pragma: no cover - a guard: a mark we misread must not reach the disk
+    if (
+        after is None
+        or [site.where for site in after] != [site.where for site in before]
+        or [site.text for site in after] != wanted
+    ):  # pragma: no cover - a guard: a misread mark must never reach the disk
         raise CiImageError(
             "rewriting the image references would change more than their text; "
             "nothing was changed (please report this file)",
@@ -172,7 +197,16 @@ def _verify(workflow: Workflow, change: FileChange, new_texts: dict[Span | None,
 
 def plan_pin(workflows: Sequence[Workflow], reference: Reference) -> list[FileChange]:
     """Every file that names the repository, with its new text (pure: no I/O)."""
-    changes = [plan_workflow(workflow, reference) for workflow in workflows]
+    return _plan(workflows, reference, [find_image_sites(workflow) for workflow in workflows])
+
+
+def _plan(
+    workflows: Sequence[Workflow], reference: Reference, sites: Sequence[Sequence[ImageSite]]
+) -> list[FileChange]:
+    changes = [
+        plan_workflow(workflow, reference, found)
+        for workflow, found in zip(workflows, sites, strict=True)
+    ]
     return [change for change in changes if change.replacements]
 
 
@@ -185,12 +219,10 @@ def pin_workflows(reference: Reference, directory: Path, *, dry_run: bool = Fals
     """
     require_pinned(reference)
     workflows = load_workflows(directory)
-    changes = plan_pin(workflows, reference)
+    sites = [find_image_sites(workflow) for workflow in workflows]
+    changes = _plan(workflows, reference, sites)
     left_alone = tuple(
-        site
-        for workflow in workflows
-        for site in find_image_sites(workflow)
-        if site.status is SiteStatus.UNRESOLVABLE
+        site for found in sites for site in found if site.status is SiteStatus.UNRESOLVABLE
     )
     if not changes:
         raise CiImageError(

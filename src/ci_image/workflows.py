@@ -9,6 +9,8 @@ top level that is not a mapping, alias bombs, and symlinks leading out of the re
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -108,7 +110,23 @@ def _refuse_escaping_symlink(path: Path, boundary: Path) -> None:
 
 
 def load_workflows(directory: Path) -> list[Workflow]:
-    return [load_workflow(path) for path in list_workflow_files(directory)]
+    """Every workflow below ``directory``, loaded; the first bad one raises."""
+    paths = list_workflow_files(directory)
+    with _collector_paused():
+        return [load_workflow(path) for path in paths]
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Composing allocates many small objects that are never cyclic (recursive anchors
+    are refused); the cyclic collector would rescan the growing heap again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_workflow(path: Path) -> Workflow:
@@ -143,6 +161,20 @@ def read_text(path: Path) -> str:
             path=path,
             line=line,
         ) from None
+
+
+def compose_unchecked(text: str) -> yaml.Node | None:
+    """Compose ``text`` without the safety checks (and without the BOM repair of marks).
+
+    Only for text derived from a workflow that passed :func:`parse_workflow_text`, such
+    as ``pin``'s rewritten text, which it re-reads to verify the rewrite.
+    """
+    loader = _Loader(text)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()
 
 
 def parse_workflow_text(text: str, path: Path) -> yaml.MappingNode:
@@ -217,44 +249,61 @@ def _check_nodes(root: yaml.Node, path: Path, *, shift: int) -> None:
     iterative and memoised per node: it costs the number of distinct nodes, whatever the
     expansion. ``shift`` repairs libyaml's marks after a byte-order mark: libyaml does not
     count the BOM in ``index``, so every offset would be one short of ``Workflow.text``.
+    A node stays on the stack until its children are sized, then is sized itself.
     """
     sizes: dict[int, int] = {}
     in_progress: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    stack: list[yaml.Node] = [root]
     while stack:
-        node, children_done = stack.pop()
+        node = stack[-1]
         key = id(node)
-        if children_done:
-            in_progress.discard(key)
-            total = 1 + sum(sizes[id(child)] for child in _children(node))
-            if total > MAX_EXPANDED_NODES:
-                raise CiImageError(
-                    f"expands to more than {MAX_EXPANDED_NODES} YAML nodes through aliases "
-                    "(an alias bomb?); refusing to read it",
-                    path=path,
-                    line=node.start_mark.line + 1,
-                )
-            sizes[key] = total
-            continue
         if key in sizes:
-            continue
-        in_progress.add(key)
-        stack.append((node, True))
-        if shift:
-            node.start_mark = _shifted(node.start_mark, shift)
-            node.end_mark = _shifted(node.end_mark, shift)
-        if isinstance(node, yaml.MappingNode):
-            _check_duplicate_keys(node, path)
-        for child in _children(node):
-            if id(child) in in_progress:
-                raise CiImageError(
-                    "contains an alias to a node that contains it (a recursive anchor); "
-                    "no workflow reader can expand it: remove the alias",
-                    path=path,
-                    line=child.start_mark.line + 1,
-                )
-            if id(child) not in sizes:
-                stack.append((child, False))
+            stack.pop()
+        elif key in in_progress:
+            stack.pop()
+            in_progress.discard(key)
+            _size(node, sizes, path)
+        else:
+            in_progress.add(key)
+            if shift:
+                _shift(node, shift)
+            if isinstance(node, yaml.MappingNode):
+                _check_duplicate_keys(node, path)
+            for child in _children(node):
+                child_key = id(child)
+                if child_key in sizes:
+                    continue
+                if isinstance(child, yaml.ScalarNode):
+                    if shift:
+                        _shift(child, shift)
+                    sizes[child_key] = 1
+                elif child_key in in_progress:
+                    raise CiImageError(
+                        "contains an alias to a node that contains it (a recursive anchor); "
+                        "no workflow reader can expand it: remove the alias",
+                        path=path,
+                        line=child.start_mark.line + 1,
+                    )
+                else:
+                    stack.append(child)
+
+
+def _size(node: yaml.Node, sizes: dict[int, int], path: Path) -> None:
+    """Record how many nodes ``node`` expands to; its children are already sized."""
+    total = 1 + sum(sizes[id(child)] for child in _children(node))
+    if total > MAX_EXPANDED_NODES:
+        raise CiImageError(
+            f"expands to more than {MAX_EXPANDED_NODES} YAML nodes through aliases "
+            "(an alias bomb?); refusing to read it",
+            path=path,
+            line=node.start_mark.line + 1,
+        )
+    sizes[id(node)] = total
+
+
+def _shift(node: yaml.Node, shift: int) -> None:
+    node.start_mark = _shifted(node.start_mark, shift)
+    node.end_mark = _shifted(node.end_mark, shift)
 
 
 def _shifted(mark: yaml.Mark, shift: int) -> yaml.Mark:
