@@ -171,6 +171,44 @@ Feature: ci-image pin REF
       | diff    | "--- a/.forgejo/workflows/ci.yml\n+++ b/.forgejo/workflows/ci.yml\n@@ -1,3 +1,3 @@\n on: push\n jobs:\n-  test: {runs-on: docker, container: codeberg.org/acme/ci:unreleased}\n\\ No newline at end of file\n+  test: {runs-on: docker, container: codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222}\n\\ No newline at end of file\n" |
     And no file in the project changed
 
+  Scenario: The dry-run diff applies with git apply, CR bytes and all
+    Changes far apart get their own hunk, close ones share one, and a workflow written
+    on one line is a one-line hunk.
+    Given a file ".forgejo/workflows/ci.yml" written byte for byte as
+      """
+      on: push<CR>
+      jobs:<CR>
+        a: {runs-on: docker, container: codeberg.org/acme/ci:unreleased}<CR>
+        b: {runs-on: docker, container: codeberg.org/acme/ci:unreleased}<CR>
+        c: {runs-on: docker, container: alpine:3.20}<CR>
+        d: {runs-on: docker, container: alpine:3.20}<CR>
+        e: {runs-on: docker, container: alpine:3.20}<CR>
+        f: {runs-on: docker, container: alpine:3.20}<CR>
+        g: {runs-on: docker, container: alpine:3.20}<CR>
+        h: {runs-on: docker, container: alpine:3.20}<CR>
+        i: {runs-on: docker, container: alpine:3.20}<CR>
+        j: {runs-on: docker, container: codeberg.org/acme/ci:unreleased}<CR>
+      """
+    And a file ".forgejo/workflows/one-line.yml" written byte for byte as
+      """
+      {on: push, jobs: {a: {runs-on: docker, container: codeberg.org/acme/ci}}}<EOF>
+      """
+    When I run "ci-image pin --dry-run codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+    Then it succeeds
+    And stdout contains "@@ -1,7 +1,7 @@"
+    And stdout contains "@@ -9,4 +9,4 @@"
+    And stdout contains "@@ -1 +1 @@"
+    When I apply the diff printed by "ci-image pin --dry-run codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222" with git apply
+    Then it succeeds
+    And the file ".forgejo/workflows/ci.yml" changed only in these places
+      | line | before     | after                                                                     |
+      | 3    | unreleased | 1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
+      | 4    | unreleased | 1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
+      | 12   | unreleased | 1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
+    And the file ".forgejo/workflows/one-line.yml" changed only in these places
+      | line | before               | after                                                                                          |
+      | 1    | codeberg.org/acme/ci | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
+
   Scenario: The same repository spelled another way is pinned, keeping its spelling
     A registry knows `alpine` as `docker.io/library/alpine`: both name one repository.
     Given a file ".github/workflows/ci.yml" with

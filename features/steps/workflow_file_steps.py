@@ -223,3 +223,27 @@ def step_json_has(context: Context) -> None:
         assert value == json.loads(row["value"]), (
             f"{row['path']} is {value!r}, expected {row['value']}\n{describe(context)}"
         )
+
+
+@when('I apply the diff printed by "ci-image {arguments}" with git apply')
+def step_git_apply(context: Context, arguments: str) -> None:
+    """Apply the CLI's stdout, byte for byte, as a patch in the project."""
+    printed = subprocess.run(
+        [*ci_image_command(), *shlex.split(arguments)],
+        cwd=context.workdir,
+        env=context.env,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    patch = context.workdir / ".home" / "dry-run.diff"
+    patch.write_bytes(printed.stdout)
+    context.before = snapshot(context.workdir)
+    context.result = subprocess.run(
+        ["git", "apply", "--whitespace=nowarn", str(patch)],
+        cwd=context.workdir,
+        env=context.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -11,6 +11,7 @@ exactly those characters. Pure logic: no I/O.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,53 +84,50 @@ class ImageSite:
 
 def find_image_sites(workflow: Workflow) -> list[ImageSite]:
     """Every image site of one workflow, in document order of jobs."""
-    return list(_workflow_sites(workflow))
+    return [_site(workflow, raw) for raw in _raw_sites(workflow.root)]
 
 
 def find_all_image_sites(workflows: Iterable[Workflow]) -> list[ImageSite]:
-    return [site for workflow in workflows for site in _workflow_sites(workflow)]
+    return [site for workflow in workflows for site in find_image_sites(workflow)]
 
 
-def _workflow_sites(workflow: Workflow) -> Iterator[ImageSite]:
-    jobs = merged_get(workflow.root, "jobs")
-    for job_id, job in merged_items(jobs):
+def image_texts(root: yaml.MappingNode) -> list[tuple[str, str]]:
+    """``(where, text)`` of every site, without parsing references: a cheap fingerprint."""
+    return [
+        (where, node.value[len(prefix) :] if isinstance(node, yaml.ScalarNode) else "")
+        for _job, _kind, where, node, prefix in _raw_sites(root)
+    ]
+
+
+_RawSite = tuple[str, SiteKind, str, yaml.Node, str]
+
+
+def _raw_sites(root: yaml.MappingNode) -> Iterator[_RawSite]:
+    """``(job, kind, where, node, prefix)`` for every place Forgejo reads an image."""
+    for job_id, job in merged_items(merged_get(root, "jobs")):
         prefix = f"jobs.{job_id}"
         container = merged_get(job, "container")
         if isinstance(container, yaml.MappingNode):
             image = merged_get(container, "image")
             if image is not None and not _is_null(image):
-                yield _site(
-                    workflow, job_id, SiteKind.CONTAINER, f"{prefix}.container.image", image
-                )
+                yield job_id, SiteKind.CONTAINER, f"{prefix}.container.image", image, ""
         elif container is not None and not _is_null(container):
-            yield _site(workflow, job_id, SiteKind.CONTAINER, f"{prefix}.container", container)
+            yield job_id, SiteKind.CONTAINER, f"{prefix}.container", container, ""
         for name, service in merged_items(merged_get(job, "services")):
             image = merged_get(service, "image")
             if image is not None and not _is_null(image):
-                where = f"{prefix}.services.{name}.image"
-                yield _site(workflow, job_id, SiteKind.SERVICE, where, image)
+                yield job_id, SiteKind.SERVICE, f"{prefix}.services.{name}.image", image, ""
         steps = merged_get(job, "steps")
         if isinstance(steps, yaml.SequenceNode):
             for index, step in enumerate(steps.value):
                 uses = merged_get(step, "uses")
-                if (
-                    isinstance(uses, yaml.ScalarNode)
-                    and isinstance(uses.value, str)
-                    and uses.value.startswith(DOCKER_PREFIX)
-                ):
+                if isinstance(uses, yaml.ScalarNode) and uses.value.startswith(DOCKER_PREFIX):
                     where = f"{prefix}.steps[{index}].uses"
-                    yield _site(workflow, job_id, SiteKind.STEP, where, uses, prefix=DOCKER_PREFIX)
+                    yield job_id, SiteKind.STEP, where, uses, DOCKER_PREFIX
 
 
-def _site(
-    workflow: Workflow,
-    job: str,
-    kind: SiteKind,
-    where: str,
-    node: yaml.Node,
-    *,
-    prefix: str = "",
-) -> ImageSite:
+def _site(workflow: Workflow, raw: _RawSite) -> ImageSite:
+    job, kind, where, node, prefix = raw
     if not isinstance(node, yaml.ScalarNode):
         shape = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
         line, col = position(node)
@@ -172,8 +170,12 @@ def _site(
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def classify(value: str) -> tuple[SiteStatus, Reference | None, str | None]:
-    """A site's text as a reference, an unresolvable expression, or malformed (with why)."""
+    """A site's text as a reference, an unresolvable expression, or malformed (with why).
+
+    Cached: a repository repeats the same few references in every workflow.
+    """
     if is_expression(value):
         return (
             SiteStatus.UNRESOLVABLE,

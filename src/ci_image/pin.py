@@ -8,7 +8,6 @@ written the new text is parsed again and must read exactly the intended referenc
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,8 @@ import yaml
 
 from ci_image.atomic import FileWrite, write_files
 from ci_image.errors import CiImageError
-from ci_image.imagerefs import ImageSite, SiteStatus, Span, find_image_sites
+from ci_image.imagerefs import ImageSite, SiteStatus, Span, find_image_sites, image_texts
+from ci_image.linediff import rewrite_diff
 from ci_image.reference import Reference
 from ci_image.workflows import (
     Workflow,
@@ -60,18 +60,7 @@ class FileChange:
     def diff(self, base: Path) -> str:
         """A unified diff ``a/FILE`` -> ``b/FILE`` (applies with ``git apply``)."""
         name = display_path(self.path, base)
-        lines = difflib.unified_diff(
-            self.old_text.splitlines(keepends=True),
-            self.new_text.splitlines(keepends=True),
-            fromfile=f"a/{name}",
-            tofile=f"b/{name}",
-        )
-        out: list[str] = []
-        for line in lines:
-            out.append(line)
-            if not line.endswith(("\n", "\r")):
-                out.append("\n\\ No newline at end of file\n")
-        return "".join(out)
+        return rewrite_diff(self.old_text, self.new_text, f"a/{name}", f"b/{name}")
 
 
 @dataclass(frozen=True)
@@ -177,17 +166,9 @@ def _verify(
         root = compose_unchecked(change.new_text)
     except yaml.YAMLError:  # pragma: no cover - a guard, like the one below
         root = None
-    after = (
-        find_image_sites(Workflow(workflow.path, change.new_text, root))
-        if isinstance(root, yaml.MappingNode)
-        else None
-    )
-    wanted = [new_texts.get(site.span, site.text) for site in before]
-    if (
-        after is None
-        or [site.where for site in after] != [site.where for site in before]
-        or [site.text for site in after] != wanted
-    ):  # pragma: no cover - a guard: a misread mark must never reach the disk
+    after = image_texts(root) if isinstance(root, yaml.MappingNode) else None
+    wanted = [(site.where, new_texts.get(site.span, site.text)) for site in before]
+    if after != wanted:  # pragma: no cover - a guard: a misread mark must never reach the disk
         raise CiImageError(
             "rewriting the image references would change more than their text; "
             "nothing was changed (please report this file)",
