@@ -368,6 +368,8 @@ Feature: ci-image check
           runs-on: docker
           container:
             options: --init
+          services:
+            sidecar: {options: --init}
         bootstrap:
           runs-on: docker
           container: codeberg.org/acme/ci:unreleased
@@ -379,7 +381,7 @@ Feature: ci-image check
     Then the exit status is 1
     And stdout is
       """
-      .forgejo/workflows/ci.yml:17:16: CI001 floating-reference codeberg.org/acme/ci:unreleased has no digest: a tag can be moved to another image; pin it as codeberg.org/acme/ci:TAG@sha256:DIGEST
+      .forgejo/workflows/ci.yml:19:16: CI001 floating-reference codeberg.org/acme/ci:unreleased has no digest: a tag can be moved to another image; pin it as codeberg.org/acme/ci:TAG@sha256:DIGEST
       2 image references in 1 workflow file: 1 problem
       """
 

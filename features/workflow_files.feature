@@ -125,6 +125,7 @@ Feature: Reading workflow files, and refusing bad ones
       | A control character | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | on: push<LF><LF>jobs: {a: <x07>}                          | :3    | contains U+0007, which YAML does not allow (control characters are not allowed); remove it |
       | Two documents       | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | on: push<LF>---<LF>jobs: {}                               | :2    | holds more than one YAML document ('---'); a workflow is one document: split it into several files |
       | A recursive alias   | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | on: push<LF>jobs: &j {a: *j}                              | :2    | contains an alias to a node that contains it (a recursive anchor); no workflow reader can expand it: remove the alias |
+      | A key that is a list | pin    | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | on: push<LF>jobs:<LF>  ? [a, b]<LF>  : {runs-on: x}          | :3    | has a mapping key that is itself a list or a mapping ('? ...'); workflow keys are strings: write a plain key |
 
     Examples: check
       | case                | command | arguments | bytes                                                 | where | message |

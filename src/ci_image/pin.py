@@ -107,14 +107,10 @@ def require_pinned(reference: Reference) -> None:
 
 
 def plan_workflow(
-    workflow: Workflow, reference: Reference, sites: Sequence[ImageSite] | None = None
+    workflow: Workflow, reference: Reference, sites: Sequence[ImageSite]
 ) -> FileChange:
-    """The new text of one workflow with every reference to ``reference``'s repository pinned.
-
-    ``sites`` are the workflow's image sites when the caller has them already.
-    """
-    if sites is None:
-        sites = find_image_sites(workflow)
+    """The new text of one workflow (whose image ``sites`` are given) with every reference
+    to ``reference``'s repository pinned."""
     edits: dict[Span, Replacement] = {}
     for site in sites:
         if site.reference is None or not site.reference.same_repository(reference):
@@ -176,19 +172,25 @@ def _verify(
         )
 
 
-def plan_pin(workflows: Sequence[Workflow], reference: Reference) -> list[FileChange]:
-    """Every file that names the repository, with its new text (pure: no I/O)."""
-    return _plan(workflows, reference, [find_image_sites(workflow) for workflow in workflows])
+@dataclass(frozen=True)
+class PinPlan:
+    """The files that name the repository (with their new text), and what is left alone."""
+
+    changes: tuple[FileChange, ...]
+    left_alone: tuple[ImageSite, ...]
 
 
-def _plan(
-    workflows: Sequence[Workflow], reference: Reference, sites: Sequence[Sequence[ImageSite]]
-) -> list[FileChange]:
-    changes = [
-        plan_workflow(workflow, reference, found)
-        for workflow, found in zip(workflows, sites, strict=True)
-    ]
-    return [change for change in changes if change.replacements]
+def plan_pin(workflows: Sequence[Workflow], reference: Reference) -> PinPlan:
+    """Pin ``reference`` in the workflows' texts (pure: no I/O, nothing written)."""
+    changes: list[FileChange] = []
+    left_alone: list[ImageSite] = []
+    for workflow in workflows:
+        sites = find_image_sites(workflow)
+        left_alone.extend(site for site in sites if site.status is SiteStatus.UNRESOLVABLE)
+        change = plan_workflow(workflow, reference, sites)
+        if change.replacements:
+            changes.append(change)
+    return PinPlan(tuple(changes), tuple(left_alone))
 
 
 def pin_workflows(reference: Reference, directory: Path, *, dry_run: bool = False) -> PinResult:
@@ -200,11 +202,8 @@ def pin_workflows(reference: Reference, directory: Path, *, dry_run: bool = Fals
     """
     require_pinned(reference)
     workflows = load_workflows(directory)
-    sites = [find_image_sites(workflow) for workflow in workflows]
-    changes = _plan(workflows, reference, sites)
-    left_alone = tuple(
-        site for found in sites for site in found if site.status is SiteStatus.UNRESOLVABLE
-    )
+    plan = plan_pin(workflows, reference)
+    changes = plan.changes
     if not changes:
         raise CiImageError(
             f"no workflow in {directory} ({len(workflows)} files) names "
@@ -227,8 +226,8 @@ def pin_workflows(reference: Reference, directory: Path, *, dry_run: bool = Fals
         reference=reference,
         directory=directory,
         files=len(workflows),
-        changes=tuple(changes),
-        left_alone=left_alone,
+        changes=changes,
+        left_alone=plan.left_alone,
         dry_run=dry_run,
         written=written,
     )

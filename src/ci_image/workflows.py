@@ -4,7 +4,8 @@ Workflows are kept as YAML *nodes*, not Python values: nodes carry the exact pos
 of every scalar, so ``pin`` can rewrite one span and leave every other byte alone, and
 ``check`` can report ``file:line:col``. Loading refuses what Forgejo would choke on or
 what would hurt us: invalid UTF-8, invalid YAML, duplicate keys, several documents, a
-top level that is not a mapping, alias bombs, and symlinks leading out of the repository.
+top level that is not a mapping, keys that are not strings, alias bombs and recursive
+anchors, and symlinks leading out of the repository.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        if enabled:
+        if enabled:  # pragma: no branch - nobody loads workflows with the collector off
             gc.enable()
 
 
@@ -311,46 +312,54 @@ def _shifted(mark: yaml.Mark, shift: int) -> yaml.Mark:
 
 
 def _children(node: yaml.Node) -> Iterator[yaml.Node]:
+    """The nodes inside a mapping (keys and values) or a sequence; never called on scalars."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             yield key
             yield value
-    elif isinstance(node, yaml.SequenceNode):
+    else:
         yield from node.value
 
 
 def _check_duplicate_keys(node: yaml.MappingNode, path: Path) -> None:
+    """Keys are strings, each once: the helpers below rely on it, and so does Forgejo."""
     keys: dict[str, int] = {}
     for key, _value in node.value:
-        if isinstance(key, yaml.ScalarNode):
-            if key.value in keys:
-                raise CiImageError(
-                    f"duplicate key {key.value!r} (first on line {keys[key.value]}); "
-                    "YAML readers disagree on which wins: keep one",
-                    path=path,
-                    line=key.start_mark.line + 1,
-                )
-            keys[key.value] = key.start_mark.line + 1
+        if not isinstance(key, yaml.ScalarNode):
+            raise CiImageError(
+                "has a mapping key that is itself a list or a mapping ('? ...'); "
+                "workflow keys are strings: write a plain key",
+                path=path,
+                line=key.start_mark.line + 1,
+            )
+        if key.value in keys:
+            raise CiImageError(
+                f"duplicate key {key.value!r} (first on line {keys[key.value]}); "
+                "YAML readers disagree on which wins: keep one",
+                path=path,
+                line=key.start_mark.line + 1,
+            )
+        keys[key.value] = key.start_mark.line + 1
 
 
 def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    """The value node for a plain scalar ``key`` in a mapping node, else None."""
+    """The value node for ``key`` in a mapping node, else None (keys are scalars: see
+    :func:`parse_workflow_text`)."""
     if not isinstance(node, yaml.MappingNode):
         return None
     for key_node, value in node.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+        if key_node.value == key:
             found: yaml.Node = value
             return found
     return None
 
 
 def mapping_items(node: yaml.Node | None) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
-    """``(key, key_node, value_node)`` for each scalar key of a mapping node."""
+    """``(key, key_node, value_node)`` for each key of a mapping node (keys are scalars)."""
     if not isinstance(node, yaml.MappingNode):
         return
     for key_node, value in node.value:
-        if isinstance(key_node, yaml.ScalarNode):
-            yield key_node.value, key_node, value
+        yield key_node.value, key_node, value
 
 
 def position(node: yaml.Node) -> tuple[int, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from ci_image.errors import CiImageError
@@ -24,13 +25,10 @@ def add_workflows_argument(parser: argparse.ArgumentParser) -> None:
 def workflow_directory(settings: Settings, override: Path | None) -> Path:
     """--workflows, else [tool.ci-image] workflows, else Forgejo's discovery rule.
 
-    Relative to the working directory when below it, so messages name short paths.
+    Relative to the working directory, so messages name paths one can click or paste.
     """
     directory = find_workflow_dir(settings.root, override or settings.workflows)
-    try:
-        return directory.absolute().relative_to(Path.cwd())
-    except ValueError:
-        return directory
+    return Path(os.path.relpath(directory))
 
 
 def reference_argument(text: str, what: str) -> Reference:
