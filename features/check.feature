@@ -345,8 +345,9 @@ Feature: ci-image check
     And stderr is one line containing "no image repository: pass --image REGISTRY/OWNER/IMAGE or set image = "
 
   Scenario: Jobs without an image, and actions that are not docker://, have nothing to check
-    Without an image in [tool.ci-image] (and no --image) there is no CI image: its
-    bootstrap tag is then an ordinary floating tag, and pins are not compared.
+    check looks at images only (a job still being written has none). Without an image
+    in [tool.ci-image] (and no --image) there is no CI image: its bootstrap tag is then
+    an ordinary floating tag, and pins are not compared.
     Given a file "plain/pyproject.toml" with
       """
       [project]
@@ -356,6 +357,7 @@ Feature: ci-image check
       """
       on: push
       jobs:
+        draft:
         host:
           runs-on: docker
           steps:
@@ -381,7 +383,7 @@ Feature: ci-image check
     Then the exit status is 1
     And stdout is
       """
-      .forgejo/workflows/ci.yml:19:16: CI001 floating-reference codeberg.org/acme/ci:unreleased has no digest: a tag can be moved to another image; pin it as codeberg.org/acme/ci:TAG@sha256:DIGEST
+      .forgejo/workflows/ci.yml:20:16: CI001 floating-reference codeberg.org/acme/ci:unreleased has no digest: a tag can be moved to another image; pin it as codeberg.org/acme/ci:TAG@sha256:DIGEST
       2 image references in 1 workflow file: 1 problem
       """
 
