@@ -4,8 +4,8 @@ Workflows are kept as YAML *nodes*, not Python values: nodes carry the exact pos
 of every scalar, so ``pin`` can rewrite one span and leave every other byte alone, and
 ``check`` can report ``file:line:col``. Loading refuses what Forgejo would choke on or
 what would hurt us: invalid UTF-8, invalid YAML, duplicate keys, several documents, a
-top level that is not a mapping, keys that are not strings, alias bombs and recursive
-anchors, and symlinks leading out of the repository.
+top level that is not a mapping, keys that are lists or mappings, alias bombs and
+recursive anchors, and symlinks leading out of the repository.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 # A real workflow has a few thousand nodes; anchors and aliases can make a small file
 # expand to billions. Refuse documents whose expansion is over this.
 MAX_EXPANDED_NODES = 200_000
+BOM = "\ufeff"
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -204,9 +205,6 @@ def parse_workflow_text(text: str, path: Path) -> yaml.MappingNode:
     return node
 
 
-BOM = "\ufeff"
-
-
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -322,7 +320,7 @@ def _children(node: yaml.Node) -> Iterator[yaml.Node]:
 
 
 def _check_duplicate_keys(node: yaml.MappingNode, path: Path) -> None:
-    """Keys are strings, each once: the helpers below rely on it, and so does Forgejo."""
+    """Keys are scalars, each once: the helpers below rely on it, and so does Forgejo."""
     keys: dict[str, int] = {}
     for key, _value in node.value:
         if not isinstance(key, yaml.ScalarNode):
