@@ -111,9 +111,16 @@ def plan_workflow(
 ) -> FileChange:
     """The new text of one workflow (whose image ``sites`` are given) with every reference
     to ``reference``'s repository pinned."""
-    edits: dict[Span, Replacement] = {}
+    replacements: dict[tuple[Path, int, int], Replacement] = {}
+    edits: dict[Span, str] = {}
     for site in sites:
         if site.reference is None or not site.reference.same_repository(reference):
+            continue
+        new = str(site.reference.with_pin(reference.tag, reference.digest))
+        replacements.setdefault(
+            site.key, Replacement(site.path, site.line, site.col, site.where, site.text, new)
+        )
+        if new == site.text:
             continue
         if site.span is None:
             raise CiImageError(
@@ -122,28 +129,23 @@ def plan_workflow(
                 path=site.path,
                 line=site.line,
             )
-        new = str(site.reference.with_pin(reference.tag, reference.digest))
-        edits.setdefault(
-            site.span,
-            Replacement(site.path, site.line, site.col, site.where, site.text, new),
-        )
+        edits[site.span] = new
     text = workflow.text
     pieces: list[str] = []
     cursor = 0
     for span in sorted(edits, key=lambda item: item.start):
         pieces.append(text[cursor : span.start])
-        pieces.append(edits[span].new)
+        pieces.append(edits[span])
         cursor = span.end
     pieces.append(text[cursor:])
     change = FileChange(
         path=workflow.path,
         old_text=text,
         new_text="".join(pieces),
-        replacements=tuple(edits.values()),
+        replacements=tuple(replacements.values()),
     )
     if change.changed:
-        new_texts: dict[Span | None, str] = {span: item.new for span, item in edits.items()}
-        _verify(workflow, sites, change, new_texts)
+        _verify(workflow, sites, change, edits)
     return change
 
 
@@ -151,7 +153,7 @@ def _verify(
     workflow: Workflow,
     before: Sequence[ImageSite],
     change: FileChange,
-    new_texts: dict[Span | None, str],
+    new_texts: dict[Span, str],
 ) -> None:
     """Parse the new text: it must name the same sites, with only the intended texts changed.
 
@@ -163,7 +165,10 @@ def _verify(
     except yaml.YAMLError:  # pragma: no cover - a guard, like the one below
         root = None
     after = image_texts(root) if isinstance(root, yaml.MappingNode) else None
-    wanted = [(site.where, new_texts.get(site.span, site.text)) for site in before]
+    wanted = [
+        (site.where, new_texts.get(site.span, site.text) if site.span else site.text)
+        for site in before
+    ]
     if after != wanted:  # pragma: no cover - a guard: a misread mark must never reach the disk
         raise CiImageError(
             "rewriting the image references would change more than their text; "
