@@ -30,6 +30,10 @@ def before_all(context: Context) -> None:
     # Tests must never pick up the developer's registry credentials or containers policy.
     for name in ("REGISTRY_AUTH_FILE", "CI_IMAGE_REGISTRY_USER", "CI_IMAGE_REGISTRY_PASSWORD"):
         os.environ.pop(name, None)
+    # Nor the CI image's baked values (the suite runs inside it), nor the runner's files
+    # for the next steps: a scenario must never change the environment of a real job.
+    for name in ("CI_IMAGE_INPUTS", "CI_IMAGE_INPUT_FILES", "GITHUB_ENV", "GITHUB_PATH"):
+        os.environ.pop(name, None)
     context.run_root = Path(tempfile.mkdtemp(prefix="ci-image-tests-"))
     context.add_cleanup(shutil.rmtree, context.run_root, ignore_errors=True)
 

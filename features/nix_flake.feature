@@ -1,0 +1,45 @@
+Feature: The flake's outputs
+  flake.nix wires nix/ into packages, apps, dev shells, checks and a formatter for
+  x86_64-linux and aarch64-linux. Its `outputs` function is evaluated by the real Nix with
+  stand-in inputs that refuse what the real ones do not take.
+
+  Scenario: Every output exists for both systems
+    Given a copy of the project
+    When the flake's outputs are evaluated with the stand-in inputs
+    Then for "x86_64-linux" and "aarch64-linux" the flake has packages "ciImage, default, venv, ci-image"
+    And for both systems packages.default is packages.ciImage
+    And for both systems apps.ci-image runs bin/ci-image of packages.ci-image
+    And for both systems devShells has "default"
+    And for both systems the checks are "app-runs, image-tag, venv-imports"
+    And for both systems the formatter is "nixfmt"
+
+  Scenario: The helper runs from its own venv, with nixpkgs' skopeo and git first on PATH
+    Given a copy of the project
+    When the flake's outputs are evaluated with the stand-in inputs
+    Then the application "ci-image" execs bin/ci-image of its venv
+    And the application's runtime inputs are "skopeo, git"
+    And the application's venv holds the project and its runtime dependencies only
+
+  Scenario: The checks evaluate the tag and test the venv and the helper
+    Given a copy of the project
+    When the flake's outputs are evaluated with the stand-in inputs
+    Then the image-tag check is given the image's tag
+    And the venv-imports check runs in packages.venv and imports behave, coverage, mypy, nox and yaml
+    And the venv-imports check fails if the venv can import ci_image
+    And the app-runs check runs ci-image from packages.ci-image and finds skopeo on its PATH
+
+  Scenario Outline: The stand-ins refuse what the real functions do not take
+    Given a copy of the project
+    When the Nix expression "<expression>" is evaluated with the stand-ins
+    Then the evaluation fails with "<message>"
+
+    Examples:
+      | expression                                                                                       | message                                        |
+      | pkgs.dockerTools.buildLayeredImage { name = "x"; tags = null; }                                   | unexpected argument(s) tags                    |
+      | pkgs.dockerTools.buildLayeredImage { tag = null; }                                                | missing argument(s) name                       |
+      | pkgs.dockerTools.fakeNSS                                                                          | attribute 'fakeNSS' missing                    |
+      | pkgs.mkShell { packages = [ ]; shellhook = ""; }                                                  | unexpected argument(s) shellhook               |
+      | pkgs.writeShellApplication { name = "x"; text = ""; runtimeDeps = [ ]; }                          | unexpected argument(s) runtimeDeps             |
+      | uv2nix.lib.workspace.loadWorkspace { root = root; }                                               | unexpected argument(s) root                    |
+      | (uv2nix.lib.workspace.loadWorkspace { workspaceRoot = root; }).mkPyprojectOverlay { }             | No sourcePreference was passed                 |
+      | (uv2nix.lib.workspace.loadWorkspace { workspaceRoot = root; }).mkEditablePyprojectOverlay { root = builtins.storeDir + "/x"; } | Editable root was passed as a Nix store path |

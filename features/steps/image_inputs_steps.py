@@ -1,0 +1,73 @@
+"""Steps for the Nix/Python agreement on the image-inputs digest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from behave import given, then
+from behave.runner import Context
+
+from support.nix_inputs import REPOSITORY, evaluate_inputs_nix
+
+_PYPROJECT_LINES = [b"[project]", b'name = "app"', b'version = "0.1.0"', b""]
+_LOCK_LINES = [b"version = 1", b"revision = 3", b'requires-python = ">=3.11"', b""]
+
+# Awkward inputs, as bytes: what each side must hash exactly as it is on disk.
+VARIANTS: dict[str, tuple[bytes, bytes]] = {
+    "LF line endings": (b"\n".join(_PYPROJECT_LINES), b"\n".join(_LOCK_LINES)),
+    "CRLF line endings": (b"\r\n".join(_PYPROJECT_LINES), b"\r\n".join(_LOCK_LINES)),
+    "no trailing newline": (
+        b"\n".join(_PYPROJECT_LINES).rstrip(b"\n"),
+        b"\n".join(_LOCK_LINES).rstrip(b"\n"),
+    ),
+    "non-ASCII text": (
+        '[project]\nname = "app"\ndescription = "Prüfung — 検査 ✓"\n'.encode(),
+        "# café\nversion = 1\n".encode(),
+    ),
+    "no content at all": (b"", b""),
+    "bytes that are not UTF-8": (b"\xff\xfe\x00[project]\x80\n", b"\x00\x01\xc3\x28"),
+}
+OWN_FILES = "this repository's own contents"
+
+
+def _variant(name: str) -> tuple[bytes, bytes]:
+    if name == OWN_FILES:
+        return (REPOSITORY / "pyproject.toml").read_bytes(), (REPOSITORY / "uv.lock").read_bytes()
+    return VARIANTS[name]
+
+
+@given("pyproject.toml and uv.lock with {variant}")
+def step_input_files(context: Context, variant: str) -> None:
+    pyproject, lock = _variant(variant)
+    (context.workdir / "pyproject.toml").write_bytes(pyproject)
+    (context.workdir / "uv.lock").write_bytes(lock)
+
+
+def _printed(context: Context) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads(context.result.stdout)
+    return value
+
+
+@then("the printed inputs equal what nix-instantiate evaluates from nix/inputs.nix")
+def step_agrees_with_nix(context: Context) -> None:
+    printed = _printed(context)
+    nix = evaluate_inputs_nix(context.workdir, context.env)
+    assert printed["CI_IMAGE_INPUTS"] == nix["digest"], (printed, nix)
+    assert printed["CI_IMAGE_INPUT_FILES"] == nix["perFile"], (printed, nix)
+    assert sorted(printed["files"]) == sorted(nix["files"]), (printed, nix)
+
+
+@then("the printed inputs differ from those of pyproject.toml and uv.lock with {variant}")
+def step_differs_from_variant(context: Context, variant: str) -> None:
+    other = Path(context.workdir / "other")
+    other.mkdir()
+    pyproject, lock = _variant(variant)
+    (other / "pyproject.toml").write_bytes(pyproject)
+    (other / "uv.lock").write_bytes(lock)
+    nix = evaluate_inputs_nix(other, context.env)
+    printed = _printed(context)
+    assert printed["CI_IMAGE_INPUTS"] != nix["digest"], (printed, nix)
+    for name, digest in printed["files"].items():
+        assert f"{name}={digest}" not in nix["perFile"], (printed, nix)

@@ -1,0 +1,710 @@
+"""Steps for the Nix side: flake.nix, flake.lock and nix/, checked with the real Nix.
+
+Evaluation runs `nix-instantiate` on features/support/nix/probe.nix, which calls the
+flake's `outputs` with the stand-ins of features/support/nix/standins.nix and describes
+the result as JSON. `--read-write-mode` lets `builtins.path` really copy the image's
+workspace to the store, so the tests can list it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from behave import given, then, when
+from behave.runner import Context
+
+from ci_image.inputs import INPUT_FILES, file_hashes, format_per_file, inputs_digest
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+SUPPORT = REPOSITORY / "features" / "support" / "nix"
+FIXTURE = REPOSITORY / "features" / "fixtures" / "nix" / "flake-inputs.json"
+SYSTEMS = ("x86_64-linux", "aarch64-linux")
+SYSTEM = "x86_64-linux"
+# Never copied into the scenario's project: generated, cached or version-control state.
+NOT_COPIED = (".git", ".venv", ".nox", ".mypy_cache", ".ruff_cache", "__pycache__", "result")
+EPOCH = "1970-01-01T00:00:01Z"
+
+
+# --- running Nix ---------------------------------------------------------------------
+
+
+def run_nix(context: Context, arguments: list[str], cwd: Path | None = None) -> Any:
+    """Run a Nix command; its JSON output, or an AssertionError with Nix's message."""
+    completed = subprocess.run(
+        arguments,
+        cwd=cwd or REPOSITORY,
+        env=context.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, f"{' '.join(arguments)} failed:\n{completed.stderr}"
+    return json.loads(completed.stdout)
+
+
+def nix_eval_file(context: Context, file: Path, **arguments: Path) -> Any:
+    command = ["nix-instantiate", "--eval", "--strict", "--json", "--read-write-mode", str(file)]
+    for name, value in arguments.items():
+        command += ["--arg", name, str(value)]
+    return run_nix(context, command)
+
+
+def nix_eval_expression(context: Context, expression: str, cwd: Path) -> Any:
+    command = ["nix-instantiate", "--eval", "--strict", "--json", "-E", expression]
+    return run_nix(context, command, cwd=cwd)
+
+
+def nix_string(path: Path) -> str:
+    """A Nix path literal for an absolute path."""
+    text = str(path)
+    assert text.startswith("/") and re.fullmatch(r"[A-Za-z0-9._+/-]+", text), text
+    return text
+
+
+def project_root(context: Context) -> Path:
+    root: Path | None = getattr(context, "project_copy", None)
+    return root or REPOSITORY
+
+
+# --- the probe's answers ---------------------------------------------------------------
+
+
+def probe(context: Context) -> dict[str, Any]:
+    described: dict[str, Any] = context.probe
+    return described
+
+
+def system(context: Context, name: str = SYSTEM) -> dict[str, Any]:
+    described: dict[str, Any] = probe(context)["perSystem"][name]
+    return described
+
+
+def image(context: Context) -> dict[str, Any]:
+    described: dict[str, Any] = system(context)["image"]
+    return described
+
+
+def image_arguments(context: Context) -> dict[str, Any]:
+    arguments: dict[str, Any] = image(context)["arguments"]
+    return arguments
+
+
+def environment_of(entries: list[str]) -> dict[str, str]:
+    return dict(entry.split("=", 1) for entry in entries)
+
+
+def image_environment(context: Context) -> dict[str, str]:
+    return environment_of(image_arguments(context)["config"]["Env"])
+
+
+def image_path(context: Context) -> list[str]:
+    return image_environment(context)["PATH"].split(":")
+
+
+def tool_names(context: Context, venv: str) -> list[str]:
+    """The names of nix/tools.nix's `all`, as the stand-ins name those packages."""
+    expression = (
+        f"let s = import {nix_string(SUPPORT / 'standins.nix')};"
+        ' pkgs = s.pkgsFor "x86_64-linux";'
+        f" tools = import {nix_string(project_root(context) / 'nix' / 'tools.nix')}"
+        ' { inherit pkgs; python = pkgs.python313; venv = { name = "' + venv + '"; }; };'
+        " in map (p: p.name) tools.all"
+    )
+    names: list[str] = nix_eval_expression(context, expression, project_root(context))
+    return names
+
+
+def lock_package(root: Path, name: str) -> dict[str, Any]:
+    lock = tomllib.loads((root / "uv.lock").read_text(encoding="utf-8"))
+    for package in lock["package"]:
+        if package["name"] == name:
+            found: dict[str, Any] = package
+            return found
+    raise AssertionError(f"{name} is not in uv.lock")
+
+
+def project_name(root: Path) -> str:
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    name: str = pyproject["project"]["name"]
+    return name
+
+
+# --- a copy of the project -----------------------------------------------------------
+
+
+@given("a copy of the project")
+def step_copy_project(context: Context) -> None:
+    destination = context.workdir / "project"
+    shutil.copytree(
+        REPOSITORY, destination, ignore=shutil.ignore_patterns(*NOT_COPIED), symlinks=True
+    )
+    context.project_copy = destination
+
+
+@when("the flake's outputs are evaluated with the stand-in inputs")
+@when("the flake's outputs are evaluated again")
+def step_evaluate_flake(context: Context) -> None:
+    previous = getattr(context, "probe", None)
+    if previous is not None:
+        context.previous_probe = previous
+    context.probe = nix_eval_file(context, SUPPORT / "probe.nix", root=context.project_copy)
+
+
+@when('a line is added to "{name}" in the copy')
+@when('a comment line is added to "{name}" in the copy')
+def step_change_file(context: Context, name: str) -> None:
+    path = context.project_copy / name
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write("# changed by a scenario\n")
+
+
+# --- parsing ---------------------------------------------------------------------------
+
+
+@when("every Nix file of the project is parsed with nix-instantiate")
+def step_parse_all(context: Context) -> None:
+    files = sorted(
+        path
+        for path in REPOSITORY.rglob("*.nix")
+        if not set(path.relative_to(REPOSITORY).parts) & set(NOT_COPIED)
+    )
+    assert len(files) >= 10, files
+    context.parse_failures = []
+    for path in files:
+        completed = subprocess.run(
+            ["nix-instantiate", "--parse", str(path)],
+            env=context.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if completed.returncode != 0:
+            context.parse_failures.append(f"{path}: {completed.stderr.strip()}")
+
+
+@then("no Nix file has a syntax error")
+def step_no_parse_failure(context: Context) -> None:
+    assert not context.parse_failures, "\n".join(context.parse_failures)
+
+
+# --- flake.lock ------------------------------------------------------------------------
+
+
+def load_lock() -> dict[str, Any]:
+    lock: dict[str, Any] = json.loads((REPOSITORY / "flake.lock").read_text(encoding="utf-8"))
+    return lock
+
+
+def original_of(url: str) -> dict[str, str]:
+    """The `original` Nix locks for a github: flake url."""
+    match = re.fullmatch(r"github:([^/]+)/([^/]+)(?:/([^/]+))?", url)
+    assert match, f"not a github: url: {url}"
+    original = {"type": "github", "owner": match[1], "repo": match[2]}
+    if match[3]:
+        original["ref"] = match[3]
+    return original
+
+
+@when("Nix evaluates the inputs of flake.nix")
+def step_flake_inputs(context: Context) -> None:
+    context.flake_inputs = nix_eval_expression(context, "(import ./flake.nix).inputs", REPOSITORY)
+
+
+@then("the root of flake.lock locks exactly those inputs")
+def step_root_locks_inputs(context: Context) -> None:
+    lock = load_lock()
+    root = lock["nodes"][lock["root"]]["inputs"]
+    assert sorted(root) == sorted(context.flake_inputs), (root, context.flake_inputs)
+    for name, node in root.items():
+        assert node == name, f"root input {name} points at node {node}"
+
+
+@then("every follows in flake.nix is the same follows in flake.lock")
+def step_follows(context: Context) -> None:
+    nodes = load_lock()["nodes"]
+    for name, declared in context.flake_inputs.items():
+        expected = {child: [spec["follows"]] for child, spec in declared.get("inputs", {}).items()}
+        assert nodes[name].get("inputs", {}) == expected, (name, nodes[name].get("inputs"))
+    assert any(declared.get("inputs") for declared in context.flake_inputs.values())
+
+
+@then("flake.lock locks one nixpkgs and one pyproject.nix, and nothing else")
+def step_one_of_each(context: Context) -> None:
+    nodes = load_lock()["nodes"]
+    repositories = sorted(
+        f"{node['locked']['owner']}/{node['locked']['repo']}"
+        for name, node in nodes.items()
+        if name != "root"
+    )
+    assert repositories == sorted(
+        [
+            "NixOS/nixpkgs",
+            "pyproject-nix/pyproject.nix",
+            "pyproject-nix/uv2nix",
+            "pyproject-nix/build-system-pkgs",
+        ]
+    ), repositories
+
+
+@then("every input is locked at the rev, narHash and lastModified of the fixture")
+def step_locked_revisions(context: Context) -> None:
+    fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))["inputs"]
+    nodes = load_lock()["nodes"]
+    assert sorted(fixture) == sorted(context.flake_inputs)
+    for name, entry in fixture.items():
+        assert nodes[name]["locked"] == entry["locked"], (name, nodes[name]["locked"])
+        for key in ("rev", "narHash", "lastModified"):
+            assert nodes[name]["locked"][key] == entry["locked"][key]
+
+
+@then("every input's original in flake.lock is its url in flake.nix")
+def step_originals(context: Context) -> None:
+    nodes = load_lock()["nodes"]
+    for name, declared in context.flake_inputs.items():
+        assert nodes[name]["original"] == original_of(declared["url"]), name
+
+
+@then("flake.lock is lock format 7, two-space indented JSON with sorted keys and a final newline")
+def step_lock_format(context: Context) -> None:
+    text = (REPOSITORY / "flake.lock").read_text(encoding="utf-8")
+    lock = json.loads(text)
+    assert lock["version"] == 7 and lock["root"] == "root", lock.get("version")
+    assert text == json.dumps(lock, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@when("Nix reads the flake's metadata offline without updating the lock")
+def step_flake_metadata(context: Context) -> None:
+    flake = context.workdir / "flake"
+    flake.mkdir()
+    for name in ("flake.nix", "flake.lock"):
+        shutil.copy2(REPOSITORY / name, flake / name)
+    context.metadata = run_nix(
+        context,
+        [
+            "nix",
+            "flake",
+            "metadata",
+            "--json",
+            "--no-update-lock-file",
+            "--no-write-lock-file",
+            f"path:{flake}",
+        ],
+        cwd=flake,
+    )
+    context.lock_after = (flake / "flake.lock").read_bytes()
+
+
+@then("Nix reports exactly the locks of flake.lock")
+def step_metadata_locks(context: Context) -> None:
+    assert context.metadata["locks"] == load_lock()
+    assert context.lock_after == (REPOSITORY / "flake.lock").read_bytes()
+
+
+# --- the image -------------------------------------------------------------------------
+
+
+@then("the image is built with tag null, so its tag is the hash Nix gives it")
+def step_tag_null(context: Context) -> None:
+    arguments = image_arguments(context)
+    assert "tag" in arguments and arguments["tag"] is None, arguments.get("tag")
+    assert re.fullmatch(r"[0-9a-z]{32}", image(context)["imageTag"]), image(context)["imageTag"]
+
+
+@then('the image\'s created and mtime are both "{stamp}"')
+def step_timestamps(context: Context, stamp: str) -> None:
+    arguments = image_arguments(context)
+    assert (arguments.get("created"), arguments.get("mtime")) == (stamp, stamp), arguments
+
+
+@then("the image is named after the image of [tool.ci-image] in pyproject.toml")
+def step_image_name(context: Context) -> None:
+    pyproject = tomllib.loads((context.project_copy / "pyproject.toml").read_text("utf-8"))
+    expected = pyproject["tool"]["ci-image"]["image"]
+    assert image_arguments(context)["name"] == expected
+    assert image(context)["imageName"] == expected.lower()
+
+
+@then("the image's PATH holds every tool of nix/tools.nix in the list's order")
+def step_path_tools(context: Context) -> None:
+    names = tool_names(context, "ci-image-env")
+    entries = [entry for entry in image_path(context) if entry.startswith("/nix/store/")]
+    found = [re.sub(r"^/nix/store/[0-9a-z]{32}-(.*)/bin$", r"\1", entry) for entry in entries]
+    assert found == names, (found, names)
+    assert image_path(context)[-2:] == ["/bin", "/usr/bin"], image_path(context)
+
+
+@then("the first entry of the image's PATH is the bin directory of the image's venv")
+def step_venv_first(context: Context) -> None:
+    assert image_path(context)[0] == system(context)["venv"]["storePath"] + "/bin"
+
+
+@then(
+    "the image's root has the programs of nix/tools.nix, /bin/sh, /usr/bin/env, "
+    "the CA bundle and /etc/passwd"
+)
+def step_contents(context: Context) -> None:
+    contents = image_arguments(context)["contents"]
+    helpers = ["bin-sh", "usr-bin-env", "ca-certificates", "fake-nss"]
+    assert contents[:4] == helpers, contents
+    programs = [
+        name
+        for name in tool_names(context, "venv")
+        if name not in {"venv", "python3-3.13", "nss-cacert"}
+    ]
+    assert contents[4:] == programs, contents
+
+
+@then('the image runs as user "{user}"')
+def step_user(context: Context, user: str) -> None:
+    assert image_arguments(context)["config"]["User"] == user
+
+
+@then("the image's extra commands create /tmp with mode 1777 and the home directory /root")
+def step_extra_commands(context: Context) -> None:
+    commands = image_arguments(context)["extraCommands"]
+    lines = [line.split() for line in commands.splitlines()]
+    assert ["mkdir", "-p", "tmp", "var/tmp", "root"] in lines, commands
+    assert ["chmod", "1777", "tmp", "var/tmp"] in lines, commands
+    # extraCommands run in the layer's root: a leading / would escape it.
+    assert not re.search(r"(^|\s)/", commands), commands
+
+
+@then("the image's environment has")
+def step_image_environment(context: Context) -> None:
+    environment = image_environment(context)
+    for row in context.table:
+        assert environment.get(row["name"]) == row["value"], (row["name"], environment)
+
+
+@then("the image's labels are")
+def step_labels(context: Context) -> None:
+    labels = image_arguments(context)["config"]["Labels"]
+    assert labels == {row["name"]: row["value"] for row in context.table}, labels
+
+
+@then("the image's CI_IMAGE_INPUTS is the digest ci_image.inputs computes for the copy")
+def step_inputs_digest(context: Context) -> None:
+    expected = inputs_digest(file_hashes(context.project_copy))
+    assert image_environment(context)["CI_IMAGE_INPUTS"] == expected
+
+
+@then("the image's CI_IMAGE_INPUT_FILES is the per-file list ci_image.inputs computes for the copy")
+def step_inputs_per_file(context: Context) -> None:
+    expected = format_per_file(file_hashes(context.project_copy))
+    assert image_environment(context)["CI_IMAGE_INPUT_FILES"] == expected
+
+
+@then(
+    "the image's venv holds every dependency, extra and dependency group of the project in uv.lock"
+)
+def step_venv_dependencies(context: Context) -> None:
+    package = lock_package(context.project_copy, project_name(context.project_copy))
+    wanted = {dependency["name"] for dependency in package.get("dependencies", [])}
+    for table in ("optional-dependencies", "dev-dependencies"):
+        for dependencies in package.get(table, {}).values():
+            wanted |= {dependency["name"] for dependency in dependencies}
+    venv = system(context)["venv"]
+    assert wanted and wanted <= set(venv["packages"]), wanted - set(venv["packages"])
+    assert set(venv["spec"]) == wanted, venv["spec"]
+    assert {"nox", "behave", "pyyaml", "ruff", "mypy"} <= set(venv["packages"])
+
+
+@then("the image's venv does not hold the project")
+def step_venv_without_project(context: Context) -> None:
+    venv = system(context)["venv"]
+    assert project_name(context.project_copy) not in venv["packages"], venv["packages"]
+    assert venv["sources"] == [] and venv["editable"] == [], venv
+
+
+@then("the image's venv comes from a workspace of exactly pyproject.toml and uv.lock, with wheels")
+def step_venv_workspace(context: Context) -> None:
+    venv = system(context)["venv"]
+    assert venv["workspace"].startswith("/nix/store/"), venv["workspace"]
+    assert venv["workspaceFiles"] == ["pyproject.toml", "uv.lock"], venv["workspaceFiles"]
+    assert venv["buildSystems"] == "wheel", venv["buildSystems"]
+    for name in venv["workspaceFiles"]:
+        copied = Path(venv["workspace"]) / name
+        assert copied.read_bytes() == (context.project_copy / name).read_bytes(), name
+
+
+@then("no argument of the image is a path or carries a store path as context")
+def step_no_source_reference(context: Context) -> None:
+    described = image(context)
+    assert described["pathValues"] == [], described["pathValues"]
+    assert described["context"] == [], described["context"]
+    text = json.dumps(described["arguments"])
+    assert str(context.project_copy) not in text
+    assert "/src/" not in text and "-source" not in text, text
+
+
+@then("the image, its tag and its workspace are unchanged")
+def step_image_unchanged(context: Context) -> None:
+    before, after = context.previous_probe["perSystem"], probe(context)["perSystem"]
+    for name in SYSTEMS:
+        assert before[name]["image"] == after[name]["image"], name
+        assert before[name]["venv"] == after[name]["venv"], name
+
+
+@then("the helper application changed, so the stand-ins do see source changes")
+def step_application_changed(context: Context) -> None:
+    before, after = context.previous_probe["perSystem"], probe(context)["perSystem"]
+    assert before[SYSTEM]["app"]["venv"]["sources"] != after[SYSTEM]["app"]["venv"]["sources"]
+    assert before[SYSTEM]["app"]["text"] != after[SYSTEM]["app"]["text"]
+
+
+@then("the image's tag and its workspace changed")
+def step_image_changed(context: Context) -> None:
+    before, after = context.previous_probe["perSystem"], probe(context)["perSystem"]
+    for name in SYSTEMS:
+        assert before[name]["image"]["imageTag"] != after[name]["image"]["imageTag"], name
+        assert before[name]["venv"]["workspace"] != after[name]["venv"]["workspace"], name
+
+
+@then('nix/image-inputs.nix lists the paths "{paths}"')
+def step_image_inputs_list(context: Context, paths: str) -> None:
+    listed = nix_eval_expression(
+        context, "(import ./nix/image-inputs.nix).paths", context.project_copy
+    )
+    assert listed == [path.strip() for path in paths.split(",")], listed
+    context.image_inputs = listed
+
+
+@then("the flake exposes the same list as lib.imageInputs")
+def step_flake_image_inputs(context: Context) -> None:
+    assert probe(context)["imageInputs"] == context.image_inputs
+
+
+@then("the image's workspace files are the files nix/inputs.nix and ci_image.inputs hash")
+def step_workspace_files(context: Context) -> None:
+    root = nix_string(context.project_copy)
+    workspace = nix_eval_expression(
+        context, "(import ./nix/image-inputs.nix).workspaceFiles", context.project_copy
+    )
+    hashed = nix_eval_expression(
+        context, f"(import ./nix/inputs.nix {{ root = {root}; }}).files", context.project_copy
+    )
+    assert workspace == hashed == list(INPUT_FILES), (workspace, hashed, INPUT_FILES)
+    assert set(workspace) <= set(context.image_inputs)
+
+
+# --- the dev shell ---------------------------------------------------------------------
+
+
+def shell(context: Context) -> dict[str, Any]:
+    described: dict[str, Any] = system(context)["shell"]
+    return described
+
+
+@then("the dev shell's packages are the tools of nix/tools.nix in the same order as the image's")
+def step_shell_tools(context: Context) -> None:
+    assert shell(context)["packages"] == tool_names(context, "ci-image-dev-env")
+    image_entries = [
+        re.sub(r"/bin$", "", entry)
+        for entry in image_path(context)
+        if entry.startswith("/nix/store/")
+    ]
+    # Same store paths after the venv (each environment has its own venv).
+    assert shell(context)["packageOutPaths"][1:] == image_entries[1:]
+
+
+@then("the dev shell's first package is its venv")
+def step_shell_venv_first(context: Context) -> None:
+    assert shell(context)["packageOutPaths"][0] == shell(context)["venv"]["storePath"]
+
+
+@then('the dev shell\'s venv installs the project editable from "{root}"')
+def step_shell_editable(context: Context, root: str) -> None:
+    venv = shell(context)["venv"]
+    assert venv["editable"] == [root], venv["editable"]
+    assert project_name(context.project_copy) in venv["packages"]
+    assert venv["buildSystems"] == "wheel"
+
+
+@then("the dev shell's venv holds every package of the image's venv, and the project")
+def step_shell_venv_superset(context: Context) -> None:
+    image_packages = set(system(context)["venv"]["packages"])
+    shell_packages = set(shell(context)["venv"]["packages"])
+    assert shell_packages == image_packages | {project_name(context.project_copy)}
+
+
+@then("the dev shell's hook exports REPO_ROOT from git, falling back to the current directory")
+def step_shell_hook(context: Context) -> None:
+    hook = shell(context)["shellHook"]
+    assert "REPO_ROOT=$(git rev-parse --show-toplevel 2>/dev/null || pwd)" in hook, hook
+    assert "export REPO_ROOT" in hook and "unset PYTHONPATH" in hook, hook
+    # The real hook runs under bash: check that it parses.
+    subprocess.run(["bash", "-n", "-c", hook], check=True, timeout=30)
+
+
+@then('the dev shell\'s project is built from exactly "{files}"')
+def step_shell_project_source(context: Context, files: str) -> None:
+    venv = shell(context)["venv"]
+    assert venv["sourceFiles"] == [[name.strip() for name in files.split(",")]], venv
+    assert venv["sources"][0].endswith("-ci-image-editable"), venv["sources"]
+
+
+@then("the dev shell and its venv are unchanged")
+def step_shell_unchanged(context: Context) -> None:
+    before, after = context.previous_probe["perSystem"], probe(context)["perSystem"]
+    for name in SYSTEMS:
+        assert before[name]["shell"] == after[name]["shell"], name
+
+
+@then("the dev shell's environment is")
+def step_shell_environment(context: Context) -> None:
+    environment = shell(context)["env"]
+    interpreter = image_environment(context)["UV_PYTHON"]
+    expected = {
+        row["name"]: interpreter
+        if row["value"] == "the Nix interpreter of python"
+        else row["value"]
+        for row in context.table
+    }
+    assert environment == expected, environment
+    assert re.fullmatch(r"/nix/store/[0-9a-z]{32}-python3-3\.13/bin/python3\.13", interpreter)
+
+
+# --- the flake's outputs ---------------------------------------------------------------
+
+
+@then('for "{first}" and "{second}" the flake has packages "{names}"')
+def step_packages(context: Context, first: str, second: str, names: str) -> None:
+    wanted = sorted(name.strip() for name in names.split(","))
+    assert (first, second) == SYSTEMS
+    for section in ("packages", "apps", "devShells", "checks", "formatter"):
+        assert sorted(probe(context)["systems"][section]) == sorted(SYSTEMS), section
+    for name in SYSTEMS:
+        assert sorted(system(context, name)["packages"]) == wanted, name
+
+
+@then("for both systems packages.default is packages.ciImage")
+def step_default_image(context: Context) -> None:
+    for name in SYSTEMS:
+        assert system(context, name)["defaultIsImage"], name
+
+
+@then("for both systems apps.ci-image runs bin/ci-image of packages.ci-image")
+def step_apps(context: Context) -> None:
+    for name in SYSTEMS:
+        apps = system(context, name)["apps"]
+        assert apps["ci-image"]["type"] == "app"
+        assert re.fullmatch(
+            r"/nix/store/[0-9a-z]{32}-ci-image/bin/ci-image", apps["ci-image"]["program"]
+        )
+        assert apps["default"] == apps["ci-image"]
+        assert apps["ci-image"]["meta"]["description"]
+    first, second = (system(context, name)["apps"]["ci-image"]["program"] for name in SYSTEMS)
+    assert first != second, "both systems got the same application"
+
+
+@then('for both systems devShells has "{name}"')
+def step_dev_shells(context: Context, name: str) -> None:
+    for system_name in SYSTEMS:
+        assert system(context, system_name)["devShells"] == [name]
+
+
+@then('for both systems the checks are "{names}"')
+def step_check_names(context: Context, names: str) -> None:
+    for name in SYSTEMS:
+        checks = sorted(system(context, name)["checks"])
+        assert checks == [check.strip() for check in names.split(",")], checks
+
+
+@then('for both systems the formatter is "{name}"')
+def step_formatter(context: Context, name: str) -> None:
+    for system_name in SYSTEMS:
+        assert system(context, system_name)["formatter"] == name
+
+
+@then('the application "{name}" execs bin/ci-image of its venv')
+def step_application(context: Context, name: str) -> None:
+    app = system(context)["app"]
+    assert app["name"] == name and app["meta"]["mainProgram"] == name
+    assert app["text"].strip() == f'exec {app["venv"]["storePath"]}/bin/ci-image "$@"'
+
+
+@then('the application\'s runtime inputs are "{names}"')
+def step_runtime_inputs(context: Context, names: str) -> None:
+    expected = [name.strip() for name in names.split(",")]
+    assert system(context)["app"]["runtimeInputs"] == expected
+
+
+@then("the application's venv holds the project and its runtime dependencies only")
+def step_application_venv(context: Context) -> None:
+    venv = system(context)["app"]["venv"]
+    name = project_name(context.project_copy)
+    package = lock_package(context.project_copy, name)
+    runtime = {dependency["name"] for dependency in package.get("dependencies", [])}
+    assert venv["spec"] == {name: []}, venv["spec"]
+    assert set(venv["packages"]) >= runtime | {name}
+    assert "nox" not in venv["packages"] and "behave" not in venv["packages"]
+
+
+def check(context: Context, name: str) -> dict[str, Any]:
+    described: dict[str, Any] = system(context)["checks"][name]
+    return described
+
+
+@then("the image-tag check is given the image's tag")
+def step_tag_check(context: Context) -> None:
+    assert check(context, "image-tag")["env"] == {"tag": image(context)["imageTag"]}
+    assert "[0-9a-z]{32}" in check(context, "image-tag")["buildCommand"]
+
+
+@then(
+    "the venv-imports check runs in packages.venv and imports behave, coverage, mypy, nox and yaml"
+)
+def step_venv_check(context: Context) -> None:
+    venv_check = check(context, "venv-imports")
+    assert venv_check["env"]["nativeBuildInputs"] == [system(context)["venv"]["storePath"]]
+    assert "import behave, coverage, mypy, nox, yaml" in venv_check["buildCommand"]
+
+
+@then("the venv-imports check fails if the venv can import ci_image")
+def step_venv_check_project(context: Context) -> None:
+    command = check(context, "venv-imports")["buildCommand"]
+    assert 'find_spec("ci_image") is not None' in command, command
+
+
+@then("the app-runs check runs ci-image from packages.ci-image and finds skopeo on its PATH")
+def step_app_check(context: Context) -> None:
+    app_check = check(context, "app-runs")
+    program = system(context)["apps"]["ci-image"]["program"]
+    assert app_check["env"]["nativeBuildInputs"] == [program.removesuffix("/bin/ci-image")]
+    assert "ci-image --version" in app_check["buildCommand"]
+    skopeo = next(
+        entry.removesuffix("/bin") for entry in image_path(context) if entry.endswith("-skopeo/bin")
+    )
+    assert f"grep -qF '{skopeo}/bin'" in app_check["buildCommand"], app_check["buildCommand"]
+
+
+@when('the Nix expression "{expression}" is evaluated with the stand-ins')
+def step_evaluate_expression(context: Context, expression: str) -> None:
+    program = (
+        f"let standins = import {nix_string(SUPPORT / 'standins.nix')};"
+        ' pkgs = standins.pkgsFor "x86_64-linux";'
+        " inherit (standins.inputs) uv2nix;"
+        f" root = {nix_string(context.project_copy)};"
+        f" in {expression}"
+    )
+    context.evaluation = subprocess.run(
+        ["nix-instantiate", "--eval", "--strict", "--read-write-mode", "-E", program],
+        cwd=context.project_copy,
+        env=context.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@then('the evaluation fails with "{message}"')
+def step_evaluation_fails(context: Context, message: str) -> None:
+    evaluation = context.evaluation
+    assert evaluation.returncode != 0, evaluation.stdout
+    assert message in evaluation.stderr, evaluation.stderr

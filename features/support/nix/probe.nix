@@ -1,0 +1,147 @@
+# Evaluates a repository's flake.nix `outputs` with the stand-in inputs and describes
+# the result as plain data, for `nix-instantiate --eval --strict --json`. The steps in
+# features/steps/nix_steps.py assert on it.
+{ root }:
+let
+  inherit (builtins)
+    attrNames
+    attrValues
+    concatMap
+    getContext
+    isAttrs
+    isList
+    isString
+    mapAttrs
+    readDir
+    typeOf
+    ;
+
+  standins = import ./standins.nix;
+  flake = import (root + "/flake.nix");
+  outputs = flake.outputs (standins.inputs // { self = outputs // { outPath = toString root; }; });
+
+  isDerivation = value: isAttrs value && (value.type or null) == "derivation";
+
+  # Every value of type path below `value`, not descending into derivations: a path in
+  # an argument would be copied to the store, making the result depend on that file.
+  pathsIn =
+    value:
+    if typeOf value == "path" then
+      [ (toString value) ]
+    else if isDerivation value then
+      [ ]
+    else if isAttrs value then
+      concatMap pathsIn (attrValues value)
+    else if isList value then
+      concatMap pathsIn value
+    else
+      [ ];
+
+  # Every store path a string below `value` carries as context (what it depends on).
+  contextIn =
+    value:
+    if isString value then
+      attrNames (getContext value)
+    else if isDerivation value then
+      [ ]
+    else if isAttrs value then
+      concatMap contextIn (attrValues value)
+    else if isList value then
+      concatMap contextIn value
+    else
+      [ ];
+
+  # Every regular file below a directory, as paths relative to it.
+  filesIn =
+    directory:
+    let
+      walk =
+        prefix:
+        concatMap (
+          name:
+          let
+            type = (readDir (directory + "/${prefix}")).${name};
+          in
+          if type == "directory" then walk "${prefix}${name}/" else [ "${prefix}${name}" ]
+        ) (attrNames (readDir (directory + "/${prefix}")));
+    in
+    walk "";
+
+  # (No `outPath` key in these descriptions: toJSON would print only that.)
+  describeVenv = venv: {
+    inherit (venv) name;
+    storePath = venv.outPath;
+    inherit (venv.standIn) packages buildSystems spec workspace;
+    # What uv2nix could read in that workspace.
+    workspaceFiles = attrNames (readDir venv.standIn.workspace);
+    # Where each member was built from: local projects carry their source.
+    sources = concatMap (member: if member.standIn ? src then [ member.standIn.src ] else [ ]) venv.standIn.members;
+    editable = concatMap (
+      member: if member.standIn ? editableRoot then [ member.standIn.editableRoot ] else [ ]
+    ) venv.standIn.members;
+    # The files each local member was built from.
+    sourceFiles = concatMap (
+      member: if member.standIn ? src then [ (filesIn member.standIn.src) ] else [ ]
+    ) venv.standIn.members;
+  };
+
+  describeSystem =
+    system:
+    let
+      packages = outputs.packages.${system};
+      image = packages.ciImage;
+      arguments = image.standIn.layeredImage;
+      shell = outputs.devShells.${system}.default;
+      shellArguments = shell.standIn.mkShell;
+      application = packages.ci-image.standIn.writeShellApplication;
+      # The same pieces, straight from nix/default.nix, for what the flake does not expose.
+      parts = import (root + "/nix") {
+        pkgs = standins.inputs.nixpkgs.legacyPackages.${system};
+        inherit (standins.inputs.nixpkgs) lib;
+        inherit (standins.inputs) pyproject-nix uv2nix pyproject-build-systems;
+        inherit root;
+      };
+    in
+    {
+      packages = attrNames packages;
+      defaultIsImage = packages.default.outPath == image.outPath;
+      image = {
+        inherit (image) imageTag imageName;
+        storePath = image.outPath;
+        arguments = arguments // {
+          contents = map (drv: drv.name) arguments.contents;
+        };
+        pathValues = pathsIn arguments;
+        context = contextIn arguments;
+      };
+      venv = describeVenv packages.venv;
+      shell = {
+        inherit (shell) name;
+        packages = map (drv: drv.name) shellArguments.packages;
+        packageOutPaths = map (drv: drv.outPath) shellArguments.packages;
+        inherit (shellArguments) env shellHook;
+        venv = describeVenv parts.devVenv;
+      };
+      app = {
+        inherit (application) name text meta;
+        runtimeInputs = map (drv: drv.name) application.runtimeInputs;
+        venv = describeVenv parts.appVenv;
+      };
+      apps = outputs.apps.${system};
+      checks = mapAttrs (_: check: check.standIn) outputs.checks.${system};
+      formatter = outputs.formatter.${system}.name;
+      devShells = attrNames outputs.devShells.${system};
+    };
+in
+{
+  systems = {
+    packages = attrNames outputs.packages;
+    apps = attrNames outputs.apps;
+    devShells = attrNames outputs.devShells;
+    checks = attrNames outputs.checks;
+    formatter = attrNames outputs.formatter;
+  };
+  outputs = attrNames outputs;
+  imageInputs = outputs.lib.imageInputs;
+  perSystem = mapAttrs (system: _: describeSystem system) outputs.packages;
+}

@@ -1,0 +1,107 @@
+"""Is the CI image current for this checkout? The decision and its words, without I/O.
+
+The image bakes ``CI_IMAGE_INPUTS`` and ``CI_IMAGE_INPUT_FILES`` (nix/inputs.nix); the
+checkout's values come from :mod:`ci_image.inputs`. Equal digests mean the image's
+dependencies are this checkout's; anything else means the job would test others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ci_image.errors import CiImageError
+from ci_image.inputs import (
+    INPUT_FILES,
+    INPUT_FILES_VARIABLE,
+    INPUTS_VARIABLE,
+    ImageInputs,
+    inputs_digest,
+    is_hex_digest,
+    parse_per_file,
+)
+
+SHORT_DIGEST = 12
+
+
+class Outcome(StrEnum):
+    CURRENT = "current"
+    STALE = "stale"
+    NOT_IN_IMAGE = "not-in-image"
+
+
+@dataclass(frozen=True)
+class Baked:
+    """What the image says it was built from.
+
+    ``files`` is None when ``CI_IMAGE_INPUT_FILES`` is missing or does not add up to
+    ``digest``: then the image can still be judged, but not which file differs.
+    """
+
+    digest: str
+    files: dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: Outcome
+    checkout: ImageInputs
+    baked: Baked | None
+    # The inputs that differ, in definition order; None when the image does not say.
+    differs: tuple[str, ...] | None = None
+
+
+def read_baked(environ: Mapping[str, str]) -> Baked | None:
+    """The baked values, None outside the image; a malformed digest is an error."""
+    value = environ.get(INPUTS_VARIABLE, "")
+    if not value:
+        return None
+    if not is_hex_digest(value):
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        raise CiImageError(
+            f"{INPUTS_VARIABLE}={shown!r} is not a sha256 (64 lowercase hex digits): this "
+            "image was not built by this project's nix/inputs.nix; rebuild and re-pin it"
+        )
+    parsed = parse_per_file(environ.get(INPUT_FILES_VARIABLE, ""))
+    consistent = set(parsed) == set(INPUT_FILES) and inputs_digest(parsed) == value
+    return Baked(digest=value, files=parsed if consistent else None)
+
+
+def compare(checkout: ImageInputs, baked: Baked | None) -> Verdict:
+    if baked is None:
+        return Verdict(Outcome.NOT_IN_IMAGE, checkout, baked)
+    if baked.digest == checkout.digest:
+        return Verdict(Outcome.CURRENT, checkout, baked)
+    differs: tuple[str, ...] | None = None
+    if baked.files is not None:
+        differs = tuple(name for name in INPUT_FILES if baked.files[name] != checkout.files[name])
+    return Verdict(Outcome.STALE, checkout, baked, differs)
+
+
+def finding(verdict: Verdict) -> str:
+    """What is the case, in words, without advice."""
+    if verdict.outcome is Outcome.CURRENT:
+        return (
+            f"image is current: built from this checkout's {' and '.join(INPUT_FILES)} "
+            f"({INPUTS_VARIABLE} {verdict.checkout.digest[:SHORT_DIGEST]})"
+        )
+    if verdict.outcome is Outcome.NOT_IN_IMAGE:
+        return f"not running in the CI image: {INPUTS_VARIABLE} is not set"
+    if not verdict.differs:
+        return (
+            f"image is stale: its inputs differ from this checkout's ({INPUT_FILES_VARIABLE} "
+            "is missing or inconsistent, so it cannot say which file)"
+        )
+    if len(verdict.differs) == 1:
+        what = f"{verdict.differs[0]} differs from the one"
+    else:
+        what = f"{' and '.join(verdict.differs)} differ from the ones"
+    return f"image is stale: {what} the image was built from"
+
+
+def pins_phrase(tags: Sequence[str], unknown_reason: str | None = None) -> str:
+    """``pinned tag T`` (or tags, or why it is unknown), for the one-line message."""
+    if tags:
+        return f"pinned tag{'s' if len(tags) > 1 else ''} {', '.join(tags)}"
+    return f"pinned tag unknown: {unknown_reason or 'no pin found'}"
