@@ -133,7 +133,8 @@ class CheckResult:
         if not self.findings:
             return f"{scope}: all pinned by tag and digest"
         notes = f", {plural(self.notes, 'note')}" if self.notes else ""
-        return f"{scope}: {plural(self.errors, 'problem')}{notes}"
+        problems = plural(self.errors, "problem") if self.errors else "no problems"
+        return f"{scope}: {problems}{notes}"
 
     def as_json(self, base: Path) -> dict[str, Any]:
         return {
