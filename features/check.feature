@@ -125,6 +125,30 @@ Feature: ci-image check
       7 image references in 1 workflow file: 7 problems
       """
 
+  Scenario Outline: A malformed reference is reported with the reason: <reason>
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: '<reference>'}
+      """
+    When I run "ci-image check"
+    Then the exit status is 1
+    And stdout contains ".forgejo/workflows/ci.yml:3:36: CI002 malformed-reference jobs.a.container is '<reference>': <reason>"
+
+    Examples:
+      | reference                                       | reason                                                                                   |
+      | alpine@sha256:1@sha256:2                        | more than one '@' in image reference                                                     |
+      | alpine@md5:d41d8cd98f00b204e9800998ecf8427e     | digest 'md5:d41d8cd98f00b204e9800998ecf8427e' is not a sha256 digest ('sha256:' + 64 hex) |
+      | @sha256:6666666666666666666666666666666666666666666666666666666666666666 | digest without a repository name                 |
+      | alpine:-rc1                                     | tag '-rc1' is invalid: a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with '.' or '-' |
+      | :3.20                                           | empty repository name                                                                    |
+      | my_registry.example/acme/ci:1                   | registry host 'my_registry.example' is not a valid host[:port]                           |
+      | codeberg.org/                                   | no repository path after registry host 'codeberg.org'                                    |
+      | codeberg.org/acme//ci                           | empty path component in 'acme//ci'                                                       |
+      | codeberg.org/acme/ci__-x                        | path component 'ci__-x' is invalid: use lowercase letters, digits and single separators . _ __ - |
+      | codeberg.org/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:1 | repository name is 256 characters long, over the limit of 255 |
+
   Scenario: Pins of the CI image that disagree: each site off the majority is reported
     Given a file ".forgejo/workflows/ci.yml" with
       """

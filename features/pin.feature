@@ -210,7 +210,8 @@ Feature: ci-image pin REF
       | 1    | codeberg.org/acme/ci | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
 
   Scenario: The same repository spelled another way is pinned, keeping its spelling
-    A registry knows `alpine` as `docker.io/library/alpine`: both name one repository.
+    A registry knows `alpine` as `docker.io/library/alpine` (or `index.docker.io/...`):
+    they all name one repository.
     Given a file ".github/workflows/ci.yml" with
       """
       on: push
@@ -221,6 +222,9 @@ Feature: ci-image pin REF
         b:
           runs-on: docker
           container: docker.io/library/alpine
+        c:
+          runs-on: docker
+          container: index.docker.io/library/alpine:edge
       """
     When I run "ci-image pin alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444"
     Then it succeeds
@@ -228,6 +232,7 @@ Feature: ci-image pin REF
       | line | before                   | after                                                                                    |
       | 5    | alpine:3.19              | alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444        |
       | 8    | docker.io/library/alpine | docker.io/library/alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444 |
+      | 11   | index.docker.io/library/alpine:edge | index.docker.io/library/alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444 |
 
   Scenario: --json describes every reference and what changed
     Given a file "ci/workflows/ci.yml" with
@@ -313,6 +318,7 @@ Feature: ci-image pin REF
       | codeberg.org/acme/ci@sha256:2222222222222222222222222222222222222222222222222222222222222222 | has no tag; pin needs                                        |
       | codeberg.org/acme/ci                                                                  | has no tag and no digest                                             |
       | codeberg.org/Acme/ci:1@sha256:2222222222222222222222222222222222222222222222222222222222222222 | REF 'codeberg.org/Acme/ci:1@sha256:2222222222222222222222222222222222222222222222222222222222222222' is not an image reference: path component 'Acme' is invalid |
+      | '${{ vars.IMAGE }}'                                                                   | REF '${{ vars.IMAGE }}' is not an image reference: contains a ${{ }} expression, which only the runner resolves |
 
   Scenario: A pin that pins nothing is a mistake
     A typo in the repository would otherwise "succeed" and leave the old pins in place.
