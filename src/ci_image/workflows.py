@@ -242,12 +242,38 @@ def _reader_error(error: yaml.reader.ReaderError, text: str, path: Path) -> CiIm
 
 
 def _check_nodes(root: yaml.Node, path: Path, *, shift: int) -> None:
-    """One walk over the node graph: refuse recursive aliases, alias bombs, duplicate keys.
+    """Refuse duplicate and non-scalar keys, recursive aliases and alias bombs.
 
-    Aliases make the graph a DAG (or, with a recursive anchor, a cycle), so the walk is
-    iterative and memoised per node: it costs the number of distinct nodes, whatever the
-    expansion. ``shift`` repairs libyaml's marks after a byte-order mark: libyaml does not
-    count the BOM in ``index``, so every offset would be one short of ``Workflow.text``.
+    A first, cheap walk visits every distinct node once (checking keys, and repairing
+    libyaml's marks after a byte-order mark: libyaml does not count the BOM in ``index``,
+    so every offset would be one short of ``Workflow.text``). Only when it meets a node
+    twice, which takes an alias, does the second walk size the expansion.
+    """
+    seen: set[int] = set()
+    shared = False
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            shared = True
+            continue
+        seen.add(id(node))
+        if shift:
+            _shift(node, shift)
+        if isinstance(node, yaml.MappingNode):
+            _check_duplicate_keys(node, path)
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    if shared:
+        _check_expansion(root, path)
+
+
+def _check_expansion(root: yaml.Node, path: Path) -> None:
+    """Size what the aliases expand to, memoised per node; a node inside itself is refused.
+
     A node stays on the stack until its children are sized, then is sized itself.
     """
     sizes: dict[int, int] = {}
@@ -264,17 +290,11 @@ def _check_nodes(root: yaml.Node, path: Path, *, shift: int) -> None:
             _size(node, sizes, path)
         else:
             in_progress.add(key)
-            if shift:
-                _shift(node, shift)
-            if isinstance(node, yaml.MappingNode):
-                _check_duplicate_keys(node, path)
             for child in _children(node):
                 child_key = id(child)
                 if child_key in sizes:
                     continue
                 if isinstance(child, yaml.ScalarNode):
-                    if shift:
-                        _shift(child, shift)
                     sizes[child_key] = 1
                 elif child_key in in_progress:
                     raise CiImageError(
