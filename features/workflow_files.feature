@@ -42,10 +42,11 @@ Feature: Reading workflow files, and refusing bad ones
     And stdout contains "2 image references in 2 workflow files: 2 problems"
     And stdout does not contain "ignored"
 
-  Scenario: The YAML 1.1 key `on` (read as true) and YAML merge keys are understood
+  Scenario: YAML merge keys are applied, as Forgejo's YAML reader applies them
+    An explicit key wins over a merged one.
     Given a file ".forgejo/workflows/ci.yml" with
       """
-      "on": push
+      on: push
       x-defaults: &defaults
         runs-on: docker
         container:
