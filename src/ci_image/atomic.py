@@ -143,29 +143,21 @@ def _rename_all(temporaries: list[tuple[_Target, Path]]) -> None:
             # just wrote to fails only on I/O errors; put back what was already renamed.
             for _target, leftover in temporaries[index:]:
                 leftover.unlink(missing_ok=True)
-            restored = _restore(done)
+            _restore(done)
             raise CiImageError(
-                f"cannot replace it: {error.strerror}; "
-                + ("restored the files already written" if restored else "")
-                + "; check the file system",
+                f"cannot replace it: {error.strerror}; the files already replaced were "
+                "restored: check the file system and run again",
                 path=target.write.path,
             ) from None
         done.append(target)
 
 
-def _restore(done: list[_Target]) -> bool:  # pragma: no cover - see _rename_all
+def _restore(done: list[_Target]) -> None:  # pragma: no cover - see _rename_all
+    """Write the original contents back, the same way (temporary file, then rename)."""
     for target in done:
-        temporary = _write_temporary(
-            _Target(
-                write=FileWrite(target.write.path, target.write.original, target.write.original),
-                real=target.real,
-                mode=target.mode,
-                uid=target.uid,
-                gid=target.gid,
-            )
-        )
-        temporary.replace(target.real)
-    return True
+        original = FileWrite(target.write.path, target.write.original, target.write.original)
+        restoring = _Target(original, target.real, target.mode, target.uid, target.gid)
+        _write_temporary(restoring).replace(target.real)
 
 
 def _display(path: Path) -> str:
