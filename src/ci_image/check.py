@@ -19,7 +19,7 @@ from ci_image.imagerefs import ImageSite, SiteStatus, find_all_image_sites
 from ci_image.nixeval import image_tag_from_flake
 from ci_image.output import plural
 from ci_image.reference import Reference
-from ci_image.workflows import Workflow, display_path, load_workflows
+from ci_image.workflows import Workflow, collector_paused, display_path, load_workflows
 
 UNRELEASED_TAG = "unreleased"
 BUILD_WORKFLOW = "build-ci-image.yml"
@@ -184,10 +184,11 @@ def check_directory(
     allow_unreleased: bool = False,
 ) -> CheckResult:
     """Load the workflows and check them; with ``flake``, ask Nix for the current tag."""
-    workflows = load_workflows(directory)
-    current_tag = image_tag_from_flake(flake) if flake is not None else None
-    options = CheckOptions(image, current_tag, flake, allow_unreleased)
-    return check_workflows(workflows, options)
+    with collector_paused():
+        workflows = load_workflows(directory)
+        current_tag = image_tag_from_flake(flake) if flake is not None else None
+        options = CheckOptions(image, current_tag, flake, allow_unreleased)
+        return check_workflows(workflows, options)
 
 
 def _site_findings(site: ImageSite, options: CheckOptions) -> list[Finding]:

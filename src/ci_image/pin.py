@@ -21,6 +21,7 @@ from ci_image.linediff import rewrite_diff
 from ci_image.reference import Reference
 from ci_image.workflows import (
     Workflow,
+    collector_paused,
     compose_unchecked,
     display_path,
     load_workflows,
@@ -206,8 +207,9 @@ def pin_workflows(reference: Reference, directory: Path, *, dry_run: bool = Fals
     or a file cannot be written; in every such case no file has changed.
     """
     require_pinned(reference)
-    workflows = load_workflows(directory)
-    plan = plan_pin(workflows, reference)
+    with collector_paused():
+        workflows = load_workflows(directory)
+        plan = plan_pin(workflows, reference)
     changes = plan.changes
     if not changes:
         raise CiImageError(

@@ -114,20 +114,24 @@ def _refuse_escaping_symlink(path: Path, boundary: Path) -> None:
 def load_workflows(directory: Path) -> list[Workflow]:
     """Every workflow below ``directory``, loaded; the first bad one raises."""
     paths = list_workflow_files(directory)
-    with _collector_paused():
+    with collector_paused():
         return [load_workflow(path) for path in paths]
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Composing allocates many small objects that are never cyclic (recursive anchors
-    are refused); the cyclic collector would rescan the growing heap again and again."""
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while working on many workflows.
+
+    Composing allocates many small objects that are never cyclic (recursive anchors are
+    refused); the collector would rescan the growing heap again and again (a third of
+    ``pin``'s time over 200 files). Reference counting still frees everything.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if enabled:  # pragma: no branch - nobody loads workflows with the collector off
+        if enabled:  # a caller that paused it resumes it
             gc.enable()
 
 
