@@ -1,19 +1,18 @@
-"""Where the workflows pin the CI image: the minimal lookup ``env-check`` needs.
+"""Where the workflows pin the CI image: the lookup ``env-check`` needs.
 
-Stand-in for the ``imagerefs`` module (every image reference in the workflows, written
-for ``pin``/``check``): when that lands, make :func:`ci_image_pins` a call into it and
-keep the signature. Only ``jobs.*.container`` (a string, or its ``image``) is read here,
-because that is where a job's own image, the one ``env-check`` runs in, is named.
+Only job containers count (``jobs.*.container``, a string or its ``image``): that is
+where a job's own image, the one ``env-check`` runs in, is named. The sites come from
+:mod:`ci_image.imagerefs`, the same reading ``pin`` and ``check`` use (merge keys
+included); malformed and ``${{ }}`` references are ``check``'s business, not counted here.
 """
 
 from __future__ import annotations
 
-import yaml
-
 from ci_image.errors import CiImageError
-from ci_image.reference import MalformedReferenceError, Reference, parse_reference
+from ci_image.imagerefs import SiteKind, find_all_image_sites
+from ci_image.reference import Reference
 from ci_image.settings import TABLE, Settings
-from ci_image.workflows import find_workflow_dir, load_workflows, mapping_get, mapping_items
+from ci_image.workflows import find_workflow_dir, load_workflows
 
 
 def ci_image_pins(settings: Settings) -> list[Reference]:
@@ -22,21 +21,13 @@ def ci_image_pins(settings: Settings) -> list[Reference]:
         raise CiImageError(f"no image in [tool.{TABLE}]")
     image = settings.image
     directory = find_workflow_dir(settings.root, settings.workflows)
-    pins: list[Reference] = []
-    for workflow in load_workflows(directory):
-        for _name, _key, job in mapping_items(mapping_get(workflow.root, "jobs")):
-            container = mapping_get(job, "container")
-            image_node = mapping_get(container, "image")
-            node = container if isinstance(container, yaml.ScalarNode) else image_node
-            if not isinstance(node, yaml.ScalarNode):
-                continue
-            try:
-                reference = parse_reference(node.value)
-            except MalformedReferenceError:
-                continue  # check's business; here only the CI image's pins matter
-            if reference.same_repository(image):
-                pins.append(reference)
-    return pins
+    return [
+        site.reference
+        for site in find_all_image_sites(load_workflows(directory))
+        if site.kind is SiteKind.CONTAINER
+        and site.reference is not None
+        and site.reference.same_repository(image)
+    ]
 
 
 def pinned_tags(settings: Settings) -> list[str]:

@@ -19,3 +19,8 @@ def emit(line: str = "") -> None:
 def warn(message: str) -> None:
     """A warning on stderr; never carries secrets."""
     sys.stderr.write(f"ci-image: warning: {message}\n")
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 file``, ``2 files``: counts in messages read as English."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

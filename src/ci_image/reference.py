@@ -18,6 +18,8 @@ DOMAIN_RE = re.compile(rf"(?:{_DOMAIN_NAME}|{_IPV6})(?::[0-9]+)?")
 PATH_COMPONENT_RE = re.compile(r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*")
 TAG_RE = re.compile(r"[\w][\w.-]{0,127}", re.ASCII)
 DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}")
+# Same characters as str.isspace (sre uses Py_UNICODE_ISSPACE), without a Python loop.
+_WHITESPACE_RE = re.compile(r"\s")
 EXPRESSION_RE = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 
 DEFAULT_REGISTRY = "docker.io"
@@ -87,7 +89,7 @@ def parse_reference(text: str) -> Reference:
         raise MalformedReferenceError(
             "contains a ${{ }} expression, which only the runner resolves"
         )
-    if any(ch.isspace() for ch in text):
+    if _WHITESPACE_RE.search(text):
         raise MalformedReferenceError("image reference contains whitespace")
 
     remainder, digest = _split_digest(text)

@@ -4,11 +4,14 @@ Workflows are kept as YAML *nodes*, not Python values: nodes carry the exact pos
 of every scalar, so ``pin`` can rewrite one span and leave every other byte alone, and
 ``check`` can report ``file:line:col``. Loading refuses what Forgejo would choke on or
 what would hurt us: invalid UTF-8, invalid YAML, duplicate keys, several documents, a
-top level that is not a mapping, alias bombs, and symlinks leading out of the repository.
+top level that is not a mapping, keys that are lists or mappings, alias bombs and
+recursive anchors, and symlinks leading out of the repository.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 # A real workflow has a few thousand nodes; anchors and aliases can make a small file
 # expand to billions. Refuse documents whose expansion is over this.
 MAX_EXPANDED_NODES = 200_000
+BOM = "\ufeff"
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -108,7 +112,27 @@ def _refuse_escaping_symlink(path: Path, boundary: Path) -> None:
 
 
 def load_workflows(directory: Path) -> list[Workflow]:
-    return [load_workflow(path) for path in list_workflow_files(directory)]
+    """Every workflow below ``directory``, loaded; the first bad one raises."""
+    paths = list_workflow_files(directory)
+    with collector_paused():
+        return [load_workflow(path) for path in paths]
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while working on many workflows.
+
+    Composing allocates many small objects that are never cyclic (recursive anchors are
+    refused); the collector would rescan the growing heap again and again (a third of
+    ``pin``'s time over 200 files). Reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:  # a caller that paused it resumes it
+            gc.enable()
 
 
 def load_workflow(path: Path) -> Workflow:
@@ -145,19 +169,31 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+def compose_unchecked(text: str) -> yaml.Node | None:
+    """Compose ``text`` without the safety checks (and without the BOM repair of marks).
+
+    Only for text derived from a workflow that passed :func:`parse_workflow_text`, such
+    as ``pin``'s rewritten text, which it re-reads to verify the rewrite.
+    """
+    loader = _Loader(text)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()
+
+
 def parse_workflow_text(text: str, path: Path) -> yaml.MappingNode:
+    """Compose ``text`` to its root mapping node, or raise naming file, line and fix."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = error.problem or error.context or "syntax error"
-        raise CiImageError(
-            f"not valid YAML: {problem}; fix the syntax", path=path, line=line
-        ) from None
-    except yaml.YAMLError as error:
-        raise CiImageError(f"not valid YAML: {error}; fix the syntax", path=path) from None
+        raise _syntax_error(error, path) from None
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(error, text, path) from None
+    except yaml.YAMLError as error:  # pragma: no cover - every YAMLError libyaml raises is above
+        raise CiImageError(f"not valid YAML: {_one_line(str(error))}", path=path) from None
     finally:
         loader.dispose()
     if node is None:
@@ -169,86 +205,183 @@ def parse_workflow_text(text: str, path: Path) -> yaml.MappingNode:
             path=path,
             line=node.start_mark.line + 1,
         )
-    _check_expansion(node, path)
-    _check_duplicate_keys(node, path)
+    _check_nodes(node, path, shift=1 if text.startswith(BOM) else 0)
     return node
 
 
-def _check_expansion(root: yaml.Node, path: Path) -> None:
-    """Refuse alias bombs: count the nodes the document expands to, sharing work per node."""
-    sizes: dict[int, int] = {}
-    # Iterative post-order walk; aliases make the tree a DAG, so memoise by node id.
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, path: Path) -> CiImageError:
+    mark = error.problem_mark or error.context_mark
+    if error.context == "expected a single document in the stream":
+        return CiImageError(
+            "holds more than one YAML document ('---'); a workflow is one document: "
+            "split it into several files",
+            path=path,
+            line=mark.line + 1 if mark is not None else None,
+        )
+    problem = _one_line(error.problem or error.context or "syntax error")
+    if mark is None:  # pragma: no cover - libyaml marks every syntax error
+        return CiImageError(f"not valid YAML: {problem}; fix the syntax", path=path)
+    return CiImageError(
+        f"not valid YAML at column {mark.column + 1}: {problem}; fix the syntax",
+        path=path,
+        line=mark.line + 1,
+    )
+
+
+def _reader_error(error: yaml.reader.ReaderError, text: str, path: Path) -> CiImageError:
+    """A character YAML forbids (control characters): say which and on which line."""
+    character = chr(error.character) if isinstance(error.character, int) else None
+    offset = text.find(character) if character is not None else -1
+    line = text.count("\n", 0, offset) + 1 if offset >= 0 else None
+    name = f"U+{error.character:04X}" if character is not None else "a character"
+    return CiImageError(
+        f"contains {name}, which YAML does not allow ({_one_line(error.reason)}); remove it",
+        path=path,
+        line=line,
+    )
+
+
+def _check_nodes(root: yaml.Node, path: Path, *, shift: int) -> None:
+    """Refuse duplicate and non-scalar keys, recursive aliases and alias bombs.
+
+    A first, cheap walk visits every distinct node once (checking keys, and repairing
+    libyaml's marks after a byte-order mark: libyaml does not count the BOM in ``index``,
+    so every offset would be one short of ``Workflow.text``). Only when it meets a node
+    twice, which takes an alias, does the second walk size the expansion.
+    """
+    seen: set[int] = set()
+    shared = False
+    stack: list[yaml.Node] = [root]
     while stack:
-        node, children_done = stack.pop()
-        if id(node) in sizes:
+        node = stack.pop()
+        if id(node) in seen:
+            shared = True
             continue
-        children = list(_children(node))
-        if not children_done:
-            stack.append((node, True))
-            stack.extend((child, False) for child in children if id(child) not in sizes)
-            continue
-        total = 1 + sum(sizes.get(id(child), 0) for child in children)
-        if total > MAX_EXPANDED_NODES:
-            raise CiImageError(
-                f"expands to more than {MAX_EXPANDED_NODES} YAML nodes through aliases "
-                "(an alias bomb?); refusing to read it",
-                path=path,
-                line=node.start_mark.line + 1,
-            )
-        sizes[id(node)] = total
+        seen.add(id(node))
+        if shift:
+            _shift(node, shift)
+        if isinstance(node, yaml.MappingNode):
+            _check_duplicate_keys(node, path)
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    if shared:
+        _check_expansion(root, path)
+
+
+def _check_expansion(root: yaml.Node, path: Path) -> None:
+    """Size what the aliases expand to, memoised per node; a node inside itself is refused.
+
+    A node stays on the stack until its children are sized, then is sized itself.
+    """
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack[-1]
+        key = id(node)
+        if key in sizes:
+            stack.pop()
+        elif key in in_progress:
+            stack.pop()
+            in_progress.discard(key)
+            _size(node, sizes, path)
+        else:
+            in_progress.add(key)
+            for child in _children(node):
+                child_key = id(child)
+                if child_key in sizes:
+                    continue
+                if isinstance(child, yaml.ScalarNode):
+                    sizes[child_key] = 1
+                elif child_key in in_progress:
+                    raise CiImageError(
+                        "contains an alias to a node that contains it (a recursive anchor); "
+                        "no workflow reader can expand it: remove the alias",
+                        path=path,
+                        line=child.start_mark.line + 1,
+                    )
+                else:
+                    stack.append(child)
+
+
+def _size(node: yaml.Node, sizes: dict[int, int], path: Path) -> None:
+    """Record how many nodes ``node`` expands to; its children are already sized."""
+    total = 1 + sum(sizes[id(child)] for child in _children(node))
+    if total > MAX_EXPANDED_NODES:
+        raise CiImageError(
+            f"expands to more than {MAX_EXPANDED_NODES} YAML nodes through aliases "
+            "(an alias bomb?); refusing to read it",
+            path=path,
+            line=node.start_mark.line + 1,
+        )
+    sizes[id(node)] = total
+
+
+def _shift(node: yaml.Node, shift: int) -> None:
+    node.start_mark = _shifted(node.start_mark, shift)
+    node.end_mark = _shifted(node.end_mark, shift)
+
+
+def _shifted(mark: yaml.Mark, shift: int) -> yaml.Mark:
+    return yaml.Mark(mark.name, mark.index + shift, mark.line, mark.column, None, 0)
 
 
 def _children(node: yaml.Node) -> Iterator[yaml.Node]:
+    """The nodes inside a mapping (keys and values) or a sequence; never called on scalars."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             yield key
             yield value
-    elif isinstance(node, yaml.SequenceNode):
+    else:
         yield from node.value
 
 
-def _check_duplicate_keys(root: yaml.Node, path: Path) -> None:
-    seen_nodes: set[int] = set()
-    stack: list[yaml.Node] = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen_nodes:
-            continue
-        seen_nodes.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            keys: dict[str, int] = {}
-            for key, _value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in keys:
-                        raise CiImageError(
-                            f"duplicate key {key.value!r} (first on line {keys[key.value]}); "
-                            "YAML readers disagree on which wins: keep one",
-                            path=path,
-                            line=key.start_mark.line + 1,
-                        )
-                    keys[key.value] = key.start_mark.line + 1
-        stack.extend(_children(node))
+def _check_duplicate_keys(node: yaml.MappingNode, path: Path) -> None:
+    """Keys are scalars, each once: the helpers below rely on it, and so does Forgejo."""
+    keys: dict[str, int] = {}
+    for key, _value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            raise CiImageError(
+                "has a mapping key that is itself a list or a mapping ('? ...'); "
+                "workflow keys are strings: write a plain key",
+                path=path,
+                line=key.start_mark.line + 1,
+            )
+        if key.value in keys:
+            raise CiImageError(
+                f"duplicate key {key.value!r} (first on line {keys[key.value]}); "
+                "YAML readers disagree on which wins: keep one",
+                path=path,
+                line=key.start_mark.line + 1,
+            )
+        keys[key.value] = key.start_mark.line + 1
 
 
 def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    """The value node for a plain scalar ``key`` in a mapping node, else None."""
+    """The value node for ``key`` in a mapping node, else None (keys are scalars: see
+    :func:`parse_workflow_text`)."""
     if not isinstance(node, yaml.MappingNode):
         return None
     for key_node, value in node.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+        if key_node.value == key:
             found: yaml.Node = value
             return found
     return None
 
 
 def mapping_items(node: yaml.Node | None) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
-    """``(key, key_node, value_node)`` for each scalar key of a mapping node."""
+    """``(key, key_node, value_node)`` for each key of a mapping node (keys are scalars)."""
     if not isinstance(node, yaml.MappingNode):
         return
     for key_node, value in node.value:
-        if isinstance(key_node, yaml.ScalarNode):
-            yield key_node.value, key_node, value
+        yield key_node.value, key_node, value
 
 
 def position(node: yaml.Node) -> tuple[int, int]:

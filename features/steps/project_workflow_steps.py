@@ -1,0 +1,160 @@
+"""Steps about this repository's own workflows: copied into the scenario, or read in place.
+
+They make the build workflow's triggers and the CI workflow's promises testable with the
+real CLI, real git history and the real Nix list of the image's inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import yaml
+from behave import given, then, when
+from behave.runner import Context
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+WORKFLOWS = ".forgejo/workflows"
+BUILD_WORKFLOW = f"{WORKFLOWS}/build-ci-image.yml"
+CI_WORKFLOW = f"{WORKFLOWS}/ci.yml"
+
+# Commands that would install packages at job time: the image exists so that no job does.
+INSTALL_COMMANDS = re.compile(
+    r"\b(?:pip3?\s+install|python3?\s+-m\s+pip\s+install|uv\s+(?:sync|pip|tool\s+install|add)"
+    r"|apt(?:-get)?\s+(?:install|update)|apk\s+add|dnf\s+install|yum\s+install"
+    r"|nix\s+profile|nix-env\s+-i|npm\s+(?:ci|install)|pipx\s+install|conda\s+install)\b"
+)
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@given("this repository's workflows in the project")
+def step_copy_workflows(context: Context) -> None:
+    shutil.copytree(REPOSITORY / WORKFLOWS, context.workdir / WORKFLOWS)
+
+
+@given('a commit "{label}" that adds a comment to "{path}"')
+def step_commit_comment(context: Context, label: str, path: str) -> None:
+    with (context.workdir / path).open("a", encoding="utf-8") as stream:
+        stream.write(f"# touched by {label}\n")
+    step_commit_everything(context, label)
+
+
+@given('everything in the project is committed as "{label}"')
+def step_commit_everything(context: Context, label: str) -> None:
+    identity = {
+        "GIT_AUTHOR_NAME": "Tester",
+        "GIT_AUTHOR_EMAIL": "tester@example.invalid",
+        "GIT_COMMITTER_NAME": "Tester",
+        "GIT_COMMITTER_EMAIL": "tester@example.invalid",
+    }
+    for arguments in (["add", "--all", "--", "."], ["commit", "--quiet", "-m", label]):
+        result = subprocess.run(
+            ["git", *arguments],
+            cwd=context.workdir,
+            env={**context.env, **identity},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+    subprocess.run(["git", "tag", label], cwd=context.workdir, check=True, timeout=60)
+
+
+@given('this repository\'s "{name}" in the project')
+def step_copy_file(context: Context, name: str) -> None:
+    target = context.workdir / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPOSITORY / name, target)
+
+
+@given('the workflow "{name}" in the project gains a step that runs "{command}"')
+def step_add_install_step(context: Context, name: str, command: str) -> None:
+    path = context.workdir / name
+    document = load_yaml(path)
+    for job in document["jobs"].values():
+        job["steps"].append({"name": "sneaky", "run": command})
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+
+def image_inputs(context: Context) -> list[str]:
+    """The image's inputs as Nix lists them (nix/image-inputs.nix), by the real Nix."""
+    result = subprocess.run(
+        [
+            "nix-instantiate",
+            "--eval",
+            "--strict",
+            "--json",
+            "-E",
+            "(import ./nix/image-inputs.nix).paths",
+        ],
+        cwd=REPOSITORY,
+        env=context.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    paths: list[str] = json.loads(result.stdout)
+    return paths
+
+
+def build_paths() -> list[str]:
+    document = load_yaml(REPOSITORY / BUILD_WORKFLOW)
+    # PyYAML (YAML 1.1) reads the key `on` as True.
+    paths: list[str] = document[True]["push"]["paths"]
+    return paths
+
+
+@then("the build workflow's paths filter is exactly the image's inputs and the workflow itself")
+def step_paths_agree(context: Context) -> None:
+    inputs = image_inputs(context)
+    paths = build_paths()
+    missing = [path for path in inputs if path not in paths]
+    assert not missing, f"inputs of the image missing from paths: {missing}"
+    extra = [path for path in paths if path not in inputs and path != BUILD_WORKFLOW]
+    assert not extra, f"paths that cannot change the image: {extra}"
+    assert BUILD_WORKFLOW in paths, f"{BUILD_WORKFLOW} is not in its own paths"
+
+
+@then("every file the image reads is one of the image's inputs")
+def step_files_are_inputs(context: Context) -> None:
+    """Every file under nix/ plus the flake and the lock files exist and are listed."""
+    inputs = image_inputs(context)
+    read_by_image = ["flake.nix", "flake.lock", "pyproject.toml", "uv.lock"] + [
+        str(path.relative_to(REPOSITORY)) for path in sorted((REPOSITORY / "nix").rglob("*.nix"))
+    ]
+    for name in read_by_image:
+        assert (REPOSITORY / name).is_file(), name
+        covered = name in inputs or any(
+            pattern.endswith("/**") and name.startswith(pattern[:-2]) for pattern in inputs
+        )
+        assert covered, f"{name} is read by the image but not among its inputs {inputs}"
+
+
+@when('the steps of every job in "{name}" are read')
+def step_read_jobs(context: Context, name: str) -> None:
+    context.workflow = load_yaml(context.workdir / name)
+
+
+@then("no step installs packages")
+def step_no_installs(context: Context) -> None:
+    offenders = [
+        f"{job_id}: {step.get('name', step.get('run'))}"
+        for job_id, job in context.workflow["jobs"].items()
+        for step in job.get("steps", [])
+        if INSTALL_COMMANDS.search(str(step.get("run", "")))
+    ]
+    assert not offenders, f"steps that install packages: {offenders}"
+
+
+@then('a step that installs packages is found in job "{job_id}"')
+def step_install_found(context: Context, job_id: str) -> None:
+    job = context.workflow["jobs"][job_id]
+    assert any(INSTALL_COMMANDS.search(str(step.get("run", ""))) for step in job["steps"])

@@ -1,0 +1,257 @@
+Feature: Reading workflow files, and refusing bad ones
+  `check` and `pin` read the workflows as Forgejo does: the first existing directory of
+  `.forgejo/workflows`, `.gitea/workflows`, `.github/workflows` (or `--workflows DIR`,
+  or `workflows` in `[tool.ci-image]`), recursively, every `*.yml` and `*.yaml`.
+  A file they cannot read safely is bad input: one line on stderr naming the file (and
+  the line, where there is one) and what to do, exit status 2, and no file changes.
+
+  Background:
+    Given a file "pyproject.toml" with
+      """
+      [tool.ci-image]
+      image = "codeberg.org/acme/ci"
+      """
+
+  Scenario: The first existing workflow directory is read, recursively, .yml and .yaml
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+      """
+    And a file ".forgejo/workflows/nested/deep/release.yaml" with
+      """
+      on: push
+      jobs:
+        b: {runs-on: docker, container: debian}
+      """
+    And a file ".forgejo/workflows/notes.txt" with
+      """
+      container: ignored
+      """
+    And a file ".github/workflows/ignored.yml" with
+      """
+      on: push
+      jobs:
+        c: {runs-on: docker, container: ignored}
+      """
+    When I run "ci-image check"
+    Then the exit status is 1
+    And stdout contains ".forgejo/workflows/ci.yml:3:35: CI001"
+    And stdout contains ".forgejo/workflows/nested/deep/release.yaml:3:35: CI001"
+    And stdout contains "2 image references in 2 workflow files: 2 problems"
+    And stdout does not contain "ignored"
+
+  Scenario: YAML merge keys are applied, as Forgejo's YAML reader applies them
+    An explicit key wins over a merged one.
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      x-defaults: &defaults
+        runs-on: docker
+        container:
+          image: codeberg.org/acme/ci:unreleased
+      jobs:
+        a:
+          <<: *defaults
+        b:
+          <<: [*defaults]
+          container: alpine:3.20@sha256:6666666666666666666666666666666666666666666666666666666666666666
+      """
+    When I run "ci-image check"
+    Then the exit status is 1
+    And stdout is
+      """
+      .forgejo/workflows/ci.yml:5:12: CI006 unreleased-pin codeberg.org/acme/ci:unreleased is not yet released: run the build workflow (build-ci-image.yml) once to publish the image and pin it (or pass --allow-unreleased while bootstrapping)
+      2 image references in 1 workflow file: 1 problem
+      """
+
+  Scenario Outline: No workflow directory: <case>
+    Given a file "<file>" with
+      """
+      <content>
+      """
+    When I run "ci-image <command>"
+    Then the exit status is 2
+    And stderr is one line containing "<message>"
+    And no file in the project changed
+
+    Examples:
+      | case                       | file           | content                                                               | command                | message                                                                                   |
+      | none of the three exists   | README.md      | hello                                                                 | check                  | none of .forgejo/workflows, .gitea/workflows, .github/workflows exists; create one or pass --workflows DIR |
+      | --workflows names nothing  | README.md      | hello                                                                 | check --workflows ci/  | ci: workflow directory does not exist; pass an existing --workflows DIR                    |
+
+  Scenario: The directory named in [tool.ci-image] does not exist
+    Given a file "pyproject.toml" with
+      """
+      [tool.ci-image]
+      image = "codeberg.org/acme/ci"
+      workflows = "ci/workflows"
+      """
+    And a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    When I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+    Then the exit status is 2
+    And stderr is one line containing "ci/workflows: workflow directory does not exist; pass an existing --workflows DIR or fix workflows in [tool.ci-image]"
+    And no file in the project changed
+
+  Scenario Outline: <case> is refused by <command>
+    Given a file ".forgejo/workflows/a-good.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a file ".forgejo/workflows/bad.yml" written byte for byte as
+      """
+      <bytes>
+      """
+    When I run "ci-image <command> <arguments>"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/bad.yml<where>: <message>"
+    And no file in the project changed
+
+    Examples: pin
+      | case                | command | arguments                                                                                | bytes                                                     | where | message |
+      | Invalid YAML        | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | on: push<CR><LF>jobs:<CR><LF>  a: {runs-on: docker}}<CR> | :3    | not valid YAML at column 23: did not find expected key; fix the syntax |
+      | A list              | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | - on: push<LF>- jobs: {}                                  | :1    | is a list, not a mapping; a workflow is a mapping with 'on' and 'jobs' |
+      | A scalar            | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | just some text                                            | :1    | is a scalar, not a mapping; a workflow is a mapping with 'on' and 'jobs' |
+      | An empty file       | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | # nothing here                                            |       | is empty; a workflow is a mapping with 'on' and 'jobs' |
+      | A duplicate key     | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | on: push<LF>jobs:<LF>  a: {runs-on: x}<LF>  a: {runs-on: y} | :4  | duplicate key 'a' (first on line 3); YAML readers disagree on which wins: keep one |
+      | Non-UTF-8 bytes     | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | on: push<LF># caf<xE9><LF>jobs: {}                        | :2    | is not valid UTF-8 (byte 0xe9 at offset 14); save the file as UTF-8 |
+      | A control character | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | on: push<LF><LF>jobs: {a: <x07>}                          | :3    | contains U+0007, which YAML does not allow (control characters are not allowed); remove it |
+      | Two documents       | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | on: push<LF>---<LF>jobs: {}                               | :2    | holds more than one YAML document ('---'); a workflow is one document: split it into several files |
+      | A recursive alias   | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | on: push<LF>jobs: &j {a: *j}                              | :2    | contains an alias to a node that contains it (a recursive anchor); no workflow reader can expand it: remove the alias |
+      | A key that is a list | pin    | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | on: push<LF>jobs:<LF>  ? [a, b]<LF>  : {runs-on: x}          | :3    | has a mapping key that is itself a list or a mapping ('? ...'); workflow keys are strings: write a plain key |
+
+    Examples: check
+      | case                | command | arguments | bytes                                                 | where | message |
+      | Invalid YAML        | check   |           | on: push<LF>jobs:<LF>  a: {runs-on: docker            | :4    | not valid YAML at column 1: did not find expected ',' or '}'; fix the syntax |
+      | A duplicate key     | check   |           | on: push<LF>on: pull_request<LF>jobs: {}              | :2    | duplicate key 'on' (first on line 1) |
+      | UTF-16, not UTF-8   | check   |           | <xFF><xFE>o<x00>n<x00>:<x00>                          | :1    | is not valid UTF-8 (byte 0xff at offset 0); save the file as UTF-8 |
+      | A list              | check   |           | []                                                    | :1    | is a list, not a mapping |
+
+  Scenario Outline: A symlinked workflow pointing outside the repository is refused by <command>
+    Forgejo reads workflows from git, not through links; writing through such a link
+    would change a file outside the repository.
+    Given a file "repo/pyproject.toml" with
+      """
+      [tool.ci-image]
+      image = "codeberg.org/acme/ci"
+      """
+    And a file "repo/.forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a file "elsewhere.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a symbolic link "repo/.forgejo/workflows/linked.yml" pointing to "../../../elsewhere.yml"
+    When in "repo" I run "ci-image <command> <arguments>"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/linked.yml: is a symlink to "
+    And stderr contains "outside the repository"
+    And stderr contains "replace it with the file itself"
+    And no file in the project changed
+    And "repo/.forgejo/workflows/linked.yml" is still a symbolic link to "../../../elsewhere.yml"
+
+    Examples:
+      | command | arguments                                                                                          |
+      | check   |                                                                                                    |
+      | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
+
+  Scenario Outline: A YAML alias bomb is refused by <command> before it expands
+    Nine levels of nine aliases are a billion nodes in a few hundred bytes.
+    Given a file ".forgejo/workflows/bomb.yml" with
+      """
+      on: push
+      a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+      b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+      c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+      d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+      e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+      f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+      g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+      h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+      i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    When I run "ci-image <command> <arguments>"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/bomb.yml:7: expands to more than 200000 YAML nodes through aliases (an alias bomb?); refusing to read it"
+    And no file in the project changed
+
+    Examples:
+      | command | arguments                                                                                          |
+      | check   |                                                                                                    |
+      | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
+
+  Scenario: A file larger than any workflow is refused
+    Given a file ".forgejo/workflows/huge.yml" of 5 MiB of comments
+    When I run "ci-image check"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/huge.yml: is larger than 4 MiB; not a workflow"
+
+  Scenario Outline: A file the user cannot read is refused by <command>
+    Given a file ".forgejo/workflows/a.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a file ".forgejo/workflows/secret.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And the project belongs to an unprivileged user
+    And the file ".forgejo/workflows/secret.yml" cannot be read by anyone but root
+    When I run "ci-image <command> <arguments>" as the unprivileged user
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/secret.yml: cannot read: Permission denied; check its permissions"
+    And no file in the project changed
+
+    Examples:
+      | command | arguments                                                                                          |
+      | check   |                                                                                                    |
+      | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
+
+  Scenario: A read-only file stops pin before any file changes
+    Given a file ".forgejo/workflows/a.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a file ".forgejo/workflows/b.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a file ".forgejo/workflows/c.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And the project belongs to an unprivileged user
+    And the file ".forgejo/workflows/b.yml" has the mode 0444
+    When I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222" as the unprivileged user
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/b.yml: is read-only; make it writable (chmod u+w) and run again. Nothing was changed"
+    And no file in the project changed
+    And no temporary file is left in the project
+    When I run "ci-image check --allow-unreleased" as the unprivileged user
+    Then it succeeds

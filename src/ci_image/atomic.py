@@ -1,0 +1,174 @@
+"""Write several files as one change: all of them, or none.
+
+Every new content first goes to a temporary file next to its target (same directory,
+so the final rename cannot cross file systems), is fsynced and given the target's mode;
+only when every temporary exists are they renamed over their targets. If any target is
+read-only or any temporary cannot be written, every temporary is removed and no target
+is touched. A symlinked target is written through: the link stays, its file changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ci_image.errors import CiImageError
+
+TEMP_SUFFIX = ".ci-image.tmp"
+
+
+@dataclass(frozen=True)
+class FileWrite:
+    """New content for ``path``; ``original`` is what was read, to restore on a late failure."""
+
+    path: Path
+    data: bytes
+    original: bytes
+
+
+@dataclass(frozen=True)
+class _Target:
+    write: FileWrite
+    real: Path
+    mode: int
+    uid: int
+    gid: int
+
+
+def write_files(writes: Sequence[FileWrite], *, boundary: Path) -> list[Path]:
+    """Replace every file's content, or raise :class:`CiImageError` having changed none.
+
+    ``boundary`` is the repository: a symlink is only written through when its target
+    lies inside it. Returns the real paths written.
+    """
+    targets = _resolve_targets(writes, boundary)
+    temporaries: list[tuple[_Target, Path]] = []
+    try:
+        for target in targets:
+            temporaries.append((target, _write_temporary(target)))
+    except BaseException:
+        for _target, temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+        raise
+    _rename_all(temporaries)
+    for directory in sorted({target.real.parent for target in targets}):
+        _fsync_directory(directory)
+    return [target.real for target in targets]
+
+
+def _resolve_targets(writes: Sequence[FileWrite], boundary: Path) -> list[_Target]:
+    """Where each write lands, checked writable before anything is written."""
+    boundary = boundary.resolve()
+    targets: dict[Path, _Target] = {}
+    for write in writes:
+        real = write.path.resolve()
+        # The loader refuses such links first; the check stays for other callers.
+        if write.path.is_symlink() and not real.is_relative_to(boundary):  # pragma: no cover
+            raise CiImageError(
+                f"is a symlink to {real}, outside the repository {boundary}; not writing "
+                "through it: replace the link with the file itself. Nothing was changed",
+                path=write.path,
+            )
+        if real in targets:
+            if targets[real].write.data != write.data:  # pragma: no cover - same text in
+                raise CiImageError(  # gives the same text out; a guard against a bug
+                    "two workflow paths lead to this file with different new contents; "
+                    "nothing was changed",
+                    path=real,
+                )
+            continue
+        try:
+            status = real.stat()
+        except OSError as error:  # pragma: no cover - the file was read a moment ago
+            raise CiImageError(
+                f"cannot stat: {error.strerror}; nothing was changed", path=write.path
+            ) from None
+        if not os.access(real, os.W_OK):
+            raise CiImageError(
+                "is read-only; make it writable (chmod u+w) and run again. Nothing was changed",
+                path=write.path,
+            )
+        targets[real] = _Target(
+            write=write,
+            real=real,
+            mode=stat.S_IMODE(status.st_mode),
+            uid=status.st_uid,
+            gid=status.st_gid,
+        )
+    return list(targets.values())
+
+
+def _write_temporary(target: _Target) -> Path:
+    try:
+        descriptor, name = tempfile.mkstemp(
+            prefix=f".{target.real.name}.", suffix=TEMP_SUFFIX, dir=target.real.parent
+        )
+    except OSError as error:
+        raise CiImageError(
+            f"cannot create a temporary file in {_display(target.real.parent)}: "
+            f"{error.strerror}; "
+            "make the directory writable. Nothing was changed",
+            path=target.write.path,
+        ) from None
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(target.write.data)
+            stream.flush()
+            os.fchmod(stream.fileno(), target.mode)
+            # Keep the owner when we may (root editing a user's checkout); else it is ours.
+            with contextlib.suppress(PermissionError):
+                os.fchown(stream.fileno(), target.uid, target.gid)
+            os.fsync(stream.fileno())
+    except OSError as error:  # pragma: no cover - a full disk; mkstemp proved the rest
+        temporary.unlink(missing_ok=True)
+        raise CiImageError(
+            f"cannot write a temporary file next to it: {error.strerror}. Nothing was changed",
+            path=target.write.path,
+        ) from None
+    return temporary
+
+
+def _rename_all(temporaries: list[tuple[_Target, Path]]) -> None:
+    done: list[_Target] = []
+    for index, (target, temporary) in enumerate(temporaries):
+        try:
+            temporary.replace(target.real)
+        except OSError as error:  # pragma: no cover - a rename within a directory we
+            # just wrote to fails only on I/O errors; put back what was already renamed.
+            for _target, leftover in temporaries[index:]:
+                leftover.unlink(missing_ok=True)
+            _restore(done)
+            raise CiImageError(
+                f"cannot replace it: {error.strerror}; the files already replaced were "
+                "restored: check the file system and run again",
+                path=target.write.path,
+            ) from None
+        done.append(target)
+
+
+def _restore(done: list[_Target]) -> None:  # pragma: no cover - see _rename_all
+    """Write the original contents back, the same way (temporary file, then rename)."""
+    for target in done:
+        original = FileWrite(target.write.path, target.write.original, target.write.original)
+        restoring = _Target(original, target.real, target.mode, target.uid, target.gid)
+        _write_temporary(restoring).replace(target.real)
+
+
+def _display(path: Path) -> str:
+    """``path`` relative to the working directory, for messages."""
+    return os.path.relpath(path)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the renames durable: fsync the directory entries."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

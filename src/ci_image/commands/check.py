@@ -1,0 +1,69 @@
+"""``ci-image check``: are the workflows' images pinned, well-formed, agreeing and current?"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ci_image.check import check_directory
+from ci_image.commands._common import add_workflows_argument, workflow_directory
+from ci_image.errors import CiImageError
+from ci_image.output import emit, emit_json
+from ci_image.reference import MalformedReferenceError, Reference, parse_repository
+from ci_image.settings import Settings, load_settings
+
+
+def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        parents=parents,
+        help="report floating, malformed, unresolvable, disagreeing and stale image references",
+        description="Check every image reference in the workflows. Exit 0 clean, 1 findings, "
+        "2 bad input. Findings: FILE:LINE:COL: RULE NAME MESSAGE.",
+    )
+    add_workflows_argument(parser)
+    parser.add_argument(
+        "--image",
+        metavar="REPO",
+        help="the CI image's repository REGISTRY/OWNER/IMAGE (default: image in [tool.ci-image])",
+    )
+    parser.add_argument(
+        "--flake",
+        metavar="REF",
+        help="also report pins whose tag is not `nix eval --raw REF.imageTag` (e.g. .#ciImage)",
+    )
+    parser.add_argument(
+        "--allow-unreleased",
+        action="store_true",
+        help="report the bootstrap pin IMAGE:unreleased as a note, not a failure",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(Path.cwd())
+    image = _image(args, settings)
+    directory = workflow_directory(settings, args.workflows)
+    result = check_directory(
+        directory, image=image, flake=args.flake, allow_unreleased=args.allow_unreleased
+    )
+    base = Path.cwd()
+    if args.json:
+        emit_json(result.as_json(base))
+    else:
+        for finding in result.findings:
+            emit(finding.format(base))
+        emit(result.summary())
+    return 1 if result.failed else 0
+
+
+def _image(args: argparse.Namespace, settings: Settings) -> Reference | None:
+    if args.image is not None:
+        try:
+            return parse_repository(args.image)
+        except MalformedReferenceError as error:
+            raise CiImageError(f"--image: {error}") from None
+    if args.flake is not None:
+        return settings.require_image("--image")
+    return settings.image

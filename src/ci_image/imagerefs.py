@@ -1,0 +1,266 @@
+"""Every place a Forgejo workflow names a container image, with its exact text span.
+
+Forgejo reads an image from ``jobs.<id>.container`` (a string), ``jobs.<id>.container.image``,
+``jobs.<id>.services.<name>.image`` and ``docker://IMAGE`` in ``jobs.<id>.steps[*].uses``.
+Each :class:`ImageSite` carries the parsed :class:`Reference` (or why it is malformed, or
+that it is an unresolvable ``${{ }}`` expression) and the character span of the reference
+inside :attr:`Workflow.text`, computed from the parser's marks so that ``pin`` can replace
+exactly those characters. Pure logic: no I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ci_image.reference import MalformedReferenceError, Reference, is_expression, parse_reference
+from ci_image.workflows import Workflow, mapping_get, mapping_items, position
+
+DOCKER_PREFIX = "docker://"
+NULL_TAG = "tag:yaml.org,2002:null"
+MERGE_KEY = "<<"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class SiteKind(enum.Enum):
+    """Where in a job the image is read."""
+
+    CONTAINER = "container"
+    SERVICE = "service"
+    STEP = "step"
+
+
+class SiteStatus(enum.Enum):
+    """What the text at a site is."""
+
+    REFERENCE = "reference"
+    MALFORMED = "malformed"
+    UNRESOLVABLE = "unresolvable"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Character offsets ``[start, end)`` of a reference inside ``Workflow.text``."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ImageSite:
+    """One place that names an image.
+
+    ``where`` is the YAML path (``jobs.test.services.db.image``); ``line``/``col`` are
+    1-based and point at the reference text itself (after ``docker://``, inside quotes).
+    ``span`` is None when the text cannot be rewritten byte-exactly; ``span_problem``
+    then says why (an escape in a double-quoted scalar, a non-scalar value). ``scalar``
+    is False when the YAML value is a mapping or a list (``text`` is then empty).
+    """
+
+    path: Path
+    job: str
+    kind: SiteKind
+    where: str
+    line: int
+    col: int
+    text: str
+    status: SiteStatus
+    reference: Reference | None
+    problem: str | None
+    span: Span | None
+    span_problem: str | None
+    scalar: bool = True
+
+    @property
+    def key(self) -> tuple[Path, int, int]:
+        """Sites reached through a YAML alias share one text: dedupe by this key."""
+        return (self.path, self.line, self.col)
+
+
+def find_image_sites(workflow: Workflow) -> list[ImageSite]:
+    """Every image site of one workflow, in document order of jobs."""
+    return [_site(workflow, raw) for raw in _raw_sites(workflow.root)]
+
+
+def find_all_image_sites(workflows: Iterable[Workflow]) -> list[ImageSite]:
+    return [site for workflow in workflows for site in find_image_sites(workflow)]
+
+
+def image_texts(root: yaml.MappingNode) -> list[tuple[str, str]]:
+    """``(where, text)`` of every site, without parsing references: a cheap fingerprint."""
+    return [
+        (where, node.value[len(prefix) :] if isinstance(node, yaml.ScalarNode) else "")
+        for _job, _kind, where, node, prefix in _raw_sites(root)
+    ]
+
+
+_RawSite = tuple[str, SiteKind, str, yaml.Node, str]
+
+
+def _raw_sites(root: yaml.MappingNode) -> Iterator[_RawSite]:
+    """``(job, kind, where, node, prefix)`` for every place Forgejo reads an image."""
+    for job_id, job in merged_items(merged_get(root, "jobs")):
+        prefix = f"jobs.{job_id}"
+        container = merged_get(job, "container")
+        if isinstance(container, yaml.MappingNode):
+            image = merged_get(container, "image")
+            if image is not None and not _is_null(image):
+                yield job_id, SiteKind.CONTAINER, f"{prefix}.container.image", image, ""
+        elif container is not None and not _is_null(container):
+            yield job_id, SiteKind.CONTAINER, f"{prefix}.container", container, ""
+        for name, service in merged_items(merged_get(job, "services")):
+            image = merged_get(service, "image")
+            if image is not None and not _is_null(image):
+                yield job_id, SiteKind.SERVICE, f"{prefix}.services.{name}.image", image, ""
+        steps = merged_get(job, "steps")
+        if isinstance(steps, yaml.SequenceNode):
+            for index, step in enumerate(steps.value):
+                uses = merged_get(step, "uses")
+                if isinstance(uses, yaml.ScalarNode) and uses.value.startswith(DOCKER_PREFIX):
+                    where = f"{prefix}.steps[{index}].uses"
+                    yield job_id, SiteKind.STEP, where, uses, DOCKER_PREFIX
+
+
+def _site(workflow: Workflow, raw: _RawSite) -> ImageSite:
+    job, kind, where, node, prefix = raw
+    if not isinstance(node, yaml.ScalarNode):
+        shape = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
+        line, col = position(node)
+        return ImageSite(
+            path=workflow.path,
+            job=job,
+            kind=kind,
+            where=where,
+            line=line,
+            col=col,
+            text="",
+            status=SiteStatus.MALFORMED,
+            reference=None,
+            problem=f"{where} is {shape}, not an image reference",
+            span=None,
+            span_problem=f"{where} is {shape}",
+            scalar=False,
+        )
+    value: str = node.value[len(prefix) :]
+    span, span_problem = scalar_span(workflow.text, node)
+    if span is not None:
+        span = Span(span.start + len(prefix), span.end)
+        line, col = _line_col(workflow.text, node, span.start)
+    else:
+        line, col = position(node)
+    status, reference, problem = classify(value)
+    return ImageSite(
+        path=workflow.path,
+        job=job,
+        kind=kind,
+        where=where,
+        line=line,
+        col=col,
+        text=value,
+        status=status,
+        reference=reference,
+        problem=problem,
+        span=span,
+        span_problem=span_problem,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def classify(value: str) -> tuple[SiteStatus, Reference | None, str | None]:
+    """A site's text as a reference, an unresolvable expression, or malformed (with why).
+
+    Cached: a repository repeats the same few references in every workflow.
+    """
+    if is_expression(value):
+        return (
+            SiteStatus.UNRESOLVABLE,
+            None,
+            "contains a ${{ }} expression, which only the runner resolves",
+        )
+    try:
+        return SiteStatus.REFERENCE, parse_reference(value), None
+    except MalformedReferenceError as error:
+        return SiteStatus.MALFORMED, None, str(error)
+
+
+def scalar_span(text: str, node: yaml.ScalarNode) -> tuple[Span | None, str | None]:
+    """The span of a scalar's value inside ``text``, or why it cannot be rewritten exactly.
+
+    The node's marks cover its properties (``&anchor``, ``!tag``), quotes, block header
+    and trailing line breaks. The value sits at the end of that range; it is accepted
+    only when the characters there are *exactly* the value, which proves that no escape,
+    folding or quote-doubling is involved: writing another reference (whose alphabet has
+    no quotes, backslashes or spaces) there reads back as exactly that reference.
+    """
+    value: str = node.value
+    start, end = node.start_mark.index, node.end_mark.index
+    raw = text[start:end]
+    style = node.style
+    if style in ("'", '"'):
+        if raw.endswith(style + value + style):
+            value_end = end - 1
+            return Span(value_end - len(value), value_end), None
+        kind = "double" if style == '"' else "single"
+        return None, (
+            f"the {kind}-quoted scalar is written with escapes or line folding; "
+            "write it as a plain one-line string"
+        )
+    if style in ("|", ">"):
+        stripped = raw.rstrip(" \t\r\n")
+        body_start = len(stripped) - len(value)
+        if stripped.endswith(value) and body_start > 0 and stripped[body_start - 1] in " \t\n\r":
+            return Span(start + body_start, start + len(stripped)), None
+        return None, "the block scalar spans several lines; write it as a plain one-line string"
+    # Plain: one line of text is the last thing in the node's range, after any properties.
+    if raw.endswith(value) and (len(raw) == len(value) or raw[-len(value) - 1] in " \t\n\r"):
+        return Span(end - len(value), end), None
+    return None, "the plain scalar spans several lines; write it on one line"
+
+
+def _line_col(text: str, node: yaml.Node, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset``, counted from the node's own mark.
+
+    ``str.splitlines`` breaks on exactly YAML 1.1's line breaks (CRLF counts once) for
+    text libyaml accepted; the other characters it breaks on are refused by YAML.
+    """
+    mark = node.start_mark
+    pieces = (text[mark.index : offset] + "x").splitlines()
+    if len(pieces) == 1:
+        return mark.line + 1, mark.column + 1 + offset - mark.index
+    return mark.line + len(pieces), len(pieces[-1])
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG
+
+
+def merged_items(node: yaml.Node | None) -> list[tuple[str, yaml.Node]]:
+    """``(key, value)`` of a mapping with YAML merge keys (``<<: *defaults``) applied.
+
+    Forgejo's YAML reader applies merge keys, so an image can come from an anchored
+    mapping; explicit keys win over merged ones, earlier merges over later ones.
+    """
+    explicit: dict[str, yaml.Node] = {}
+    merged: dict[str, yaml.Node] = {}
+    for key, key_node, value in mapping_items(node):
+        if key == MERGE_KEY and key_node.tag == MERGE_TAG:
+            sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            for source in sources:
+                for name, item in merged_items(source):
+                    merged.setdefault(name, item)
+        else:
+            explicit[key] = value
+    return [*explicit.items(), *((k, v) for k, v in merged.items() if k not in explicit)]
+
+
+def merged_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value of ``key`` in a mapping node, merge keys applied; None when absent."""
+    found = mapping_get(node, key)
+    if found is not None:
+        return found
+    return dict(merged_items(node)).get(key)
