@@ -9,7 +9,10 @@ import sys
 from behave import given, then, when
 from behave.runner import Context
 
-from support.cli import describe, run_cli, snapshot
+from support.cli import ci_image_command, describe, expand, run_cli, snapshot
+
+# Re-exported: other step modules import these from here.
+__all__ = ["ci_image_command", "describe", "expand", "run_cli", "snapshot"]
 
 
 @given('a file "{name}" with')

@@ -7,10 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
 import socket
+import string
 import subprocess
 import tempfile
 import threading
@@ -218,6 +220,15 @@ def step_push_index(context: Context, reference: str) -> None:
     assert completed.returncode == 0, completed.stderr
 
 
+@given('a file "{name}" naming the registry, with')
+def step_file_with_registry(context: Context, name: str) -> None:
+    """Like 'a file ... with', but ``$REGISTRY`` and the like are replaced first."""
+    path = context.workdir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = string.Template(context.text).safe_substitute(context.placeholders)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
 # What the registry holds ---------------------------------------------------------------
 
 
@@ -271,6 +282,32 @@ def step_pinned_inspectable(context: Context) -> None:
 @then('stdout contains the config digest of "{archive}"')
 def step_stdout_config_digest(context: Context, archive: str) -> None:
     assert context.images[archive].config_digest in context.result.stdout, describe(context)
+
+
+@then('stdout is "{reference}" pinned to the digest skopeo inspect reports, then the changed files')
+def step_first_line_pinned(context: Context, reference: str) -> None:
+    name = expand(context, [reference])[0]
+    inspected = skopeo_inspect(context, name)
+    assert inspected.returncode == 0, inspected.stderr
+    digest = json.loads(inspected.stdout)["Digest"]
+    lines = context.result.stdout.splitlines()
+    assert lines[0] == f"{name}@{digest}", describe(context)
+    assert all(line.startswith("changed ") for line in lines[1:]), describe(context)
+
+
+@then('stdout starts with what was kept as "{label}"')
+def step_stdout_starts(context: Context, label: str) -> None:
+    assert context.result.stdout.startswith(context.kept[label]), describe(context)
+
+
+@then('"{name}" differs from before only in its references to the image')
+def step_only_references(context: Context, name: str) -> None:
+    """Before, with each old reference replaced by the pinned one, is byte for byte after."""
+    before = context.before[name].decode("utf-8")
+    after = (context.workdir / name).read_text(encoding="utf-8")
+    pinned = pinned_in(context, name)
+    old = re.compile(rf"{re.escape(server(context).host)}/ci/image:unreleased")
+    assert old.sub(pinned, before) == after, f"before:\n{before}\nafter:\n{after}"
 
 
 @then('stderr contains the config digest of "{archive}"')
@@ -339,6 +376,39 @@ def run_with_podman(context: Context, reference: str, path: str, text: str) -> N
 def step_podman_printed(context: Context, path: str, text: str) -> None:
     name, digest = printed_reference(context)
     run_with_podman(context, f"{name}@{digest}", path, text)
+
+
+def pinned_in(context: Context, name: str) -> str:
+    """The first REGISTRY/...:TAG@sha256:... of the scenario's registry in a file."""
+    text = (context.workdir / name).read_text(encoding="utf-8")
+    host = re.escape(server(context).host)
+    match = re.search(rf"{host}/[a-z0-9/._-]+:[\w.-]+@sha256:[0-9a-f]{{64}}", text)
+    assert match, f"no pinned reference to the registry in {name}:\n{text}"
+    return match.group(0)
+
+
+@then('"{name}" pins the reference printed on the first line')
+def step_file_pins_printed(context: Context, name: str) -> None:
+    first = context.result.stdout.splitlines()[0]
+    assert pinned_in(context, name) == first, (pinned_in(context, name), first)
+
+
+@then('skopeo inspect of the reference pinned in "{name}" finds the image of "{archive}"')
+def step_inspect_pinned(context: Context, name: str, archive: str) -> None:
+    """By digest (skopeo 1.9.3 refuses tag and digest together); the config must match."""
+    reference = pinned_in(context, name)
+    repository, _, digest = reference.partition("@")
+    repository = repository.rpartition(":")[0]
+    inspected = skopeo_inspect(context, f"{repository}@{digest}", "--config", "--raw")
+    assert inspected.returncode == 0, inspected.stderr
+    config = "sha256:" + hashlib.sha256(inspected.stdout.encode()).hexdigest()
+    assert config == context.images[archive].config_digest
+
+
+@then('podman runs the image pinned in "{name}", and "cat {path}" in it prints "{text}"')
+def step_podman_pinned(context: Context, name: str, path: str, text: str) -> None:
+    """The full pinned reference, tag and digest, exactly as a Forgejo job names it."""
+    run_with_podman(context, pinned_in(context, name), path, text)
 
 
 # Hygiene -------------------------------------------------------------------------------

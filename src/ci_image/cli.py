@@ -17,7 +17,15 @@ from ci_image.errors import CiImageError
 Handler = Callable[[argparse.Namespace], int]
 
 # Each command lives in ci_image.commands.<name> and exposes register(subparsers, parents).
-COMMAND_MODULES: tuple[str, ...] = ("check", "env_check", "pin", "push", "tag", "triggers")
+COMMAND_MODULES: tuple[str, ...] = (
+    "check",
+    "env_check",
+    "pin",
+    "push",
+    "release",
+    "tag",
+    "triggers",
+)
 
 
 class _OneLineParser(argparse.ArgumentParser):

@@ -126,17 +126,22 @@ def plan_push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) ->
 
 
 def push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) -> PushResult:
-    with _private_tmpdir(options.tmpdir) as work:
+    with private_tmpdir(options.tmpdir) as work:
         plan = plan_push(options, trace, environ)
-        if plan.reference is not None:
-            trace(f"{plan.reference.bare}:{plan.tag} already holds this image; nothing to upload")
-            return PushResult(
-                reference=plan.reference,
-                config_digest=plan.image.config_digest,
-                skipped=True,
-                bytes_uploaded=0,
-            )
-        digest = _upload(plan, options, work, trace)
+        return finish_push(plan, options, work, trace)
+
+
+def finish_push(plan: Plan, options: PushOptions, work: Path, trace: Trace) -> PushResult:
+    """Carry out a plan: nothing to do when the tag holds the image, else upload and verify."""
+    if plan.reference is not None:
+        trace(f"{plan.reference.bare}:{plan.tag} already holds this image; nothing to upload")
+        return PushResult(
+            reference=plan.reference,
+            config_digest=plan.image.config_digest,
+            skipped=True,
+            bytes_uploaded=0,
+        )
+    digest = _upload(plan, options, work, trace)
     _verify(plan, options.repository, digest)
     return PushResult(
         reference=options.repository.with_pin(plan.tag, digest),
@@ -216,7 +221,7 @@ def _note_name(image: ArchiveImage, repository: Reference, trace: Trace) -> None
 
 
 @contextmanager
-def _private_tmpdir(parent: Path | None) -> Iterator[Path]:
+def private_tmpdir(parent: Path | None) -> Iterator[Path]:
     """A 0700 directory for the decompressed archive, the auth file and skopeo's files.
 
     Removed when the block ends, also on errors and on SIGTERM (turned into an
