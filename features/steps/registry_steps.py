@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -227,6 +228,37 @@ def step_file_with_registry(context: Context, name: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = string.Template(context.text).safe_substitute(context.placeholders)
     path.write_text(text + "\n", encoding="utf-8")
+
+
+@given("a digest that was never pushed, as ${name}")
+def step_unpushed_digest(context: Context, name: str) -> None:
+    context.placeholders[name] = "sha256:" + hashlib.sha256(b"never pushed").hexdigest()
+
+
+@given('the tag "{reference}" was moved to the image of "{archive}" with a plain skopeo copy')
+def step_move_tag(context: Context, reference: str, archive: str) -> None:
+    """What ci-image push refuses to do, done behind its back with skopeo itself."""
+    name = expand(context, [reference])[0]
+    policy = context.workdir / ".home" / "accept.json"
+    policy.write_text('{"default": [{"type": "insecureAcceptAnything"}]}', encoding="utf-8")
+    completed = subprocess.run(
+        ["skopeo", "--policy", str(policy), "copy", *skopeo_transport_options(context, "dest-"),
+         f"docker-archive:{context.workdir / archive}", f"docker://{name}"],
+        capture_output=True, text=True, env=context.env, timeout=120,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+
+
+@given('the image pinned in "{name}" was deleted from the registry')
+def step_delete_pinned(context: Context, name: str) -> None:
+    registry = server(context)
+    repository, _, digest = pinned_in(context, name).partition("@")
+    path = repository.rpartition(":")[0].split("/", 1)[1]
+    request = urllib.request.Request(
+        f"http://{registry.host}/v2/{path}/manifests/{digest}", method="DELETE"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        assert response.status == 202, response.status
 
 
 # What the registry holds ---------------------------------------------------------------

@@ -113,6 +113,7 @@ class RegistryServer:
             "version: 0.1\n"
             "log:\n  level: info\n  accesslog:\n    disabled: false\n"
             f"storage:\n  filesystem:\n    rootdirectory: {self.storage}\n"
+            "  delete:\n    enabled: true\n"
             "  maintenance:\n    uploadpurging:\n      enabled: false\n"
             f"{readonly}"
             f"http:\n  addr: {self.host}\n  secret: {secrets.token_hex(16)}\n{tls}"

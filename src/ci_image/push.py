@@ -26,9 +26,8 @@ from ci_image import skopeo
 from ci_image.archive import ArchiveImage, plain_archive, read_archive, verify_layers
 from ci_image.credentials import RegistryAuth, find_auth, skopeo_authfile
 from ci_image.errors import CiImageError
-from ci_image.output import warn
 from ci_image.reference import TAG_RE, Reference
-from ci_image.registry import ManifestInfo, RegistryClient, TlsOptions, is_loopback
+from ci_image.registry import ManifestInfo, RegistryClient, TlsOptions, warn_if_insecure
 from ci_image.retry import with_retries
 from ci_image.trace import Trace
 
@@ -99,11 +98,7 @@ def plan_push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) ->
     auth = find_auth(registry, repository.path, authfile=options.authfile, environ=environ)
     trace.add_secrets(*auth.secrets)
     trace(f"credentials for {registry}: {auth.source}")
-    if options.insecure and not is_loopback(registry):
-        warn(
-            f"--insecure: talking to {registry} without TLS verification; anyone on the "
-            "network path could change what is pushed"
-        )
+    warn_if_insecure(registry, options.insecure)
     client = RegistryClient(
         registry,
         auth=auth,

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from ci_image.credentials import RegistryAuth, find_auth
 from ci_image.errors import CiImageError
+from ci_image.output import warn
 from ci_image.reference import DIGEST_RE, Reference
 from ci_image.retry import TransientError, with_retries
 from ci_image.trace import Trace
@@ -80,6 +81,15 @@ class _Response:
 def api_host(registry: str) -> str:
     """The host that serves the API: Docker Hub's names map to registry-1.docker.io."""
     return "registry-1.docker.io" if registry in {"docker.io", "index.docker.io"} else registry
+
+
+def warn_if_insecure(registry: str, insecure: bool) -> None:
+    """``--insecure`` is announced unless the registry is on this machine."""
+    if insecure and not is_loopback(registry):
+        warn(
+            f"--insecure: talking to {registry} without TLS verification; anyone on the "
+            "network path could change what is pushed or read"
+        )
 
 
 def api_path(reference: Reference) -> str:
@@ -377,6 +387,7 @@ def client_for(
     registry = reference.registry or "docker.io"
     auth = find_auth(registry, api_path(reference), authfile=options.authfile, environ=environ)
     trace.add_secrets(*auth.secrets)
+    warn_if_insecure(registry, options.insecure)
     tls = TlsOptions(cert_dir=options.cert_dir, insecure=options.insecure)
     return RegistryClient(registry, auth=auth, tls=tls, trace=trace, retries=options.retries)
 

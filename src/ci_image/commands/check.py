@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
 from ci_image.check import check_directory
 from ci_image.commands._common import add_workflows_argument, workflow_directory
+from ci_image.commands.push import add_registry_arguments, registry_options
 from ci_image.errors import CiImageError
 from ci_image.output import emit, emit_json
 from ci_image.reference import MalformedReferenceError, Reference, parse_repository
+from ci_image.registry_check import registry_findings
 from ci_image.settings import Settings, load_settings
+from ci_image.trace import Trace
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -38,6 +42,13 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="report the bootstrap pin IMAGE:unreleased as a note, not a failure",
     )
+    parser.add_argument(
+        "--registry",
+        action="store_true",
+        help="also ask the registries: does each pinned digest exist (CI007), does its tag "
+        "still resolve to it (CI008)",
+    )
+    add_registry_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -48,6 +59,11 @@ def run(args: argparse.Namespace) -> int:
     result = check_directory(
         directory, image=image, flake=args.flake, allow_unreleased=args.allow_unreleased
     )
+    if args.registry:
+        trace = Trace(enabled=args.verbose)
+        options = registry_options(args)
+        extra = registry_findings(result.sites, options, environ=os.environ, trace=trace)
+        result = result.with_findings(extra)
     base = Path.cwd()
     if args.json:
         emit_json(result.as_json(base))

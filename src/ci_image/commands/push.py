@@ -11,6 +11,7 @@ from ci_image.errors import CiImageError
 from ci_image.output import emit, emit_json
 from ci_image.push import PushOptions, push
 from ci_image.reference import MalformedReferenceError, Reference, parse_repository
+from ci_image.registry import RegistryOptions
 from ci_image.settings import load_settings
 from ci_image.skopeo import POLICY
 from ci_image.trace import Trace
@@ -42,6 +43,24 @@ def add_push_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--tag", help="push under this tag instead of the archive's")
     parser.add_argument(
+        "--tmpdir",
+        type=Path,
+        metavar="DIR",
+        help="where a .tar.gz is decompressed (default: the system temporary directory)",
+    )
+    parser.add_argument(
+        "--policy",
+        type=Path,
+        metavar="FILE",
+        default=POLICY,
+        help="containers signature policy for skopeo (default: the one shipped, ci/policy.json)",
+    )
+    add_registry_arguments(parser)
+
+
+def add_registry_arguments(parser: argparse.ArgumentParser) -> None:
+    """How to reach a registry: for ``push``, ``release`` and ``check --registry``."""
+    parser.add_argument(
         "--authfile",
         type=Path,
         metavar="FILE",
@@ -62,19 +81,6 @@ def add_push_arguments(parser: argparse.ArgumentParser) -> None:
         default=3,
         metavar="N",
         help="retries after transient failures, with backoff 1 s, 2 s, 4 s... (default 3)",
-    )
-    parser.add_argument(
-        "--tmpdir",
-        type=Path,
-        metavar="DIR",
-        help="where a .tar.gz is decompressed (default: the system temporary directory)",
-    )
-    parser.add_argument(
-        "--policy",
-        type=Path,
-        metavar="FILE",
-        default=POLICY,
-        help="containers signature policy for skopeo (default: the one shipped, ci/policy.json)",
     )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="say what is asked and run (no secrets)"
@@ -98,6 +104,15 @@ def repository_from(args: argparse.Namespace) -> Reference:
         return parse_repository(args.to)
     except MalformedReferenceError as error:
         raise CiImageError(f"--to {args.to!r}: {error}") from None
+
+
+def registry_options(args: argparse.Namespace) -> RegistryOptions:
+    return RegistryOptions(
+        authfile=args.authfile,
+        cert_dir=args.cert_dir,
+        insecure=args.insecure,
+        retries=args.retries,
+    )
 
 
 def push_options(args: argparse.Namespace) -> PushOptions:

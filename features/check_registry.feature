@@ -1,0 +1,107 @@
+Feature: ci-image check --registry asks the registry about every pin
+  Offline, `check` proves each pin is written immutably. With `--registry` it also asks
+  the registry of every reference pinned by tag and digest whether that digest still
+  exists (CI007 missing-digest) and whether the tag still resolves to it (CI008
+  moved-tag). It takes the same registry options as `push` (`--authfile`, `--cert-dir`,
+  `--insecure`, `--retries`). A registry that cannot be asked is an error, exit 2.
+
+  Background:
+    Given a pyproject.toml whose image is "$REGISTRY/ci/image"
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: $REGISTRY/ci/image:unreleased
+          steps:
+            - run: nox
+        lint:
+          runs-on: docker
+          container: $REGISTRY/ci/image:unreleased
+          steps:
+            - run: nox -s lint
+      """
+    And an image archive "result.tar" tagged "ci-image:v1"
+
+  @registry
+  Scenario: After a release every pin is in the registry, asked once per reference
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    When I run "ci-image check --registry --insecure"
+    Then it succeeds
+    And stdout contains "2 image references in 1 workflow file: all pinned by tag and digest"
+    And the last command made at most 2 requests to the registry
+
+  @registry
+  Scenario: Without --registry, check does not ask the registry
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    When I run "ci-image check"
+    Then it succeeds
+    And the last command did not reach the registry
+
+  @registry
+  Scenario: A tag moved to another image is reported where it is pinned
+    Given a different image archive "other.tar", built from "something else", tagged "ci-image:v1"
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    Given the tag "$REGISTRY/ci/image:v1" was moved to the image of "other.tar" with a plain skopeo copy
+    When I run "ci-image check --registry --insecure"
+    Then the exit status is 1
+    And stdout contains ".forgejo/workflows/ci.yml:5:16: CI008 moved-tag"
+    And stdout contains ".forgejo/workflows/ci.yml:10:16: CI008 moved-tag"
+    And stdout contains "the tag v1 now resolves to sha256:"
+    And stdout does not contain "CI007"
+
+  @registry
+  Scenario: A deleted image: the digest is gone, and so is the tag
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    Given the image pinned in ".forgejo/workflows/ci.yml" was deleted from the registry
+    When I run "ci-image check --registry --insecure --json"
+    Then the exit status is 1
+    And stdout contains ""rule": "CI007""
+    And stdout contains "(deleted, or never pushed); runners cannot pull it"
+    And stdout contains ""rule": "CI008""
+    And stdout contains "the tag v1 no longer exists in"
+
+  @registry
+  Scenario: A pin to a digest that was never pushed
+    Given a digest that was never pushed, as $UNPUSHED
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: $REGISTRY/ci/image:v1@$UNPUSHED
+          steps:
+            - run: nox
+      """
+    When I run "ci-image check --registry --insecure"
+    Then the exit status is 1
+    And stdout contains ".forgejo/workflows/ci.yml:5:16: CI007 missing-digest"
+    And stdout contains ".forgejo/workflows/ci.yml:5:16: CI008 moved-tag"
+
+  @registry
+  Scenario: A registry that cannot be asked is an error, not a finding
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    Given the registry is stopped
+    When I run "ci-image check --registry --insecure --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing "connection refused; is the registry running? (gave up after 1 attempt)"
+
+  @registry-auth
+  Scenario: A registry that wants credentials gets them as push does
+    Given the registry credentials are in the environment
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    When I run "ci-image check --registry --insecure --verbose"
+    Then it succeeds
+    And no output shows the password
+    Given the environment variable "CI_IMAGE_REGISTRY_USER" is empty
+    When I run "ci-image check --registry --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "CI_IMAGE_REGISTRY_USER is empty"
