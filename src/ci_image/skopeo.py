@@ -40,6 +40,7 @@ _AUTH = (
 _TRANSIENT = (
     "connection refused",
     "connection reset",
+    "use of closed network connection",
     "broken pipe",
     "eof",
     "i/o timeout",
