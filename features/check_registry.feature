@@ -67,22 +67,37 @@ Feature: ci-image check --registry asks the registry about every pin
     And stdout contains "the tag v1 no longer exists in"
 
   @registry
-  Scenario: A pin to a digest that was never pushed
+  Scenario: A pin to a digest that was never pushed; only pinned references are asked
     Given a digest that was never pushed, as $UNPUSHED
-    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+    When I run "ci-image push result.tar --insecure"
+    Then it succeeds
+    Given a file ".forgejo/workflows/ci.yml" naming the registry, with
       """
       on: push
       jobs:
         test:
           runs-on: docker
           container: $REGISTRY/ci/image:v1@$UNPUSHED
+          services:
+            db:
+              image: $REGISTRY/library/postgres:16
           steps:
             - run: nox
+        lint:
+          runs-on: docker
+          container: $REGISTRY/ci/image:v0@$UNPUSHED
+          steps:
+            - run: nox -s lint
       """
     When I run "ci-image check --registry --insecure"
     Then the exit status is 1
     And stdout contains ".forgejo/workflows/ci.yml:5:16: CI007 missing-digest"
     And stdout contains ".forgejo/workflows/ci.yml:5:16: CI008 moved-tag"
+    And stdout contains "the tag v1 now resolves to sha256:"
+    And stdout contains ".forgejo/workflows/ci.yml:13:16: CI008 moved-tag"
+    And stdout contains "the tag v0 no longer exists"
+    And stdout contains ".forgejo/workflows/ci.yml:8:16: CI001 floating-reference"
+    And the last command made at most 4 requests to the registry
 
   @registry
   Scenario: A registry that cannot be asked is an error, not a finding

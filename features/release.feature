@@ -53,6 +53,27 @@ Feature: ci-image release pushes the image, then pins what the registry confirme
     Then it succeeds
 
   @registry
+  Scenario: An image chosen by an expression is left alone, and said so
+    Given an image archive "result.tar" tagged "ci-image:v2"
+    And a file ".forgejo/workflows/matrix.yml" with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          strategy:
+            matrix:
+              image: [a, b]
+          container: ${{ matrix.image }}
+          steps:
+            - run: nox
+      """
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    And stderr contains "ci-image release: note: .forgejo/workflows/matrix.yml:8:16: left alone: jobs.test.container is a ${{ }} expression"
+    And stdout contains "changed .forgejo/workflows/ci.yml (2 references)"
+
+  @registry
   Scenario: Only the characters of each reference change
     Given an image archive "result.tar" tagged "ci-image:v2"
     When I run "ci-image release result.tar --insecure"
