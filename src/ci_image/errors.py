@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 
@@ -34,6 +33,6 @@ def _relative_to_cwd(path: Path) -> str:
     if not path.is_absolute():
         return str(path)
     try:
-        return str(path.relative_to(Path(os.getcwd()).resolve()))
+        return str(path.relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
