@@ -10,12 +10,17 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 from behave import given, then, when
 from behave.runner import Context
+
+from ci_image.imagerefs import SiteKind, find_image_sites
+from ci_image.settings import load_settings
+from ci_image.workflows import load_workflow
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 WORKFLOWS = ".forgejo/workflows"
@@ -158,3 +163,36 @@ def step_no_installs(context: Context) -> None:
 def step_install_found(context: Context, job_id: str) -> None:
     job = context.workflow["jobs"][job_id]
     assert any(INSTALL_COMMANDS.search(str(step.get("run", ""))) for step in job["steps"])
+
+
+@then("every job in it runs in a container that is the CI image of [tool.ci-image]")
+def step_every_job_in_image(context: Context) -> None:
+    image = load_settings(REPOSITORY).image
+    assert image is not None, "no image in [tool.ci-image]"
+    workflow = load_workflow(context.workdir / CI_WORKFLOW)
+    containers = {
+        site.job: site for site in find_image_sites(workflow) if site.kind is SiteKind.CONTAINER
+    }
+    jobs = list(context.workflow["jobs"])
+    assert jobs, "ci.yml has no jobs"
+    for job_id in jobs:
+        site = containers.get(job_id)
+        assert site is not None, f"job {job_id} has no container: it would run on the bare runner"
+        assert site.reference is not None, f"job {job_id}: {site.text} is not a reference"
+        assert site.reference.same_repository(image), f"job {job_id} runs in {site.text}"
+        assert site.reference.tag is not None, f"job {job_id}: {site.text} has no tag"
+
+
+@when('I run "{tool}" on this repository\'s workflows')
+def step_run_linter(context: Context, tool: str) -> None:
+    program, *arguments = tool.split()
+    executable = Path(sys.executable).parent / program
+    files = sorted(str(path) for path in (REPOSITORY / WORKFLOWS).glob("*.y*ml"))
+    context.result = subprocess.run(
+        [str(executable), *arguments, *files],
+        cwd=REPOSITORY,
+        env=context.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )

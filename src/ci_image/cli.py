@@ -43,12 +43,20 @@ def _package_version() -> str:
         return "unknown"
 
 
+class _VersionAction(argparse.Action):
+    """Looks the version up only when asked: importlib.metadata costs every command ~30 ms."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        sys.stdout.write(f"ci-image {_package_version()}\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(
         prog="ci-image",
         description="Publish a Nix-built CI image and pin it by digest in Forgejo workflows.",
     )
-    parser.add_argument("--version", action="version", version=f"ci-image {_package_version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="print the version")
     json_parent = argparse.ArgumentParser(add_help=False)
     json_parent.add_argument(
         "--json", action="store_true", help="print a stable machine-readable result on stdout"

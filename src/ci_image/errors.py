@@ -8,8 +8,9 @@ from pathlib import Path
 class CiImageError(Exception):
     """An expected failure: bad input, or an environment that cannot do the job.
 
-    ``where`` names the file (and line) the problem is in, when there is one, so the
-    user can go straight to it. The message should also say what to do.
+    ``path`` and ``line`` name where the problem is, when there is one, so the user can go
+    straight to it; a path below the working directory is shown relative to it, as the
+    user typed it. The message should also say what to do.
     """
 
     exit_code = 2
@@ -23,5 +24,15 @@ class CiImageError(Exception):
     def __str__(self) -> str:
         if self.path is None:
             return self.message
-        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
+        shown = _relative_to_cwd(Path(self.path))
+        where = shown if self.line is None else f"{shown}:{self.line}"
         return f"{where}: {self.message}"
+
+
+def _relative_to_cwd(path: Path) -> str:
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
