@@ -396,4 +396,3 @@ def tag_digest(client: RegistryClient, reference: Reference) -> str | None:
         raise CiImageError(f"{reference} has no tag to resolve")
     current = client.get_manifest(api_path(reference), reference.tag)
     return None if current is None else current.digest
-
