@@ -112,11 +112,11 @@ Feature: ci-image push publishes an image archive, idempotently
     And stderr is one line containing "<message>"
 
     Examples:
-      | status | body                                                   | message                                                                  |
+      | status | body                                                      | message                                                                         |
       | 503    | {"errors": [{"code": "UNAVAILABLE", "message": "later"}]} | answered HTTP 503 for ci/image:v1: UNAVAILABLE later (gave up after 2 attempts) |
-      | 403    | {"errors": [{"code": "DENIED", "message": "no"}]}      | answered HTTP 403 for ci/image:v1: DENIED no; the credentials (none:     |
-      | 418    | I am a teapot                                          | answered HTTP 418 for ci/image:v1: I am a teapot                         |
-      | 200    | not a manifest                                         | returned a manifest that is not a JSON object                            |
+      | 403    | {"errors": [{"code": "DENIED", "message": "no"}]}         | answered HTTP 403 for ci/image:v1: DENIED no; the credentials (none:            |
+      | 418    | I am a teapot                                             | answered HTTP 418 for ci/image:v1: I am a teapot                                |
+      | 200    | not a manifest                                            | returned a manifest that is not a JSON object                                   |
 
   @registry
   Scenario: --json says what was done
@@ -194,10 +194,10 @@ Feature: ci-image push publishes an image archive, idempotently
   @registry
   Scenario: A layer that is not a file in the archive
     Given a tar "odd.tar" with these members
-      | name          | content                                                                        |
-      | c.json        | {"rootfs": {"diff_ids": ["sha256:00"]}}                                         |
-      | dir/file      | x                                                                              |
-      | manifest.json | [{"Config": "c.json", "RepoTags": ["ci-image:odd"], "Layers": ["dir"]}]         |
+      | name          | content                                                                 |
+      | c.json        | {"rootfs": {"diff_ids": ["sha256:00"]}}                                 |
+      | dir/file      | x                                                                       |
+      | manifest.json | [{"Config": "c.json", "RepoTags": ["ci-image:odd"], "Layers": ["dir"]}] |
     When I run "ci-image push odd.tar --to $REGISTRY/ci/image --insecure"
     Then the exit status is 2
     And stderr is one line containing "odd.tar: layer 'dir' is not a file in the archive"
@@ -305,15 +305,15 @@ Feature: ci-image push publishes an image archive, idempotently
     And stderr is one line containing "<message>"
 
     Examples:
-      | arguments                                               | message                                           |
-      | image.tar                                               | no image repository: pass --to REGISTRY/OWNER/IMAGE |
-      | image.tar --to ci/image                                 | --to 'ci/image': 'ci/image' names no registry host |
-      | image.tar --to example.org/ci/image:v1                  | is a pinned reference; give the repository alone  |
-      | image.tar --to example.org/ci/image --tag=-bad          | --tag '-bad' is not a valid tag                   |
-      | image.tar --to example.org/ci/image --retries many      | argument --retries: 'many' is not a whole number  |
-      | image.tar --to example.org/ci/image --retries 99        | argument --retries: 99 is outside 0..20           |
-      | missing.tar --to example.org/ci/image                   | missing.tar: no such file; build the image first  |
-      | .home --to example.org/ci/image                         | .home: is a directory, not a docker-archive       |
-      | image.tar/inner --to example.org/ci/image               | image.tar/inner: cannot read: Not a directory     |
-      | image.tar --to example.org/ci/image --authfile .home    | .home: cannot read the auth file: Is a directory  |
-      | image.tar --to example.org/ci/image --tmpdir missing    | cannot create a temporary directory in missing: No such file or directory |
+      | arguments                                            | message                                                                   |
+      | image.tar                                            | no image repository: pass --to REGISTRY/OWNER/IMAGE                       |
+      | image.tar --to ci/image                              | --to 'ci/image': 'ci/image' names no registry host                        |
+      | image.tar --to example.org/ci/image:v1               | is a pinned reference; give the repository alone                          |
+      | image.tar --to example.org/ci/image --tag=-bad       | --tag '-bad' is not a valid tag                                           |
+      | image.tar --to example.org/ci/image --retries many   | argument --retries: 'many' is not a whole number                          |
+      | image.tar --to example.org/ci/image --retries 99     | argument --retries: 99 is outside 0..20                                   |
+      | missing.tar --to example.org/ci/image                | missing.tar: no such file; build the image first                          |
+      | .home --to example.org/ci/image                      | .home: is a directory, not a docker-archive                               |
+      | image.tar/inner --to example.org/ci/image            | image.tar/inner: cannot read: Not a directory                             |
+      | image.tar --to example.org/ci/image --authfile .home | .home: cannot read the auth file: Is a directory                          |
+      | image.tar --to example.org/ci/image --tmpdir missing | cannot create a temporary directory in missing: No such file or directory |

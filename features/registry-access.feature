@@ -37,11 +37,11 @@ Feature: Credentials and TLS when talking to a registry
     And stdout is "$REGISTRY/ci/image:v1" pinned to the digest skopeo inspect reports
 
     Examples:
-      | key                      |
-      | $REGISTRY                |
-      | $REGISTRY/ci             |
-      | $REGISTRY/ci/image       |
-      | http://$REGISTRY/v1/     |
+      | key                  |
+      | $REGISTRY            |
+      | $REGISTRY/ci         |
+      | $REGISTRY/ci/image   |
+      | http://$REGISTRY/v1/ |
 
   @registry-auth
   Scenario: Credentials from REGISTRY_AUTH_FILE
@@ -112,10 +112,10 @@ Feature: Credentials and TLS when talking to a registry
     And stderr is one line containing "<message>"
 
     Examples:
-      | name                       | value    | message                                                                        |
-      | CI_IMAGE_REGISTRY_USER     | ci-bot   | CI_IMAGE_REGISTRY_PASSWORD is not set but CI_IMAGE_REGISTRY_USER is: set both |
-      | CI_IMAGE_REGISTRY_PASSWORD | hunter2  | CI_IMAGE_REGISTRY_USER is not set but CI_IMAGE_REGISTRY_PASSWORD is           |
-      | CI_IMAGE_REGISTRY_USER     | a:b      | CI_IMAGE_REGISTRY_PASSWORD is not set                                          |
+      | name                       | value   | message                                                                       |
+      | CI_IMAGE_REGISTRY_USER     | ci-bot  | CI_IMAGE_REGISTRY_PASSWORD is not set but CI_IMAGE_REGISTRY_USER is: set both |
+      | CI_IMAGE_REGISTRY_PASSWORD | hunter2 | CI_IMAGE_REGISTRY_USER is not set but CI_IMAGE_REGISTRY_PASSWORD is           |
+      | CI_IMAGE_REGISTRY_USER     | a:b     | CI_IMAGE_REGISTRY_PASSWORD is not set                                         |
 
   Scenario: An empty password variable (a missing CI secret) is an error
     Given an image archive "image.tar" tagged "ci-image:v1"
@@ -146,13 +146,13 @@ Feature: Credentials and TLS when talking to a registry
     And "c2VjcmV0" appears in no output
 
     Examples:
-      | content                                            | message                                                                  |
-      | {"auths": {"127.0.0.1:9": {"auth": "c2VjcmV0"}}}   | auth file entry '127.0.0.1:9': 'auth' does not hold USER:PASSWORD        |
-      | {"auths": {"127.0.0.1:9": {"auth": "c2VjcmV0!"}}}  | auth file entry '127.0.0.1:9': 'auth' is not base64 of USER:PASSWORD     |
-      | {"auths": {"127.0.0.1:9": "c2VjcmV0"}}             | auth file entry '127.0.0.1:9' is not an object                           |
-      | {"auths": {"127.0.0.1:9": {"identitytoken": "x"}}} | auth file entry '127.0.0.1:9' has no 'auth' (identity tokens are not     |
-      | {"auths": ["c2VjcmV0"]}                            | auth file has no "auths" object                                          |
-      | {"auths": {"127.0.0.1:9": {"auth": "c2VjcmV0"}     | auth file is not valid JSON (line                                        |
+      | content                                            | message                                                              |
+      | {"auths": {"127.0.0.1:9": {"auth": "c2VjcmV0"}}}   | auth file entry '127.0.0.1:9': 'auth' does not hold USER:PASSWORD    |
+      | {"auths": {"127.0.0.1:9": {"auth": "c2VjcmV0!"}}}  | auth file entry '127.0.0.1:9': 'auth' is not base64 of USER:PASSWORD |
+      | {"auths": {"127.0.0.1:9": "c2VjcmV0"}}             | auth file entry '127.0.0.1:9' is not an object                       |
+      | {"auths": {"127.0.0.1:9": {"identitytoken": "x"}}} | auth file entry '127.0.0.1:9' has no 'auth' (identity tokens are not |
+      | {"auths": ["c2VjcmV0"]}                            | auth file has no "auths" object                                      |
+      | {"auths": {"127.0.0.1:9": {"auth": "c2VjcmV0"}     | auth file is not valid JSON (line                                    |
 
   Scenario: A missing auth file
     Given an image archive "image.tar" tagged "ci-image:v1"
@@ -204,8 +204,8 @@ Feature: Credentials and TLS when talking to a registry
     And stderr is one line containing "<message>"
 
     Examples:
-      | dir       | message                                            |
-      | nowhere   | --cert-dir nowhere is not a directory              |
+      | dir       | message                                             |
+      | nowhere   | --cert-dir nowhere is not a directory               |
       | bad-certs | cannot use the certificates in --cert-dir bad-certs |
 
   @registry-token

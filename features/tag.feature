@@ -70,12 +70,12 @@ Feature: ci-image tag prints an image's immutable tag
     And stderr is one line containing "<reason>"
 
     Examples:
-      | path                                                      | reason                                  |
-      | /nix/store/0123456789abcdefghijklmnpqrsvwxy-with-an-e     | outside Nix's base-32 alphabet ('e')    |
-      | /nix/store/0123456789-too-short                           | does not start with a 32-character hash |
-      | /nix/store/0123456789abcdfghijklmnpqrsvwxyz-x/bin/sh      | give the store path itself              |
-      | /nix/store/0123456789abcdfghijklmnpqrsvwxyz-bad@name      | is not a valid store path name          |
-      | /nix/store/                                               | names the store itself                  |
+      | path                                                  | reason                                  |
+      | /nix/store/0123456789abcdefghijklmnpqrsvwxy-with-an-e | outside Nix's base-32 alphabet ('e')    |
+      | /nix/store/0123456789-too-short                       | does not start with a 32-character hash |
+      | /nix/store/0123456789abcdfghijklmnpqrsvwxyz-x/bin/sh  | give the store path itself              |
+      | /nix/store/0123456789abcdfghijklmnpqrsvwxyz-bad@name  | is not a valid store path name          |
+      | /nix/store/                                           | names the store itself                  |
 
   Scenario: The flake's imageTag is evaluated, not built
     Given a file "flake/flake.nix" with
@@ -161,9 +161,9 @@ Feature: ci-image tag prints an image's immutable tag
     And stderr is one line containing "<broken>: is not a readable docker-archive (corrupt or truncated"
 
     Examples:
-      | source       | broken          |
-      | image.tar    | half.tar        |
-      | image.tar.gz | half.tar.gz     |
+      | source       | broken      |
+      | image.tar    | half.tar    |
+      | image.tar.gz | half.tar.gz |
 
   Scenario: A file that is not a docker-archive
     Given a file "notes.txt" with
