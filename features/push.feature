@@ -21,7 +21,7 @@ Feature: ci-image push publishes an image archive, idempotently
     And the pinned reference printed can be inspected with skopeo
     And no temporary file is left
 
-  @registry
+  @registry @podman
   Scenario: The pushed image runs: podman pulls the printed reference and runs a command in it
     Given a runnable image archive "run.tar" tagged "ci-image:runnable" with "/etc/motd" containing "hello from the image"
     When I run "ci-image push run.tar --to $REGISTRY/ci/image --insecure"

@@ -47,10 +47,16 @@ Feature: ci-image release pushes the image, then pins what the registry confirme
     And ".forgejo/workflows/nightly.yaml" pins the reference printed on the first line
     And stdout is "$REGISTRY/ci/image:0vfv8ys7sxmxqzxzl4qb9sd3kbpfmi4x" pinned to the digest skopeo inspect reports, then the changed files
     And skopeo inspect of the reference pinned in ".forgejo/workflows/ci.yml" finds the image of "result.tar"
-    And podman runs the image pinned in ".forgejo/workflows/ci.yml", and "cat /etc/motd" in it prints "hello from the image"
     And no temporary file is left
     When I run "ci-image check"
     Then it succeeds
+
+  @registry @podman
+  Scenario: After a release, a container runtime runs the image the workflows pin
+    Given a runnable image archive "result.tar" tagged "ci-image:0vfv8ys7sxmxqzxzl4qb9sd3kbpfmi4x" with "/etc/motd" containing "hello from the image"
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    And podman runs the image pinned in ".forgejo/workflows/ci.yml", and "cat /etc/motd" in it prints "hello from the image"
 
   @registry
   Scenario: An image chosen by an expression is left alone, and said so

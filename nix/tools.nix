@@ -20,6 +20,15 @@ rec {
     pkgs.uv
     pkgs.skopeo
     pkgs.actionlint
+  ]
+  # What the test suite drives for real (`nox -s tests` runs unchanged in the image):
+  # Nix for evaluation, distribution's `registry` server, openssl for its certificates,
+  # util-linux's setpriv to run the CLI as an unprivileged user.
+  ++ [
+    pkgs.nix
+    pkgs.distribution
+    pkgs.openssl
+    pkgs.util-linux
   ];
 
   # Data, not programs: the CA bundle.

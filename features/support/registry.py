@@ -21,6 +21,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import ssl
@@ -124,7 +125,7 @@ class RegistryServer:
     def start(self) -> None:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                ["docker-registry", "serve", str(self.root / "config.yml")],
+                [registry_program(), "serve", str(self.root / "config.yml")],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -212,6 +213,15 @@ class RegistryServer:
     def authfile_json(self) -> str:
         token = base64.b64encode(f"{USERNAME}:{self.password}".encode()).decode()
         return json.dumps({"auths": {self.host: {"auth": token}}})
+
+
+def registry_program() -> str:
+    """Debian calls distribution's server docker-registry; nixpkgs (the CI image) registry."""
+    for name in ("docker-registry", "registry"):
+        found = shutil.which(name)
+        if found is not None:
+            return found
+    raise AssertionError("no registry server: install docker-registry (Debian) or distribution")
 
 
 def free_port() -> int:

@@ -23,6 +23,8 @@
 #     2024-2026 text, identical in substance.
 #   NixOS/nixpkgs pkgs/by-name/{ac/actionlint,uv/uv,sk/skopeo,ni/nixfmt}/package.nix: the
 #     attribute names exist (nixfmt is the RFC-style formatter at 281ffa98).
+#   NixOS/nixpkgs pkgs/by-name/di/distribution/package.nix @ 0316fab8 (mainProgram
+#     "registry"); nix, openssl and util-linux are top-level attributes of all-packages.nix.
 #   pyproject-nix/pyproject.nix @ 7af23cfe91064865ecf2e835da28b45b3c6f49fd (locked):
 #     build/packages.nix ({ python, newScope, buildPackages, stdenv, pkgs }, mkVirtualEnv
 #     name spec, overrideScope), build/lib/resolvers.nix (resolveCyclic).
@@ -389,6 +391,10 @@ let
         uv = package "uv";
         skopeo = package "skopeo";
         actionlint = package "actionlint";
+        nix = package "nix";
+        distribution = package "distribution";
+        openssl = package "openssl";
+        util-linux = package "util-linux";
         nixfmt = package "nixfmt";
         python313 = package "python3-3.13" // {
           pythonVersion = "3.13";
