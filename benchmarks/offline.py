@@ -34,6 +34,8 @@ IMAGE = "codeberg.org/acme/ci"
 OLD = f"{IMAGE}:0aaa@sha256:{'1' * 64}"
 NEW = f"{IMAGE}:1bbb@sha256:{'2' * 64}"
 TARGET_SECONDS = 0.5
+# A push of 50 files, none matching until the last one: every pattern is tried.
+CHANGED = [f"docs/page{number}.md" for number in range(49)] + ["src/pkg3/module.py"]
 
 
 def workflow_text(index: int) -> str:
@@ -45,6 +47,12 @@ def workflow_text(index: int) -> str:
         "on:",
         "  push:",
         "    branches: [main]",
+        "    paths:",
+        f"      - 'src/pkg{index % 17}/**'",
+        "      - '**/*.py'",
+        "      - '!docs/**'",
+        "      - 'pyproject.toml'",
+        f"      - 'nix/part{index % 5}.nix'",
         "jobs:",
     ]
     for job in range(5):
@@ -167,8 +175,9 @@ def main() -> int:
             "ci-image pin --dry-run": timed(
                 lambda: run_cli(["pin", "--dry-run", NEW], work), args.repeat, fresh_copy
             ),
-            # TODO(triggers): add `ci-image triggers --workflows DIR --changed ...` here once
-            # the triggers command is on main (see issue 2, "Tests and figures").
+            "ci-image triggers (50 changed files)": timed(
+                lambda: run_cli(["triggers", "--changed", *CHANGED], work), args.repeat
+            ),
             "in-process: load_workflows": timed(lambda: load_workflows(work_dir), args.repeat),
             "in-process: load + check_workflows": timed(
                 lambda: check_workflows(load_workflows(work_dir), CheckOptions(image=image)),

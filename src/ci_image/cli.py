@@ -9,23 +9,22 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from ci_image.errors import CiImageError
 
 Handler = Callable[[argparse.Namespace], int]
 
-# Each command lives in ci_image.commands.<name> and exposes register(subparsers, parents).
-COMMAND_MODULES: tuple[str, ...] = (
-    "check",
-    "env_check",
-    "pin",
-    "push",
-    "release",
-    "tag",
-    "triggers",
-)
+# Each command lives in ci_image.commands.<module> and exposes register(subparsers, parents).
+COMMANDS: dict[str, str] = {
+    "check": "check",
+    "env-check": "env_check",
+    "pin": "pin",
+    "push": "push",
+    "release": "release",
+    "tag": "tag",
+    "triggers": "triggers",
+}
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -37,6 +36,8 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - ~30 ms
+
     try:
         return version("ci-image")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -51,7 +52,19 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _commands_to_register(argv: Sequence[str]) -> list[str]:
+    """Only the command being run, when argv names one: importing every command's core
+    (registry client, YAML, ...) would cost each run a third of its start-up. Help and
+    errors about the command name still see them all."""
+    if "--version" in argv:
+        return []
+    named = next((argument for argument in argv if not argument.startswith("-")), None)
+    if named in COMMANDS:
+        return [COMMANDS[named]]
+    return list(COMMANDS.values())
+
+
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser = _OneLineParser(
         prog="ci-image",
         description="Publish a Nix-built CI image and pin it by digest in Forgejo workflows.",
@@ -65,15 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", parser_class=_OneLineParser
     )
     subparsers.required = True
-    for module_name in COMMAND_MODULES:
+    for module_name in _commands_to_register(argv):
         module = __import__(f"ci_image.commands.{module_name}", fromlist=["register"])
         module.register(subparsers, [json_parent])
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     handler: Handler = args.handler
     try:
         return handler(args)

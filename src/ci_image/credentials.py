@@ -30,7 +30,8 @@ from typing import Any
 from ci_image.errors import CiImageError
 
 ENV_USER = "CI_IMAGE_REGISTRY_USER"
-ENV_PASSWORD = "CI_IMAGE_REGISTRY_PASSWORD"  # noqa: S105  # nosec B105 - a name, not a secret
+# The name of the variable, not a secret.
+ENV_PASSWORD = "CI_IMAGE_REGISTRY_PASSWORD"  # noqa: S105  # nosec B105
 ENV_AUTH_FILE = "REGISTRY_AUTH_FILE"
 DOCKER_HUB_KEYS = ("docker.io", "index.docker.io", "registry-1.docker.io")
 

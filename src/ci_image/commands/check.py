@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from ci_image.check import check_directory
-from ci_image.commands._common import add_workflows_argument, workflow_directory
-from ci_image.commands.push import add_registry_arguments, registry_options
+from ci_image.commands._common import (
+    add_registry_arguments,
+    add_workflows_argument,
+    registry_options,
+    workflow_directory,
+)
 from ci_image.errors import CiImageError
 from ci_image.output import emit, emit_json
 from ci_image.reference import MalformedReferenceError, Reference, parse_repository
-from ci_image.registry_check import registry_findings
 from ci_image.settings import Settings, load_settings
 from ci_image.trace import Trace
 
@@ -62,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
     if args.registry:
         trace = Trace(enabled=args.verbose)
         options = registry_options(args)
+        # Imported here: only --registry needs the registry client.
+        from ci_image.registry_check import registry_findings  # noqa: PLC0415
+
         extra = registry_findings(result.sites, options, environ=os.environ, trace=trace)
         result = result.with_findings(extra)
     base = Path.cwd()

@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ci_image.commands._common import add_registry_arguments
 from ci_image.errors import CiImageError
 from ci_image.output import emit, emit_json
 from ci_image.push import PushOptions, push
 from ci_image.reference import MalformedReferenceError, Reference, parse_repository
-from ci_image.registry import RegistryOptions
 from ci_image.settings import load_settings
 from ci_image.skopeo import POLICY
 from ci_image.trace import Trace
@@ -58,45 +58,6 @@ def add_push_arguments(parser: argparse.ArgumentParser) -> None:
     add_registry_arguments(parser)
 
 
-def add_registry_arguments(parser: argparse.ArgumentParser) -> None:
-    """How to reach a registry: for ``push``, ``release`` and ``check --registry``."""
-    parser.add_argument(
-        "--authfile",
-        type=Path,
-        metavar="FILE",
-        help="containers auth file (default: CI_IMAGE_REGISTRY_USER/PASSWORD, "
-        "REGISTRY_AUTH_FILE, then the containers tools' default files)",
-    )
-    parser.add_argument(
-        "--cert-dir", type=Path, metavar="DIR", help="CA certificates (*.crt) for the registry"
-    )
-    parser.add_argument(
-        "--insecure",
-        action="store_true",
-        help="allow plain HTTP and unverified TLS (warned about unless the host is loopback)",
-    )
-    parser.add_argument(
-        "--retries",
-        type=_retries,
-        default=3,
-        metavar="N",
-        help="retries after transient failures, with backoff 1 s, 2 s, 4 s... (default 3)",
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="say what is asked and run (no secrets)"
-    )
-
-
-def _retries(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value <= 20:
-        raise argparse.ArgumentTypeError(f"{value} is outside 0..20")
-    return value
-
-
 def repository_from(args: argparse.Namespace) -> Reference:
     if args.to is None:
         return load_settings(Path.cwd()).require_image("--to")
@@ -104,15 +65,6 @@ def repository_from(args: argparse.Namespace) -> Reference:
         return parse_repository(args.to)
     except MalformedReferenceError as error:
         raise CiImageError(f"--to {args.to!r}: {error}") from None
-
-
-def registry_options(args: argparse.Namespace) -> RegistryOptions:
-    return RegistryOptions(
-        authfile=args.authfile,
-        cert_dir=args.cert_dir,
-        insecure=args.insecure,
-        retries=args.retries,
-    )
 
 
 def push_options(args: argparse.Namespace) -> PushOptions:
