@@ -21,6 +21,7 @@ from behave.runner import Context
 from ci_image.imagerefs import SiteKind, find_image_sites
 from ci_image.settings import load_settings
 from ci_image.workflows import load_workflow
+from support.git import run_git
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 WORKFLOWS = ".forgejo/workflows"
@@ -53,23 +54,9 @@ def step_commit_comment(context: Context, label: str, path: str) -> None:
 
 @given('everything in the project is committed as "{label}"')
 def step_commit_everything(context: Context, label: str) -> None:
-    identity = {
-        "GIT_AUTHOR_NAME": "Tester",
-        "GIT_AUTHOR_EMAIL": "tester@example.invalid",
-        "GIT_COMMITTER_NAME": "Tester",
-        "GIT_COMMITTER_EMAIL": "tester@example.invalid",
-    }
-    for arguments in (["add", "--all", "--", "."], ["commit", "--quiet", "-m", label]):
-        result = subprocess.run(
-            ["git", *arguments],
-            cwd=context.workdir,
-            env={**context.env, **identity},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.returncode == 0, result.stderr
-    subprocess.run(["git", "tag", label], cwd=context.workdir, check=True, timeout=60)
+    run_git(context.workdir, context.env, "add", "--all", "--", ".")
+    run_git(context.workdir, context.env, "commit", "--quiet", "-m", label)
+    run_git(context.workdir, context.env, "tag", label)
 
 
 @given('this repository\'s "{name}" in the project')

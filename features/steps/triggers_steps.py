@@ -13,28 +13,12 @@ from typing import Any
 from behave import given, then
 from behave.runner import Context
 
-IDENTITY = {
-    "GIT_AUTHOR_NAME": "Tester",
-    "GIT_AUTHOR_EMAIL": "tester@example.invalid",
-    "GIT_COMMITTER_NAME": "Tester",
-    "GIT_COMMITTER_EMAIL": "tester@example.invalid",
-    "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z",
-    "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z",
-}
+from support.git import run_git
 
 
 def git(context: Context, *args: str) -> str:
     """Run real git in the scenario's project; fail the step with git's message."""
-    result = subprocess.run(
-        ["git", *args],
-        cwd=context.workdir,
-        env={**context.env, **IDENTITY},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
-    return result.stdout.strip()
+    return run_git(context.workdir, context.env, *args)
 
 
 @given("a git repository in the project")
