@@ -79,7 +79,8 @@ Feature: The build workflow runs exactly when the image's inputs change
 
   Scenario: The paths filter and the image's inputs cannot drift apart
     The Nix side lists the image's inputs once (nix/image-inputs.nix). A file the image
-    reads that the filter misses would leave a stale image; a path the filter lists
-    that cannot change the image would rebuild for nothing.
+    reads that the filter misses would leave a stale image (features/nix_image.feature
+    proves that no other tracked file changes the image); a path the filter lists that
+    cannot change the image would rebuild for nothing.
     Then the build workflow's paths filter is exactly the image's inputs and the workflow itself
-    And every file the image reads is one of the image's inputs
+    And the flake, the lock files and every file under nix/ are among the image's inputs

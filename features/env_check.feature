@@ -13,7 +13,12 @@ Feature: Is the CI image current for this checkout? (ci-image env-check)
     the checkout's environment in DIR (default: the project's .venv), prints the
     `VIRTUAL_ENV=`, `UV_PROJECT_ENVIRONMENT=` and `PATH=` lines on stdout, appends them
     to $GITHUB_ENV / $GITHUB_PATH when the runner sets those, and exits 0; exit 2 with
-    one line when uv or the package index is not there.
+    one line when uv or the package index is not there. That venv holds PyPI's
+    manylinux wheels, whose programs and extensions load libstdc++, libz... from the
+    system's library path, which a Nix image has not got: the image names those
+    libraries in CI_IMAGE_WHEEL_LIBRARY_PATH, and the fallback adds an
+    `LD_LIBRARY_PATH=` line (that value, then the job's own LD_LIBRARY_PATH), so only the
+    steps that use the fallback venv get it.
 
   Here the image's values come from the real nix-instantiate evaluating nix/inputs.nix
   on the scenario's files, exactly what the image build bakes; packages come from a
@@ -157,6 +162,63 @@ Feature: Is the CI image current for this checkout? (ci-image env-check)
     Then it succeeds
     And stderr contains "set for the next steps in $GITHUB_PATH and $GITHUB_ENV"
     And the next step's python is the one in ".venv" and imports "tinydep" at version "1.0"
+
+  Scenario: In the image, the next steps also get the library path manylinux wheels need
+    Given the uv cache holds every package of uv.lock
+    And uv may not use the network
+    And the runner's GITHUB_ENV and GITHUB_PATH files
+    And the job's environment sets "LD_LIBRARY_PATH" to "/opt/job/lib"
+    And the image baked "CI_IMAGE_WHEEL_LIBRARY_PATH" as "/fixture/gcc-lib/lib:/fixture/zlib/lib"
+    When I run "ci-image env-check --fallback"
+    Then it succeeds
+    And the runner's GITHUB_ENV file sets exactly "VIRTUAL_ENV, UV_PROJECT_ENVIRONMENT, LD_LIBRARY_PATH"
+    And the runner's GITHUB_ENV file sets "LD_LIBRARY_PATH" to "/fixture/gcc-lib/lib:/fixture/zlib/lib:/opt/job/lib"
+
+  Scenario: Outside the image, the fallback leaves LD_LIBRARY_PATH alone
+    Given the uv cache holds every package of uv.lock
+    And uv may not use the network
+    And the runner's GITHUB_ENV and GITHUB_PATH files
+    And the job's environment sets "LD_LIBRARY_PATH" to "/opt/job/lib"
+    When I run "ci-image env-check --fallback"
+    Then it succeeds
+    And the runner's GITHUB_ENV file sets exactly "VIRTUAL_ENV, UV_PROJECT_ENVIRONMENT"
+
+  Scenario: Without the runner's files, the lines on stdout carry LD_LIBRARY_PATH too
+    Given the uv cache holds every package of uv.lock
+    And uv may not use the network
+    And the image baked "CI_IMAGE_WHEEL_LIBRARY_PATH" as "/fixture/gcc-lib/lib"
+    When I run "ci-image env-check --fallback venv"
+    Then it succeeds
+    And the lines on stdout are the venv "venv"'s and then "LD_LIBRARY_PATH=/fixture/gcc-lib/lib"
+
+  @cc
+  Scenario: A wheel's compiled program finds its library through the LD_LIBRARY_PATH handed on
+    A real ELF program, installed from a wheel's scripts, that needs a library only the
+    image's CI_IMAGE_WHEEL_LIBRARY_PATH names; the real dynamic loader looks for it. (Where
+    no C compiler is installed, as in the CI image, this scenario is skipped.)
+    Given the job runs in an image built from these files
+    And a shared library "libciprobe.so.1" in "wheel-libs", a directory the image names in CI_IMAGE_WHEEL_LIBRARY_PATH
+    And the index now also serves a wheel "tinybin" "1.0" whose compiled program "tinybin" needs "libciprobe.so.1"
+    And the pull request adds "tinybin" to the project's dependencies
+    And the runner's GITHUB_ENV and GITHUB_PATH files
+    When I run "ci-image env-check --fallback"
+    Then it succeeds
+    And stderr contains "image is stale: pyproject.toml and uv.lock differ"
+    And the next step runs "tinybin" from the venv, which prints "loaded its library"
+    And without the LD_LIBRARY_PATH the fallback handed on, "tinybin" fails with "libciprobe.so.1: cannot open shared object file"
+
+  Scenario Outline: A <variable> with a line break is refused before anything is built
+    Given the image baked "CI_IMAGE_WHEEL_LIBRARY_PATH" as "/fixture/gcc-lib/lib"
+    And <variable> is "/fixture/lib" + a line break + "PATH=/evil"
+    When I run "ci-image env-check --fallback"
+    Then the exit status is 2
+    And stderr is one line containing "the fallback failed: <variable> contains a line break"
+    And no venv was left in ".venv"
+
+    Examples:
+      | variable                    |
+      | CI_IMAGE_WHEEL_LIBRARY_PATH |
+      | LD_LIBRARY_PATH             |
 
   Scenario: --fallback without uv is one clear error
     Given uv is not on PATH

@@ -44,7 +44,13 @@ def before_all(context: Context) -> None:
         os.environ.pop(name, None)
     # Nor the CI image's baked values (the suite runs inside it), nor the runner's files
     # for the next steps: a scenario must never change the environment of a real job.
-    for name in ("CI_IMAGE_INPUTS", "CI_IMAGE_INPUT_FILES", "GITHUB_ENV", "GITHUB_PATH"):
+    for name in (
+        "CI_IMAGE_INPUTS",
+        "CI_IMAGE_INPUT_FILES",
+        "CI_IMAGE_WHEEL_LIBRARY_PATH",
+        "GITHUB_ENV",
+        "GITHUB_PATH",
+    ):
         os.environ.pop(name, None)
     context.run_root = Path(tempfile.mkdtemp(prefix="ci-image-tests-"))
     context.add_cleanup(shutil.rmtree, context.run_root, ignore_errors=True)
@@ -65,6 +71,10 @@ def before_scenario(context: Context, scenario: Scenario) -> None:
     if "podman" in scenario.effective_tags and shutil.which("podman") is None:
         # A job container cannot run containers itself; the CI machine (.ci/run) can.
         scenario.skip("podman is not installed here: the image is not run")
+        return
+    if "cc" in scenario.effective_tags and shutil.which("cc") is None:
+        # The CI image carries no C compiler; .ci/run installs gcc.
+        scenario.skip("no C compiler (cc) here: no program is compiled")
         return
     _start_registry(context, scenario)
 

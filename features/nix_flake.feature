@@ -28,6 +28,15 @@ Feature: The flake's outputs
     And the venv-imports check fails if the venv can import ci_image
     And the app-runs check runs ci-image from packages.ci-image and finds skopeo on its PATH
 
+  Scenario: The stand-in image's tag depends on each argument the real tag depends on
+    dockerTools' conf derivation, whose hash is the tag, is made from name, created and
+    maxLayers, and from the closure of the config and of the customisation layer (contents,
+    extraCommands, fakeRootCommands). The stand-in's tag must move with each of them, or a
+    scenario that finds "the tag is unchanged" would prove nothing.
+    Given a copy of the project
+    When the stand-in buildLayeredImage is evaluated again with each of "name, contents, config, extraCommands, fakeRootCommands, created, maxLayers" changed
+    Then each change gives the image another tag
+
   Scenario Outline: The stand-ins refuse what the real functions do not take
     Given a copy of the project
     When the Nix expression "<expression>" is evaluated with the stand-ins
@@ -38,6 +47,8 @@ Feature: The flake's outputs
       | pkgs.dockerTools.buildLayeredImage { name = "x"; tags = null; }                                   | unexpected argument(s) tags                    |
       | pkgs.dockerTools.buildLayeredImage { tag = null; }                                                | missing argument(s) name                       |
       | pkgs.dockerTools.fakeNSS                                                                          | attribute 'fakeNSS' missing                    |
+      | pkgs.pythonManylinuxPackages.manylinux2014Libs                                                    | attribute 'manylinux2014Libs' missing          |
+      | pkgs.stdenv.cc.bintools.dynamicLinkerPath                                                         | attribute 'dynamicLinkerPath' missing          |
       | pkgs.mkShell { packages = [ ]; shellhook = ""; }                                                  | unexpected argument(s) shellhook               |
       | pkgs.writeShellApplication { name = "x"; text = ""; runtimeDeps = [ ]; }                          | unexpected argument(s) runtimeDeps             |
       | uv2nix.lib.workspace.loadWorkspace { root = root; }                                               | unexpected argument(s) root                    |

@@ -8,8 +8,8 @@ Feature: nix develop
     When the flake's outputs are evaluated with the stand-in inputs
 
   Scenario: The dev shell has every tool of the image, its own venv first
-    Then the dev shell's packages are the tools of nix/tools.nix in the same order as the image's
-    And the dev shell's first package is its venv
+    Then the dev shell's first package is its venv
+    And after its venv, the dev shell's packages are the packages on the image's PATH after the image's venv, in the same order
 
   Scenario: The project is installed editable, with every dependency group
     Then the dev shell's venv installs the project editable from "$REPO_ROOT"

@@ -8,7 +8,6 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,8 @@ from typing import Any
 from behave import given, then, when
 from behave.runner import Context
 
+from support.cli import describe, run_cli
+from support.native import build_program, build_shared_library
 from support.nix_inputs import evaluate_inputs_nix
 from support.package_index import PackageIndex
 
@@ -34,25 +35,6 @@ _UV_VARIABLES = (
     "UV_FIND_LINKS",
     "UV_NO_CACHE",
 )
-
-
-def describe(context: Context) -> str:
-    result = context.result
-    return f"exit {result.returncode}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
-
-
-def run_cli(context: Context, arguments: list[str]) -> None:
-    """The real console script, as the shared `I run` step runs it, with any argument."""
-    script = Path(sys.executable).parent / "ci-image"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "ci_image"]
-    context.result = subprocess.run(
-        [*command, *arguments],
-        cwd=context.workdir,
-        env=context.env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def _uv(context: Context, *arguments: str, extra_env: dict[str, str] | None = None) -> str:
@@ -172,6 +154,48 @@ def step_github_env_directory(context: Context) -> None:
     context.env["GITHUB_ENV"] = str(path)
 
 
+@given('the job\'s environment sets "{name}" to "{value}"')
+def step_job_environment(context: Context, name: str, value: str) -> None:
+    context.env[name] = value
+
+
+@given(
+    'a shared library "{soname}" in "{directory}", a directory the image names in '
+    "CI_IMAGE_WHEEL_LIBRARY_PATH"
+)
+def step_wheel_library(context: Context, soname: str, directory: str) -> None:
+    """A real library where the image keeps those the wheels need, outside the loader's path."""
+    libraries = context.workdir / ".home" / directory
+    context.wheel_library = build_shared_library(libraries, soname, text="loaded its library")
+    context.env["CI_IMAGE_WHEEL_LIBRARY_PATH"] = str(libraries)
+
+
+@given(
+    'the index now also serves a wheel "{name}" "{version}" whose compiled program "{program}" '
+    'needs "{soname}"'
+)
+def step_index_serves_program(
+    context: Context, name: str, version: str, program: str, soname: str
+) -> None:
+    assert context.wheel_library.name == soname, context.wheel_library
+    build = Path(tempfile.mkdtemp(prefix="program-", dir=context.run_root))
+    executable = build_program(build / program, context.wheel_library)
+    context.package_index.add_wheel(name, version, scripts={program: executable.read_bytes()})
+
+
+@given('the pull request adds "{name}" to the project\'s dependencies')
+def step_add_dependency(context: Context, name: str) -> None:
+    _uv(context, "add", "--no-sync", name)
+    lock = (context.workdir / "uv.lock").read_text(encoding="utf-8")
+    assert f'name = "{name}"' in lock, lock
+
+
+@given('{name} is "{first}" + a line break + "{second}"')
+def step_variable_line_break(context: Context, name: str, first: str, second: str) -> None:
+    assert name in {"CI_IMAGE_WHEEL_LIBRARY_PATH", "LD_LIBRARY_PATH"}, name
+    context.env[name] = f"{first}\n{second}"
+
+
 # --- the image's baked values ---------------------------------------------------------
 
 
@@ -215,10 +239,10 @@ def step_run_fallback_line_break(context: Context, first: str, second: str) -> N
 # --- outcomes ---------------------------------------------------------------------------
 
 
-@then('{stream} is one line containing "{text}"')
-def step_stream_one_line(context: Context, stream: str, text: str) -> None:
-    assert stream in {"stdout", "stderr"}, stream
-    output = getattr(context.result, stream)
+@then('stdout is one line containing "{text}"')
+def step_stdout_one_line(context: Context, text: str) -> None:
+    """stdout's counterpart of the shared `stderr is one line containing`."""
+    output = context.result.stdout
     assert "Traceback" not in context.result.stderr, describe(context)
     assert output.count("\n") == 1 and output.endswith("\n"), describe(context)
     assert text in output, describe(context)
@@ -235,12 +259,15 @@ def step_no_venv(context: Context, name: str) -> None:
 
 
 @then('stdout holds the environment lines for the venv "{name}"')
-def step_environment_lines(context: Context, name: str) -> None:
+def step_environment_lines(context: Context, name: str, *more: str) -> None:
     venv = (context.workdir / name).resolve()
-    lines = context.result.stdout.splitlines()
-    assert lines[:2] == [f"VIRTUAL_ENV={venv}", f"UV_PROJECT_ENVIRONMENT={venv}"], describe(context)
-    assert lines[2] == f"PATH={venv}/bin{os.pathsep}{context.env['PATH']}", describe(context)
-    assert len(lines) == 3, describe(context)
+    expected = [
+        f"VIRTUAL_ENV={venv}",
+        f"UV_PROJECT_ENVIRONMENT={venv}",
+        f"PATH={venv}/bin{os.pathsep}{context.env['PATH']}",
+        *more,
+    ]
+    assert context.result.stdout.splitlines() == expected, describe(context)
 
 
 @then('the python of "{name}" imports "{module}" at version "{version}"')
@@ -257,17 +284,28 @@ def step_venv_imports(context: Context, name: str, module: str, version: str) ->
     assert completed.stdout.strip() == version, completed.stdout
 
 
+def github_env_lines(context: Context) -> list[tuple[str, str]]:
+    """The variables the fallback appended to $GITHUB_ENV, in order."""
+    text = Path(context.env["GITHUB_ENV"]).read_text(encoding="utf-8")
+    pairs = [line.partition("=") for line in text.splitlines()]
+    return [(key, value) for key, _, value in pairs]
+
+
+def next_step_environment(context: Context) -> dict[str, str]:
+    """Apply $GITHUB_ENV and $GITHUB_PATH as the runner does before the next step."""
+    env = dict(context.env)
+    env.update(github_env_lines(context))
+    added = Path(context.env["GITHUB_PATH"]).read_text(encoding="utf-8").splitlines()
+    env["PATH"] = os.pathsep.join([*reversed(added), env["PATH"]])
+    return env
+
+
 @then(
     'the next step\'s python is the one in "{name}" and imports "{module}" at version "{version}"'
 )
 def step_next_step_python(context: Context, name: str, module: str, version: str) -> None:
     """Apply the files as the runner does before the next step, then run `python`."""
-    env = dict(context.env)
-    for line in Path(context.env["GITHUB_ENV"]).read_text(encoding="utf-8").splitlines():
-        key, _, value = line.partition("=")
-        env[key] = value
-    added = Path(context.env["GITHUB_PATH"]).read_text(encoding="utf-8").splitlines()
-    env["PATH"] = os.pathsep.join([*reversed(added), env["PATH"]])
+    env = next_step_environment(context)
     venv = (context.workdir / name).resolve()
     assert env["VIRTUAL_ENV"] == str(venv), env["VIRTUAL_ENV"]
     assert env["UV_PROJECT_ENVIRONMENT"] == str(venv), env["UV_PROJECT_ENVIRONMENT"]
@@ -319,3 +357,44 @@ def step_print_inputs_match_nix(context: Context) -> None:
     value = evaluate_inputs_nix(context.workdir, context.env)
     expected = f"CI_IMAGE_INPUTS={value['digest']}\nCI_IMAGE_INPUT_FILES={value['perFile']}\n"
     assert context.result.stdout == expected, describe(context)
+
+
+@then('the runner\'s GITHUB_ENV file sets exactly "{names}"')
+def step_github_env_names(context: Context, names: str) -> None:
+    expected = [name.strip() for name in names.split(",")]
+    assert [key for key, _ in github_env_lines(context)] == expected, describe(context)
+
+
+@then('the runner\'s GITHUB_ENV file sets "{name}" to "{value}"')
+def step_github_env_value(context: Context, name: str, value: str) -> None:
+    assert dict(github_env_lines(context))[name] == value, github_env_lines(context)
+
+
+@then('the lines on stdout are the venv "{name}"\'s and then "{line}"')
+def step_environment_lines_then(context: Context, name: str, line: str) -> None:
+    step_environment_lines(context, name, line)
+
+
+@then('the next step runs "{program}" from the venv, which prints "{text}"')
+def step_next_step_program(context: Context, program: str, text: str) -> None:
+    env = next_step_environment(context)
+    found = shutil.which(program, path=env["PATH"])
+    assert found == str(context.workdir.resolve() / ".venv" / "bin" / program), found
+    completed = subprocess.run([found], env=env, capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == text + "\n", completed.stdout
+
+
+@then('without the LD_LIBRARY_PATH the fallback handed on, "{program}" fails with "{text}"')
+def step_program_needs_library_path(context: Context, program: str, text: str) -> None:
+    env = next_step_environment(context)
+    env.pop("LD_LIBRARY_PATH")
+    completed = subprocess.run(
+        [str(context.workdir / ".venv" / "bin" / program)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode != 0, completed.stdout
+    assert text in completed.stderr, completed.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import stat
 import subprocess
 import tomllib
 from pathlib import Path
@@ -95,6 +96,11 @@ def image_arguments(context: Context) -> dict[str, Any]:
     return arguments
 
 
+def shell(context: Context) -> dict[str, Any]:
+    described: dict[str, Any] = system(context)["shell"]
+    return described
+
+
 def environment_of(entries: list[str]) -> dict[str, str]:
     return dict(entry.split("=", 1) for entry in entries)
 
@@ -107,17 +113,21 @@ def image_path(context: Context) -> list[str]:
     return image_environment(context)["PATH"].split(":")
 
 
-def tool_names(context: Context, venv: str) -> list[str]:
-    """The names of nix/tools.nix's `all`, as the stand-ins name those packages."""
-    expression = (
-        f"let s = import {nix_string(SUPPORT / 'standins.nix')};"
-        ' pkgs = s.pkgsFor "x86_64-linux";'
-        f" tools = import {nix_string(project_root(context) / 'nix' / 'tools.nix')}"
-        ' { inherit pkgs; python = pkgs.python313; venv = { name = "' + venv + '"; }; };'
-        " in map (p: p.name) tools.all"
+def standins_eval(context: Context, expression: str, system_name: str = SYSTEM) -> Any:
+    """A JSON value computed from the stand-ins alone (``standins``, ``pkgs``, ``lib``)."""
+    program = (
+        f"let standins = import {nix_string(SUPPORT / 'standins.nix')};"
+        f' pkgs = standins.pkgsFor "{system_name}"; inherit (standins) lib;'
+        f" in {expression}"
     )
-    names: list[str] = nix_eval_expression(context, expression, project_root(context))
-    return names
+    return nix_eval_expression(context, program, project_root(context))
+
+
+def store_name(entry: str) -> str:
+    """``/nix/store/HASH-NAME/bin`` (or the store path itself) -> ``NAME``."""
+    match = re.fullmatch(r"/nix/store/[0-9a-z]{32}-([^/]+)(?:/bin)?", entry)
+    assert match, entry
+    return match[1]
 
 
 def lock_package(root: Path, name: str) -> dict[str, Any]:
@@ -162,6 +172,140 @@ def step_change_file(context: Context, name: str) -> None:
     path = context.project_copy / name
     with path.open("a", encoding="utf-8") as stream:
         stream.write("# changed by a scenario\n")
+
+
+# --- which files the image depends on -------------------------------------------------
+
+
+def tracked_files() -> list[str]:
+    """Every file git tracks in this repository (the real one, not the copy)."""
+    completed = subprocess.run(
+        ["git", "ls-files", "-z"],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return [name for name in completed.stdout.split("\0") if name]
+
+
+def is_image_input(name: str, patterns: list[str]) -> bool:
+    """Whether the build workflow's filter of nix/image-inputs.nix matches ``name``."""
+    for pattern in patterns:
+        assert re.fullmatch(r"[A-Za-z0-9._/-]+(?:/\*\*)?", pattern), (
+            f"{pattern}: this step knows exact paths and DIR/** only"
+        )
+        if name == pattern or (pattern.endswith("/**") and name.startswith(pattern[:-2])):
+            return True
+    return False
+
+
+def image_input_files(context: Context, inputs: bool) -> list[str]:
+    """Tracked files that are (or are not) inputs of the image, as present in the copy."""
+    patterns = nix_eval_expression(context, "(import ./nix/image-inputs.nix).paths", REPOSITORY)
+    names = [
+        name
+        for name in tracked_files()
+        if is_image_input(name, patterns) == inputs
+        and ((context.project_copy / name).is_symlink() or (context.project_copy / name).exists())
+    ]
+    assert names, f"no tracked file is{'' if inputs else ' not'} an input of the image"
+    return names
+
+
+def image_tags(context: Context) -> subprocess.CompletedProcess[str]:
+    """Only the image's tag per system (features/support/nix/image-tag.nix)."""
+    return subprocess.run(
+        [
+            "nix-instantiate",
+            "--eval",
+            "--strict",
+            "--json",
+            "--read-write-mode",
+            str(SUPPORT / "image-tag.nix"),
+            "--arg",
+            "root",
+            str(context.project_copy),
+        ],
+        env=context.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def change_file(path: Path, replacement: bytes | None = None) -> None:
+    """Another content (a comment appended, or ``replacement``); a symlink becomes a file."""
+    if path.is_symlink():
+        target = path.read_bytes()
+        path.unlink()
+        path.write_bytes(replacement or target + b"\n# changed by a scenario\n")
+    elif replacement is not None:
+        path.write_bytes(replacement)
+    else:
+        with path.open("ab") as stream:
+            stream.write(b"\n# changed by a scenario\n")
+
+
+@when("every file git tracks that is not an input of the image is changed in the copy")
+def step_change_non_inputs(context: Context) -> None:
+    names = image_input_files(context, inputs=False)
+    for expected in ("README.md", "src/ci_image/cli.py", "features/environment.py", "noxfile.py"):
+        assert expected in names, f"{expected} should be tracked and not an input: {names}"
+    for name in names:
+        change_file(context.project_copy / name)
+
+
+@when("every file git tracks that is not an input of the image is removed from the copy")
+def step_remove_non_inputs(context: Context) -> None:
+    for name in image_input_files(context, inputs=False):
+        (context.project_copy / name).unlink()
+
+
+@when("each file git tracks that is an input of the image is changed in turn in the copy")
+def step_change_each_input(context: Context) -> None:
+    baseline = image_tags(context)
+    assert baseline.returncode == 0, baseline.stderr
+    context.input_outcomes = {}
+    for name in image_input_files(context, inputs=True):
+        path = context.project_copy / name
+        original = path.read_bytes()
+        poison = b'throw "changed by a scenario"\n' if name.endswith(".nix") else None
+        change_file(path, poison)
+        try:
+            after = image_tags(context)
+        finally:
+            path.write_bytes(original)
+        if after.returncode != 0:
+            context.input_outcomes[name] = "failed"
+        elif json.loads(after.stdout) == json.loads(baseline.stdout):
+            context.input_outcomes[name] = "unchanged"
+        else:
+            context.input_outcomes[name] = "changed"
+    assert image_tags(context).stdout == baseline.stdout, "the copy was not restored"
+
+
+@then('the image\'s tag changed or its evaluation failed for every one of them but "{exceptions}"')
+def step_inputs_change_tag(context: Context, exceptions: str) -> None:
+    excepted = {name.strip() for name in exceptions.split(",")}
+    outcomes = context.input_outcomes
+    assert excepted <= set(outcomes), (excepted, outcomes)
+    for required in ("pyproject.toml", "uv.lock", "flake.nix", "nix/image.nix", "nix/tools.nix"):
+        assert required in outcomes, (required, outcomes)
+    unaffected = sorted(
+        name
+        for name, outcome in outcomes.items()
+        if outcome == "unchanged" and name not in excepted
+    )
+    assert not unaffected, f"inputs that did not change the image: {unaffected}\n{outcomes}"
+    assert outcomes["pyproject.toml"] == outcomes["uv.lock"] == "changed", outcomes
+
+
+@then('the image\'s tag did not change for "{names}"')
+def step_inputs_not_read(context: Context, names: str) -> None:
+    for name in (name.strip() for name in names.split(",")):
+        assert context.input_outcomes[name] == "unchanged", (name, context.input_outcomes)
 
 
 # --- parsing ---------------------------------------------------------------------------
@@ -330,34 +474,45 @@ def step_image_name(context: Context) -> None:
     assert image(context)["imageName"] == expected.lower()
 
 
-@then("the image's PATH holds every tool of nix/tools.nix in the list's order")
-def step_path_tools(context: Context) -> None:
-    names = tool_names(context, "ci-image-env")
-    entries = [entry for entry in image_path(context) if entry.startswith("/nix/store/")]
-    found = [re.sub(r"^/nix/store/[0-9a-z]{32}-(.*)/bin$", r"\1", entry) for entry in entries]
-    assert found == names, (found, names)
-    assert image_path(context)[-2:] == ["/bin", "/usr/bin"], image_path(context)
-
-
-@then("the first entry of the image's PATH is the bin directory of the image's venv")
-def step_venv_first(context: Context) -> None:
-    assert image_path(context)[0] == system(context)["venv"]["storePath"] + "/bin"
+@then("the image's PATH and the dev shell's packages both have")
+def step_required_tools(context: Context) -> None:
+    on_path = [store_name(entry) for entry in image_path(context) if entry.startswith("/nix/")]
+    in_shell = shell(context)["packages"]
+    in_root = image_arguments(context)["contents"]
+    for row in context.table:
+        name = row["package"]
+        if name == "the venv":
+            assert image_path(context)[0] == system(context)["venv"]["storePath"] + "/bin"
+            assert shell(context)["packageOutPaths"][0] == shell(context)["venv"]["storePath"]
+            continue
+        assert name in on_path, f"{name} ({row['needed by']}) is not on the image's PATH"
+        assert name in in_shell, f"{name} ({row['needed by']}) is not in the dev shell"
+        if row["in the root"] == "yes":
+            assert name in in_root, f"{name} is not linked into the image's root: {in_root}"
 
 
 @then(
-    "the image's root has the programs of nix/tools.nix, /bin/sh, /usr/bin/env, "
-    "the CA bundle and /etc/passwd"
+    "the image's PATH is its venv's bin directory, then the bin directories of its packages, "
+    "then /bin and /usr/bin"
+)
+def step_path_shape(context: Context) -> None:
+    path = image_path(context)
+    assert path[0] == system(context)["venv"]["storePath"] + "/bin", path
+    assert path[-2:] == ["/bin", "/usr/bin"], path
+    for entry in path[1:-2]:
+        assert re.fullmatch(r"/nix/store/[0-9a-z]{32}-[^/]+/bin", entry), entry
+
+
+@then(
+    "the image's root has /bin/sh, /usr/bin/env, the CA bundle and /etc/passwd, "
+    "then only packages on its PATH"
 )
 def step_contents(context: Context) -> None:
     contents = image_arguments(context)["contents"]
     helpers = ["bin-sh", "usr-bin-env", "ca-certificates", "fake-nss"]
     assert contents[:4] == helpers, contents
-    programs = [
-        name
-        for name in tool_names(context, "venv")
-        if name not in {"venv", "python3-3.13", "nss-cacert"}
-    ]
-    assert contents[4:] == programs, contents
+    on_path = {store_name(entry) for entry in image_path(context) if entry.startswith("/nix/")}
+    assert set(contents[4:]) <= on_path, set(contents[4:]) - on_path
 
 
 @then('the image runs as user "{user}"')
@@ -365,14 +520,57 @@ def step_user(context: Context, user: str) -> None:
     assert image_arguments(context)["config"]["User"] == user
 
 
-@then("the image's extra commands create /tmp with mode 1777 and the home directory /root")
-def step_extra_commands(context: Context) -> None:
+@when(
+    'the image\'s extra commands for "{system_name}" are run in an empty root, '
+    "as dockerTools runs them"
+)
+def step_run_extra_commands(context: Context, system_name: str) -> None:
+    """The customisation layer runs `cd old_out; eval "$extraCommands"` (docker/default.nix)."""
+    commands = system(context, system_name)["image"]["arguments"]["extraCommands"]
+    root = context.workdir / f"layer-{system_name}"
+    root.mkdir()
+    subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", 'eval "$EXTRA_COMMANDS"'],
+        cwd=root,
+        env={**context.env, "EXTRA_COMMANDS": commands},
+        check=True,
+        timeout=60,
+    )
+    context.layer_root = root
+
+
+@then('in that root "{first}" and "{second}" have mode 1777 and "{home}" has mode 0700')
+def step_layer_modes(context: Context, first: str, second: str, home: str) -> None:
+    for name, mode in ((first, 0o1777), (second, 0o1777), (home, 0o700)):
+        path = context.layer_root / name
+        assert path.is_dir() and not path.is_symlink(), name
+        assert stat.S_IMODE(path.stat().st_mode) == mode, (name, oct(path.stat().st_mode))
+
+
+@then("the image's extra commands write only relative paths")
+def step_extra_commands_relative(context: Context) -> None:
+    """A leading / would escape the layer's root; only a link's target may be absolute."""
     commands = image_arguments(context)["extraCommands"]
-    lines = [line.split() for line in commands.splitlines()]
-    assert ["mkdir", "-p", "tmp", "var/tmp", "root"] in lines, commands
-    assert ["chmod", "1777", "tmp", "var/tmp"] in lines, commands
-    # extraCommands run in the layer's root: a leading / would escape it.
-    assert not re.search(r"(^|\s)/", commands), commands
+    for line in commands.splitlines():
+        words = line.split()
+        if words[:2] == ["ln", "-s"]:
+            words = words[:2] + words[3:]
+        assert not any(word.startswith("/") for word in words), line
+
+
+@then('in that root "{link}" is a symbolic link to stdenv.cc.bintools.dynamicLinker of "{name}"')
+def step_loader_link(context: Context, link: str, name: str) -> None:
+    path = context.layer_root / link
+    assert path.is_symlink(), sorted(str(p) for p in context.layer_root.rglob("*"))
+    linker = standins_eval(context, "pkgs.stdenv.cc.bintools.dynamicLinker", name)
+    assert str(path.readlink()) == linker, (path.readlink(), linker)
+
+
+@then('stdenv.cc.bintools.dynamicLinker of "{name}" is "{relative}" in glibc')
+def step_loader_is_glibc(context: Context, name: str, relative: str) -> None:
+    glibc = standins_eval(context, "pkgs.glibc.outPath", name)
+    linker = standins_eval(context, "pkgs.stdenv.cc.bintools.dynamicLinker", name)
+    assert linker == f"{glibc}/{relative}", (linker, glibc)
 
 
 @then("the image's environment has")
@@ -386,6 +584,46 @@ def step_image_environment(context: Context) -> None:
 def step_labels(context: Context) -> None:
     labels = image_arguments(context)["config"]["Labels"]
     assert labels == {row["name"]: row["value"] for row in context.table}, labels
+
+
+@then(
+    "for both systems the image's CI_IMAGE_WHEEL_LIBRARY_PATH is the lib directory of each "
+    "package of pythonManylinuxPackages.manylinux2014, then of zlib"
+)
+def step_wheel_library_path(context: Context) -> None:
+    for name in SYSTEMS:
+        packages = standins_eval(
+            context,
+            "map (p: p.outPath) (pkgs.pythonManylinuxPackages.manylinux2014 ++ [ pkgs.zlib ])",
+            name,
+        )
+        expected = ":".join(dict.fromkeys(f"{package}/lib" for package in packages))
+        environment = environment_of(system(context, name)["image"]["arguments"]["config"]["Env"])
+        assert environment["CI_IMAGE_WHEEL_LIBRARY_PATH"] == expected, (name, environment)
+
+
+@then('for both systems the directories of CI_IMAGE_WHEEL_LIBRARY_PATH provide "{sonames}"')
+def step_wheel_libraries(context: Context, sonames: str) -> None:
+    wanted = [soname.strip() for soname in sonames.split(",")]
+    for name in SYSTEMS:
+        provided = standins_eval(context, f'standins.sonamesFor "{name}"', name)
+        environment = environment_of(system(context, name)["image"]["arguments"]["config"]["Env"])
+        found = {
+            soname
+            for directory in environment["CI_IMAGE_WHEEL_LIBRARY_PATH"].split(":")
+            for soname in provided.get(directory, [])
+        }
+        missing = [soname for soname in wanted if soname not in found]
+        assert not missing, (name, missing)
+
+
+@then('the image\'s environment has no "{name}"')
+def step_environment_lacks(context: Context, name: str) -> None:
+    for system_name in SYSTEMS:
+        environment = environment_of(
+            system(context, system_name)["image"]["arguments"]["config"]["Env"]
+        )
+        assert name not in environment, (system_name, environment[name])
 
 
 @then("the image's CI_IMAGE_INPUTS is the digest ci_image.inputs computes for the copy")
@@ -496,21 +734,19 @@ def step_workspace_files(context: Context) -> None:
 # --- the dev shell ---------------------------------------------------------------------
 
 
-def shell(context: Context) -> dict[str, Any]:
-    described: dict[str, Any] = system(context)["shell"]
-    return described
-
-
-@then("the dev shell's packages are the tools of nix/tools.nix in the same order as the image's")
+@then(
+    "after its venv, the dev shell's packages are the packages on the image's PATH after the "
+    "image's venv, in the same order"
+)
 def step_shell_tools(context: Context) -> None:
-    assert shell(context)["packages"] == tool_names(context, "ci-image-dev-env")
     image_entries = [
-        re.sub(r"/bin$", "", entry)
-        for entry in image_path(context)
-        if entry.startswith("/nix/store/")
+        entry.removesuffix("/bin") for entry in image_path(context) if entry.startswith("/nix/")
     ]
     # Same store paths after the venv (each environment has its own venv).
-    assert shell(context)["packageOutPaths"][1:] == image_entries[1:]
+    assert shell(context)["packageOutPaths"][1:] == image_entries[1:], (
+        shell(context)["packages"],
+        image_entries,
+    )
 
 
 @then("the dev shell's first package is its venv")
@@ -682,6 +918,43 @@ def step_app_check(context: Context) -> None:
         entry.removesuffix("/bin") for entry in image_path(context) if entry.endswith("-skopeo/bin")
     )
     assert f"grep -qF '{skopeo}/bin'" in app_check["buildCommand"], app_check["buildCommand"]
+
+
+# Each argument of the stand-in image, and another value for it.
+_IMAGE_ARGUMENT_CHANGES = {
+    "name": '"other"',
+    "contents": "[ pkgs.git pkgs.nodejs ]",
+    "config": '{ Env = [ "A=2" ]; }',
+    "extraCommands": '"mkdir other"',
+    "fakeRootCommands": '"chown 1:1 tmp"',
+    "created": '"1970-01-01T00:00:02Z"',
+    "maxLayers": "99",
+}
+
+
+@when('the stand-in buildLayeredImage is evaluated again with each of "{names}" changed')
+def step_image_argument_changes(context: Context, names: str) -> None:
+    wanted = [name.strip() for name in names.split(",")]
+    changes = " ".join(f"{name} = {_IMAGE_ARGUMENT_CHANGES[name]};" for name in wanted)
+    context.tag_changes = standins_eval(
+        context,
+        "let base = {"
+        ' name = "image"; tag = null; contents = [ pkgs.git ]; config = { Env = [ "A=1" ]; };'
+        ' extraCommands = "mkdir tmp"; fakeRootCommands = ""; created = "1970-01-01T00:00:01Z";'
+        " maxLayers = 100; };"
+        " tag = arguments: (pkgs.dockerTools.buildLayeredImage arguments).imageTag;"
+        " changed = name: value: base // { ${name} = value; };"
+        " in builtins.mapAttrs (name: value: [ (tag base) (tag (changed name value)) ])"
+        f" {{ {changes} }}",
+    )
+    assert sorted(context.tag_changes) == sorted(wanted), context.tag_changes
+
+
+@then("each change gives the image another tag")
+def step_each_change_moves_tag(context: Context) -> None:
+    for name, (before, after) in context.tag_changes.items():
+        assert re.fullmatch(r"[0-9a-z]{32}", before), before
+        assert before != after, f"changing {name} kept the tag {before}"
 
 
 @when('the Nix expression "{expression}" is evaluated with the stand-ins')

@@ -21,7 +21,8 @@ from typing import Any
 
 from behave import given, then, when
 from behave.runner import Context
-from cli_steps import ci_image_command, describe, snapshot
+
+from support.cli import ci_image_command, describe, snapshot
 
 NOBODY = 65534
 _TOKENS = re.compile(rb"<CR>|<LF>|<TAB>|<BOM>|<x([0-9A-Fa-f]{2})>")

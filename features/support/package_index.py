@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import stat
 import threading
 import zipfile
+from collections.abc import Mapping
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,11 +22,21 @@ from typing import Any
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 
-def build_wheel(directory: Path, name: str, version: str) -> Path:
-    """A pure-Python wheel whose module ``name`` has ``__version__ = version``."""
+def build_wheel(
+    directory: Path, name: str, version: str, scripts: Mapping[str, bytes] | None = None
+) -> Path:
+    """A wheel whose module ``name`` has ``__version__ = version``.
+
+    ``scripts`` go to ``NAME-VERSION.data/scripts/`` (mode 0755), which installers put in
+    the venv's ``bin/`` as they are: how a wheel ships a compiled program.
+    """
     dist_info = f"{name}-{version}.dist-info"
     files = {
         f"{name}/__init__.py": f'__version__ = "{version}"\n'.encode(),
+        **{
+            f"{name}-{version}.data/scripts/{script}": data
+            for script, data in (scripts or {}).items()
+        },
         f"{dist_info}/METADATA": (
             f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
         ).encode(),
@@ -40,7 +52,10 @@ def build_wheel(directory: Path, name: str, version: str) -> Path:
     wheel = directory / f"{name}-{version}-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path, data in files.items():
-            archive.writestr(zipfile.ZipInfo(path, _FIXED_TIME), data)
+            info = zipfile.ZipInfo(path, _FIXED_TIME)
+            if ".data/scripts/" in path:
+                info.external_attr = (stat.S_IFREG | 0o755) << 16
+            archive.writestr(info, data)
     return wheel
 
 
@@ -70,10 +85,12 @@ class PackageIndex:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/simple"
 
-    def add_wheel(self, name: str, version: str) -> None:
+    def add_wheel(
+        self, name: str, version: str, scripts: Mapping[str, bytes] | None = None
+    ) -> None:
         project = self.simple / name
         project.mkdir(exist_ok=True)
-        build_wheel(project, name, version)
+        build_wheel(project, name, version, scripts)
         links = "".join(
             f'<a href="{html.escape(wheel.name)}#sha256='
             f'{hashlib.sha256(wheel.read_bytes()).hexdigest()}">{html.escape(wheel.name)}</a>\n'

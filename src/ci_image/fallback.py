@@ -4,6 +4,12 @@
 re-resolving), with every dependency group, as the image's venv has them. The job then
 continues in that venv: ``PATH``, ``VIRTUAL_ENV`` and ``UV_PROJECT_ENVIRONMENT`` point
 at it, written to Forgejo's ``$GITHUB_ENV``/``$GITHUB_PATH`` for the next steps.
+
+That venv holds PyPI's manylinux wheels, whose binaries and extensions load libraries
+(libstdc++, libz, ...) from the system's library path, which a Nix image does not have.
+The image names them in ``CI_IMAGE_WHEEL_LIBRARY_PATH`` (nix/image.nix) rather than in a
+global ``LD_LIBRARY_PATH``; the fallback hands it on as ``LD_LIBRARY_PATH``, so only the
+steps of a job that uses the fallback venv get it.
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ SYNC_TIMEOUT_SECONDS = 1800
 # another venv, or a --locked that conflicts with --frozen.
 _NOT_PASSED_TO_UV = ("VIRTUAL_ENV", "UV_LOCKED")
 MAX_MESSAGE = 400
+# Baked by the image: the library directories manylinux wheels need (nix/image.nix).
+WHEEL_LIBRARY_PATH_VARIABLE = "CI_IMAGE_WHEEL_LIBRARY_PATH"
+LIBRARY_PATH_VARIABLE = "LD_LIBRARY_PATH"
 
 
 @dataclass(frozen=True)
@@ -37,19 +46,29 @@ class FallbackEnvironment:
     seconds: float
     # False when DIR was there before: then a later failure must not delete it.
     created: bool
+    # The image's CI_IMAGE_WHEEL_LIBRARY_PATH; empty outside the image.
+    wheel_library_path: str = ""
 
     @property
     def bin_dir(self) -> Path:
         return self.venv / "bin"
 
-    def variables(self, current_path: str) -> dict[str, str]:
+    def variables(self, environ: Mapping[str, str]) -> dict[str, str]:
         """The environment a job step continues with, in ``$GITHUB_ENV`` form."""
-        path = str(self.bin_dir) + (os.pathsep + current_path if current_path else "")
-        return {
+        variables = {
             "VIRTUAL_ENV": str(self.venv),
             "UV_PROJECT_ENVIRONMENT": str(self.venv),
-            "PATH": path,
+            "PATH": _prepend(str(self.bin_dir), environ.get("PATH", "")),
         }
+        if self.wheel_library_path:
+            variables[LIBRARY_PATH_VARIABLE] = _prepend(
+                self.wheel_library_path, environ.get(LIBRARY_PATH_VARIABLE, "")
+            )
+        return variables
+
+
+def _prepend(first: str, current: str) -> str:
+    return first + (os.pathsep + current if current else "")
 
 
 def default_venv(project_root: Path) -> Path:
@@ -61,6 +80,15 @@ def build_venv(project_root: Path, venv: Path, environ: Mapping[str, str]) -> Fa
     """Run ``uv sync --frozen`` into ``venv``; on failure remove it if it did not exist."""
     if "\n" in str(venv) or "\r" in str(venv):
         raise CiImageError(f"fallback directory {str(venv)!r} contains a line break; pick another")
+    wheel_library_path = environ.get(WHEEL_LIBRARY_PATH_VARIABLE, "")
+    if wheel_library_path:
+        # Both end up on one line of $GITHUB_ENV: a line break would add another variable.
+        for name in (WHEEL_LIBRARY_PATH_VARIABLE, LIBRARY_PATH_VARIABLE):
+            if any(character in environ.get(name, "") for character in "\r\n"):
+                raise CiImageError(
+                    f"{name} contains a line break, so it cannot be handed to the next steps; "
+                    "fix the job's environment (or the image that sets it)"
+                )
     uv = shutil.which("uv", path=environ.get("PATH", ""))
     if uv is None:
         raise CiImageError(
@@ -82,7 +110,12 @@ def build_venv(project_root: Path, venv: Path, environ: Mapping[str, str]) -> Fa
         if not existed:  # leave nothing half-built behind; an existing venv uv repairs
             shutil.rmtree(venv, ignore_errors=True)
         raise
-    return FallbackEnvironment(venv=venv, seconds=time.monotonic() - started, created=not existed)
+    return FallbackEnvironment(
+        venv=venv,
+        seconds=time.monotonic() - started,
+        created=not existed,
+        wheel_library_path=wheel_library_path,
+    )
 
 
 def discard(environment: FallbackEnvironment) -> None:
@@ -135,7 +168,7 @@ def export_for_next_steps(
     Both files are opened before either is written, so a file that cannot be opened
     leaves both as they were. Returns the files written; nothing when not in a job.
     """
-    variables = environment.variables(environ.get("PATH", ""))
+    variables = environment.variables(environ)
     targets: list[tuple[str, Path, str]] = []
     github_path = environ.get("GITHUB_PATH")
     if github_path:

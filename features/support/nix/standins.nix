@@ -19,8 +19,35 @@
 #   NixOS/nixpkgs pkgs/build-support/trivial-builders/default.nix
 #     @ 00ee9b64aafebe333c3e33ffb093734092158728: writeShellApplication, runCommand.
 #   NixOS/nixpkgs lib/fixed-points.nix (composeManyExtensions), lib/strings.nix
-#     (makeBinPath), lib/attrsets.nix (getOutput): the versions found by find_string,
-#     2024-2026 text, identical in substance.
+#     (makeBinPath, makeLibraryPath = makeSearchPathOutput "lib" "lib"), lib/attrsets.nix
+#     (getOutput), lib/lists.nix (unique): the versions found by find_string, 2024-2026
+#     text, identical in substance.
+#   NixOS/nixpkgs pkgs/development/interpreters/python/manylinux/default.nix
+#     @ c091be90572eabf3e9ce5087bf3fea3f4ded2942: pythonManylinuxPackages has manylinux1,
+#     manylinux2010, manylinux2014 = lib.unique (lib.attrValues (getLib of the PEP 599
+#     map)) and the manylinux{1,2010,2014}Package symlink trees; the map stays internal.
+#     The map below is that file's: libgcc_s.so.1 comes from glibc, libstdc++.so.6 from
+#     stdenv.cc.cc, and libz.so.1 is NOT in it (PEP 599 leaves zlib to the wheel; the
+#     stored version at 05924f714f31ff83bd10ed1710638688999c3725, an unresolved merge,
+#     adds zlib and expat on one side), hence the image adds zlib itself. The top level
+#     still has `pythonManylinuxPackages = callPackage ./python/manylinux { };` in the
+#     2026 text found by find_string (the layout with pkgs-many/).
+#   NixOS/nixpkgs pkgs/build-support/bintools-wrapper/default.nix
+#     @ 000b58721fef0d1cf693a6f2f4fa442b66fbe2bb: `dynamicLinker` (an `env` attribute of
+#     the wrapper) is "${getLib libc}/lib/ld-linux-x86-64.so.2" on x86_64-linux,
+#     ".../lib/ld-linux-aarch64.so.1" on aarch64-linux, "/usr/lib/dyld" on Darwin;
+#     pkgs/build-support/cc-wrapper/default.nix @ 0042eae49edf6d59ffbf7c6d1ee42899fcf309eb:
+#     stdenv.cc's passthru has `bintools` and `cc`. nixos/modules/programs/nix-ld.nix
+#     @ 05924f714f31ff83bd10ed1710638688999c3725 links `pkgs.stdenv.cc.bintools.dynamicLinker`
+#     as nix-ld's ld.so, and many packages (find_string) patch it in as the interpreter.
+#   NixOS/nixpkgs pkgs/build-support/build-fhsenv-bubblewrap/buildFHSEnv.nix
+#     @ 359f8630b84590040ab2916d2740af02a35aaaca: an FHS root puts glibc in /usr/lib64 and
+#     links /lib64 and /lib to it, which is where foreign binaries look for the loader.
+#   NixOS/nixpkgs pkgs/build-support/docker/default.nix @ 34b7a306 (again): the
+#     customisation layer runs `extraCommands` with `cd old_out; eval "$extraCommands"` in
+#     a symlinkJoin (lndir: real directories) of `contents`, and the config's store paths
+#     (baseJson) are closure roots of the image, so every library a variable of `Env`
+#     names is in the image.
 #   NixOS/nixpkgs pkgs/by-name/{ac/actionlint,uv/uv,sk/skopeo,ni/nixfmt}/package.nix: the
 #     attribute names exist (nixfmt is the RFC-style formatter at 281ffa98).
 #   NixOS/nixpkgs pkgs/by-name/di/distribution/package.nix @ 0316fab8 (mainProgram
@@ -123,7 +150,11 @@ let
       if !pkg ? outputSpecified || !pkg.outputSpecified then pkg.${output} or pkg.out or pkg else pkg;
     makeSearchPath =
       subDir: paths: concatStringsSep ":" (map (path: "${path}/${subDir}") (filter (x: x != null) paths));
-    makeBinPath = pkgs: makeSearchPath "bin" (map (getOutput "bin") pkgs);
+    makeSearchPathOutput = output: subDir: pkgs: makeSearchPath subDir (map (getOutput output) pkgs);
+    makeBinPath = makeSearchPathOutput "bin" "bin";
+    makeLibraryPath = makeSearchPathOutput "lib" "lib";
+    getLib = getOutput "lib";
+    inherit unique;
   };
 
   # streamLayeredImage's inputs, which buildLayeredImage passes on (dockertools.section.md).
@@ -370,10 +401,65 @@ let
     hatchling = mkDrv "hatchling" { buildSystem = "hatchling"; inherit flavour; };
   };
 
+  # bintools-wrapper's dynamicLinker, by the platform's system (glibc platforms only here).
+  loaderNames = {
+    x86_64-linux = "ld-linux-x86-64.so.2";
+    aarch64-linux = "ld-linux-aarch64.so.1";
+  };
+
+  # The stand-in packages of one system that are not on a tool list: the C library, the
+  # compiler's runtime libraries, and PEP 599's map (manylinux/default.nix) of each library
+  # to the package providing it. X11, GL and GLib are reachable only through that map here,
+  # as through the real file's `with pkgs;`.
+  libraryPackagesFor =
+    system:
+    let
+      package = name: mkDrv name { package = name; inherit system; };
+      glibc = package "glibc";
+      # gcc: `lib` is the output with libstdc++ (lib.getLib picks it).
+      gcc = package "gcc" // { lib = package "gcc-lib"; };
+      glib = package "glib";
+      manylinux2014Libs = {
+        "libgcc_s.so.1" = glibc;
+        "libstdc++.so.6" = gcc;
+        "libm.so.6" = glibc;
+        "libdl.so.2" = glibc;
+        "librt.so.1" = glibc;
+        "libc.so.6" = glibc;
+        "libnsl.so.1" = glibc;
+        "libutil.so.1" = glibc;
+        "libpthread.so.0" = glibc;
+        "libresolv.so.2" = glibc;
+        "libX11.so.6" = package "libX11";
+        "libXext.so.6" = package "libXext";
+        "libXrender.so.1" = package "libXrender";
+        "libICE.so.6" = package "libICE";
+        "libSM.so.6" = package "libSM";
+        "libGL.so.1" = package "libGL";
+        "libgobject-2.0.so.0" = glib;
+        "libgthread-2.0.so.0" = glib;
+        "libglib-2.0.so.0" = glib;
+      };
+    in
+    {
+      inherit glibc gcc manylinux2014Libs;
+      zlib = package "zlib";
+      manylinux1Libs = manylinux2014Libs // {
+        "libpanelw.so.5" = package "ncurses-5";
+        "libncursesw.so.5" = package "ncurses-5";
+        "libcrypt.so.1" = package "libxcrypt";
+      };
+    };
+
   pkgsFor =
     system:
     let
       package = name: mkDrv name { package = name; inherit system; };
+      libraries = libraryPackagesFor system;
+      inherit (libraries) glibc gcc manylinux2014Libs manylinux1Libs;
+      manylinuxList = libs: unique (attrValues (builtins.mapAttrs (_: lib.getLib) libs));
+      manylinuxPackage = name: libs: mkDrv name { manylinuxPackage = attrNames libs; inherit system; };
+
       self = {
         inherit system;
         pkgs = self;
@@ -401,9 +487,30 @@ let
           interpreter = "${package "python3-3.13"}/bin/python3.13";
         };
 
+        inherit (libraries) zlib;
+        inherit glibc;
+
+        pythonManylinuxPackages = {
+          manylinux1 = manylinuxList manylinux1Libs;
+          manylinux2010 = manylinuxList manylinux2014Libs;
+          manylinux2014 = manylinuxList manylinux2014Libs;
+          manylinux1Package = manylinuxPackage "manylinux1" manylinux1Libs;
+          manylinux2010Package = manylinuxPackage "manylinux2010" manylinux2014Libs;
+          manylinux2014Package = manylinuxPackage "manylinux2014" manylinux2014Libs;
+        };
+
         stdenv = {
           hostPlatform.system = system;
           buildPlatform.system = system;
+          # cc-wrapper: passthru.cc is the compiler, passthru.bintools the bintools-wrapper.
+          cc = package "gcc-wrapper" // {
+            cc = gcc;
+            bintools = package "binutils-wrapper" // {
+              libc = glibc;
+              dynamicLinker =
+                if loaderNames ? ${system} then "${glibc}/lib/${loaderNames.${system}}" else "/usr/lib/dyld";
+            };
+          };
         };
         buildPackages = self;
         newScope = extra: self.callPackage;
@@ -523,6 +630,25 @@ let
 in
 {
   inherit lib pkgsFor checked;
+
+  # Which sonames each library directory of a system's stand-ins provides (the manylinux
+  # map, and zlib's libz.so.1), for the tests' assertions: { "<store path>/lib" = [ ... ]; }.
+  sonamesFor =
+    system:
+    let
+      libraries = libraryPackagesFor system;
+      providers = builtins.mapAttrs (_: lib.getLib) (
+        libraries.manylinux2014Libs // { "libz.so.1" = libraries.zlib; }
+      );
+      directoryOf = name: "${providers.${name}}/lib";
+      directories = unique (map directoryOf (attrNames providers));
+    in
+    listToAttrs (
+      map (directory: {
+        name = directory;
+        value = filter (name: directoryOf name == directory) (attrNames providers);
+      }) directories
+    );
 
   # The flake's inputs, as `outputs` receives them.
   inputs = {

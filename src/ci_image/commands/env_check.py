@@ -61,8 +61,9 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         metavar="DIR",
         help=(
             "when stale or not in the image, build a venv with 'uv sync --frozen' in DIR "
-            "(default: the project's .venv), print its PATH/VIRTUAL_ENV lines on stdout and "
-            "append them to $GITHUB_ENV/$GITHUB_PATH when set; exit 0 when it is ready"
+            "(default: the project's .venv), print its PATH/VIRTUAL_ENV lines (and "
+            "LD_LIBRARY_PATH in the image) on stdout and append them to "
+            "$GITHUB_ENV/$GITHUB_PATH when set; exit 0 when it is ready"
         ),
     )
     mode.add_argument(
@@ -142,7 +143,7 @@ def _fall_back(
     except CiImageError:
         fallback.discard(environment)  # all or nothing: no venv the job was not told about
         raise
-    variables = environment.variables(os.environ.get("PATH", ""))
+    variables = environment.variables(os.environ)
     handed = (
         f"set for the next steps in {' and '.join(written)}"
         if written
