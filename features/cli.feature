@@ -16,3 +16,37 @@ Feature: The ci-image command line
     When I run the module with "--help"
     Then it succeeds
     And stdout contains "usage: ci-image"
+
+  Scenario: A failure nobody foresaw is one line asking for a report, exit status 2
+    Expected failures name the file and what to do; anything else is a bug in the
+    helper, reported as such on one line: never a traceback, and never exit status 1,
+    which would read as findings. A working directory deleted under the command is one
+    such failure.
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+      """
+    When I run "ci-image check" in a working directory that was deleted
+    Then the exit status is 2
+    And stderr is one line containing "ci-image check: internal error: FileNotFoundError: [Errno 2] No such file or directory; please report this"
+
+  Scenario Outline: A reader that stops early ends `ci-image <arguments>` quietly
+    `ci-image check | head -1` must not end in a traceback. The status is the one a
+    tool killed by SIGPIPE has, so that `set -o pipefail` still sees the cut.
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+      """
+    When I run "ci-image <arguments>" with a stdout that nobody reads
+    Then the exit status is 141
+    And nothing at all was written to stderr
+
+    Examples:
+      | arguments    |
+      | check        |
+      | check --json |
+      | --version    |

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ci_image.output import display_path
+
 
 class CiImageError(Exception):
     """An expected failure: bad input, or an environment that cannot do the job.
@@ -24,15 +26,6 @@ class CiImageError(Exception):
     def __str__(self) -> str:
         if self.path is None:
             return self.message
-        shown = _relative_to_cwd(Path(self.path))
+        shown = display_path(self.path)
         where = shown if self.line is None else f"{shown}:{self.line}"
         return f"{where}: {self.message}"
-
-
-def _relative_to_cwd(path: Path) -> str:
-    if not path.is_absolute():
-        return str(path)
-    try:
-        return str(path.relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)

@@ -48,7 +48,6 @@ _TIMESTAMP = re.compile(
     r"(?:[.,][0-9]+)?(?P<zone>Z|[-+][0-9]{2}:[0-9]{2})?)?"
 )
 _HINT_DIGIT = frozenset("0123456789")
-_HINT_MAP = frozenset("yYnNtTfFoO~")
 _QUOTED_STYLES = frozenset({"'", '"', "|", ">"})
 _TYPED_TAGS = {f"{_YAML_TAG}{name}": name for name in (NULL, BOOL, INT, FLOAT, TIMESTAMP)}
 
@@ -186,7 +185,8 @@ def merged_items(node: yaml.MappingNode, text: str) -> Iterator[tuple[str, yaml.
     """``(key, key_node, value_node)`` as yaml.v3 decodes the mapping into a Go map.
 
     Merge keys (``<<: *anchor``) are expanded the way ``decoder.merge`` does: keys
-    written in the mapping win, and of several merged mappings the earlier one wins.
+    written in the mapping win, and of several merged mappings the earlier one wins. The
+    one implementation of merge keys: the trigger reader and the image sites use it.
     """
     own: list[tuple[str, yaml.Node, yaml.Node]] = []
     merged: list[yaml.MappingNode] = []
@@ -215,3 +215,19 @@ def _merge_sources(value: yaml.Node) -> list[yaml.MappingNode]:
     ):
         return list(value.value)
     raise MergeError(value, "map merge requires map or sequence of maps as the value")
+
+
+def merged_get(node: yaml.Node | None, key: str, text: str) -> yaml.Node | None:
+    """The value of ``key`` in a mapping node as yaml.v3 decodes it (merge keys applied),
+    else None; None also for a node that is not a mapping."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    merges = False
+    for key_node, value in node.value:
+        if key_node.value == key:
+            found: yaml.Node = value
+            return found
+        merges = merges or key_node.value == "<<"
+    if not merges:  # the common case: no merge key, nothing more to look at
+        return None
+    return next((value for name, _key, value in merged_items(node, text) if name == key), None)
