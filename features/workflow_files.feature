@@ -100,6 +100,7 @@ Feature: Reading workflow files, and refusing bad ones
       | case                       | file           | content                                                               | command                | message                                                                                   |
       | none of the three exists   | README.md      | hello                                                                 | check                  | none of .forgejo/workflows, .gitea/workflows, .github/workflows exists; create one or pass --workflows DIR |
       | --workflows names nothing  | README.md      | hello                                                                 | check --workflows ci/  | ci: workflow directory does not exist; pass an existing --workflows DIR                    |
+      | an absolute path elsewhere | README.md      | hello                                                                 | check --workflows /nonexistent/ci | /nonexistent/ci: workflow directory does not exist; pass an existing --workflows DIR |
 
   Scenario: The directory named in [tool.ci-image] does not exist
     Given a file "pyproject.toml" with
@@ -276,24 +277,25 @@ Feature: Reading workflow files, and refusing bad ones
     When I run "ci-image check --allow-unreleased" as the unprivileged user
     Then it succeeds
 
-  Scenario Outline: A workflow that is a symlink loop is refused by <command>
+  Scenario Outline: A broken symlink is refused by <command>: <case>
     Given a file ".forgejo/workflows/a.yml" with
       """
       on: push
       jobs:
         test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
       """
-    And a symbolic link ".forgejo/workflows/loop.yml" pointing to "loop.yml"
+    And a symbolic link ".forgejo/workflows/<link>" pointing to "<target>"
     When I run "ci-image <command> <arguments>"
     Then the exit status is 2
-    And stderr is one line containing ".forgejo/workflows/loop.yml: is a symlink that leads back to itself (a loop), not a workflow file; replace it with the file itself or remove it"
+    And stderr is one line containing ".forgejo/workflows/<link>: <message>; replace it with the file itself or remove it"
     And no file in the project changed
 
     Examples:
-      | command  | arguments                                                                                          |
-      | check    |                                                                                                    |
-      | pin      | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
-      | triggers | --workflow .forgejo/workflows/loop.yml                                                             |
+      | case       | link     | target    | command  | arguments                                                                                          | message                                                             |
+      | a loop     | loop.yml | loop.yml  | check    |                                                                                                    | is a symlink that leads back to itself (a loop), not a workflow file |
+      | a loop     | loop.yml | loop.yml  | pin      | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | is a symlink that leads back to itself (a loop), not a workflow file |
+      | a loop     | loop.yml | loop.yml  | triggers | --workflow .forgejo/workflows/loop.yml                                                             | is a symlink that leads back to itself (a loop), not a workflow file |
+      | a dangling | gone.yml | gone/x.yml | check   |                                                                                                    | is a symlink to gone/x.yml, which does not exist                     |
 
   Scenario Outline: A workflow directory that is a symlink out of the repository is refused by <command>
     The repository is found from the path as written, not from where the link leads:
@@ -324,6 +326,28 @@ Feature: Reading workflow files, and refusing bad ones
       | check    |                                                                                                    |
       | pin      | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
       | triggers | --changed README.md                                                                                |
+
+  Scenario: A link higher up, into another repository, is refused as well
+    Here .forgejo is the link, and the workflow directory it leads to is a repository of
+    its own: the repository around the workflows is still the one the path is written in.
+    Given the directory "repo" is the root of a git repository
+    And a file "repo/pyproject.toml" with
+      """
+      [tool.ci-image]
+      image = "codeberg.org/acme/ci"
+      """
+    And the directory "elsewhere/.forgejo/workflows" is the root of a git repository
+    And a file "elsewhere/.forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a symbolic link "repo/.forgejo" pointing to "../elsewhere/.forgejo"
+    When in "repo" I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows: leads through a symlink to "
+    And no file in the project changed
 
   Scenario: A workflow directory linked to another place inside the repository is read and written through
     Given the directory "." is the root of a git repository

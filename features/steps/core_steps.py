@@ -90,3 +90,12 @@ def step_replaced_file(context: Context, name: str) -> None:
     """Same bytes (checked by the caller) in a new inode: it was replaced, then put back."""
     inode = (context.workdir / name).stat().st_ino
     assert inode != context.noted_inode, f"{name} was never replaced\n{describe(context)}"
+
+
+@given('a workflow "{name}" whose job merges {depth:d} mappings nested in each other')
+def step_deep_merges(context: Context, name: str, depth: int) -> None:
+    """``a: {<<: {<<: ... {container: alpine}}}``: within libyaml's nesting limit of 1000."""
+    path = context.workdir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    job = "{<<: " * depth + "{runs-on: docker, container: alpine}" + "}" * depth
+    path.write_text(f"on: push\njobs:\n  a: {job}\n", encoding="utf-8")

@@ -108,15 +108,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(f"{command}: interrupted\n")
         return 130
-    except BrokenPipeError as error:
-        if not _stdout_closed():
-            return _internal_error(command, error)
-        # The reader of stdout went away (`ci-image check | head -1`): stop quietly, as a
-        # tool killed by SIGPIPE does, with its status, so `set -o pipefail` sees it.
-        # What is still buffered goes nowhere, so the exit does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return SIGPIPE_STATUS
     except Exception as error:
+        if isinstance(error, BrokenPipeError) and _stdout_closed():
+            # The reader of stdout went away (`ci-image check | head -1`): stop quietly,
+            # as a tool killed by SIGPIPE does, with its status, so `set -o pipefail`
+            # sees it. What is still buffered goes nowhere, so the exit cannot fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return SIGPIPE_STATUS
         return _internal_error(command, error)
 
 

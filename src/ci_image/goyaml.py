@@ -19,6 +19,8 @@ from datetime import date
 
 import yaml
 
+from ci_image.workflows import mapping_get
+
 STR = "str"
 NULL = "null"
 BOOL = "bool"
@@ -220,14 +222,9 @@ def _merge_sources(value: yaml.Node) -> list[yaml.MappingNode]:
 def merged_get(node: yaml.Node | None, key: str, text: str) -> yaml.Node | None:
     """The value of ``key`` in a mapping node as yaml.v3 decodes it (merge keys applied),
     else None; None also for a node that is not a mapping."""
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    merges = False
-    for key_node, value in node.value:
-        if key_node.value == key:
-            found: yaml.Node = value
-            return found
-        merges = merges or key_node.value == "<<"
-    if not merges:  # the common case: no merge key, nothing more to look at
-        return None
+    found = mapping_get(node, key)
+    if found is not None or not isinstance(node, yaml.MappingNode):
+        return found
+    if not any(key_node.value == "<<" for key_node, _value in node.value):
+        return None  # the common case: no merge key, nothing more to look at
     return next((value for name, _key, value in merged_items(node, text) if name == key), None)

@@ -78,17 +78,23 @@ def repository_boundary(directory: Path) -> Path:
     through a symlink may lead out of it.
 
     Found from the path as written, not from where its links lead: a workflow directory
-    that is itself a link to another tree must not make that tree the boundary. The
-    nearest ancestor holding ``.git`` (else ``pyproject.toml``) is the repository; a link
-    on the way is an entry inside the repository, never its root, so it is skipped. With
-    neither, the nearest real directory on the path is the boundary.
+    that is a link to another tree must not make that tree the boundary. The nearest
+    ancestor holding ``.git`` (else ``pyproject.toml``) is the repository. A link on the
+    way is an entry inside a repository, never its root; and a holder reached through a
+    link that lies inside an outer holder is the link's target, so the outer one counts.
+    With neither marker, the nearest real directory on the path is the boundary.
     """
     written = Path(os.path.abspath(directory))  # noqa: PTH100 - lexical: links not followed
     candidates = [path for path in (written, *written.parents) if not path.is_symlink()]
+    links = [path for path in (written, *written.parents) if path.is_symlink()]
     for marker in (".git", "pyproject.toml"):
-        for candidate in candidates:
-            if os.path.lexists(candidate / marker):
-                return candidate.resolve()
+        holders = [path for path in candidates if os.path.lexists(path / marker)]
+        if holders:
+            chosen = holders[0]
+            for outer in holders[1:]:
+                if any(outer in link.parents and chosen.is_relative_to(link) for link in links):
+                    chosen = outer
+            return chosen.resolve()
     return candidates[0].resolve()
 
 
@@ -129,7 +135,11 @@ def _refuse_escaping_symlink(path: Path, boundary: Path) -> None:
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise _loop_error(path) from None
-        target = Path(os.path.realpath(path))  # dangling: where it would lead
+        raise CiImageError(
+            f"is a symlink to {path.readlink()}, which does not exist; replace it with "
+            "the file itself or remove it",
+            path=path,
+        ) from None
     if not target.is_relative_to(boundary):
         raise CiImageError(
             f"is a symlink to {target}, outside the repository {boundary}; Forgejo reads "
@@ -426,10 +436,8 @@ def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
     return None
 
 
-def mapping_items(node: yaml.Node | None) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
+def mapping_items(node: yaml.MappingNode) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
     """``(key, key_node, value_node)`` for each key of a mapping node (keys are scalars)."""
-    if not isinstance(node, yaml.MappingNode):
-        return
     for key_node, value in node.value:
         yield key_node.value, key_node, value
 
