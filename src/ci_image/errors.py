@@ -11,8 +11,8 @@ class CiImageError(Exception):
     """An expected failure: bad input, or an environment that cannot do the job.
 
     ``path`` and ``line`` name where the problem is, when there is one, so the user can go
-    straight to it; a path below the working directory is shown relative to it, as the
-    user typed it. The message should also say what to do.
+    straight to it; it is shown as every report shows paths
+    (:func:`ci_image.output.display_path`). The message should also say what to do.
     """
 
     exit_code = 2
