@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from pathlib import Path
 
 from behave import given, then, when
 from behave.runner import Context
@@ -75,7 +74,7 @@ def step_sticky_root_directory(context: Context, name: str) -> None:
 
 @given('the file "{name}" belongs to root, and anyone may write it')
 def step_root_file_writable(context: Context, name: str) -> None:
-    path = Path(context.workdir / name)
+    path = context.workdir / name
     os.chown(path, 0, 0)
     path.chmod(0o666)
 
