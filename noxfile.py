@@ -8,6 +8,7 @@ work without the network and test exactly the locked dependencies.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import nox
@@ -33,7 +34,7 @@ def lint(session: nox.Session) -> None:
     # The pins: immutable, well-formed, consistent. The bootstrap pin (before the first
     # release) is reported as a note; once the first pin is on main, drop
     # --allow-unreleased (ci/README.md, "Bootstrap").
-    session.run("python", "-m", "ci_image", "check", "--allow-unreleased", env=SESSION_ENV)
+    session.run(sys.executable, "-m", "ci_image", "check", "--allow-unreleased", env=SESSION_ENV)
     workflow_files = sorted(str(path) for path in WORKFLOWS.rglob("*.y*ml"))
     # zizmor only discovers .github/workflows by itself: give it the files.
     session.run("zizmor", "--offline", *workflow_files)

@@ -29,7 +29,7 @@ Feature: Reading docker-archives
       | [{"Config": "c.json", "RepoTags": ["x:1"], "Layers": ["l1.tar"]}] | {"rootfs": {"diff_ids": []}}            | manifest.json has 1 entries in Layers but the config has 0 diff_ids |
       | [{"Config": "c.json", "RepoTags": ["x:1"], "Layers": ["l2.tar"]}] | {"rootfs": {"diff_ids": ["sha256:00"]}} | manifest.json names the layer 'l2.tar', which is not in             |
       | [{"Config": "c.json", "RepoTags": ["x"], "Layers": []}]           | {"rootfs": {"diff_ids": []}}            | RepoTags entry 'x' has no ':TAG'                                    |
-      | [{"Config": "c.json", "RepoTags": ["x:-no"], "Layers": []}]       | {"rootfs": {"diff_ids": []}}            | RepoTags entry 'x:-no' has an invalid tag '-no'                     |
+      | [{"Config": "c.json", "RepoTags": ["x:-no"], "Layers": []}]       | {"rootfs": {"diff_ids": []}}            | RepoTags entry 'x:-no': tag '-no' is not a valid tag                |
 
   Scenario: Member names written as ./NAME are the same members
     Given a tar "dotted.tar" with these members

@@ -141,7 +141,7 @@ Feature: ci-image check
       | alpine@sha256:1@sha256:2                        | more than one '@' in image reference                                                     |
       | alpine@md5:d41d8cd98f00b204e9800998ecf8427e     | digest 'md5:d41d8cd98f00b204e9800998ecf8427e' is not a sha256 digest ('sha256:' + 64 hex) |
       | @sha256:6666666666666666666666666666666666666666666666666666666666666666 | digest without a repository name                 |
-      | alpine:-rc1                                     | tag '-rc1' is invalid: a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with '.' or '-' |
+      | alpine:-rc1                                     | tag '-rc1' is not a valid tag: a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with '.' or '-' |
       | :3.20                                           | empty repository name                                                                    |
       | my_registry.example/acme/ci:1                   | registry host 'my_registry.example' is not a valid host[:port]                           |
       | codeberg.org/                                   | no repository path after registry host 'codeberg.org'                                    |
@@ -325,6 +325,38 @@ Feature: ci-image check
     Then the exit status is 2
     And stderr is one line containing "nix eval ./fixture#ciImag.imageTag failed: error:"
 
+  Scenario Outline: --flake with an imageTag that is not a tag is one clear error, not a finding: <case>
+    `tag --flake` refuses such a tag; check does too, instead of calling every pin stale.
+    Given a file "fixture/flake.nix" with
+      """
+      { outputs = { self }: { ciImage.imageTag = "<tag>"; }; }
+      """
+    And a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: codeberg.org/acme/ci:9d3x5dcvqzqc07jh1qf5fsrbblhqxm0q@sha256:2222222222222222222222222222222222222222222222222222222222222222
+      """
+    When I run "ci-image check --flake ./fixture#ciImage"
+    Then the exit status is 2
+    And stderr is one line containing "<message>"
+    And stdout does not contain "CI005"
+
+    Examples:
+      | case      | tag        | message                                                                                                                                        |
+      | not a tag | not a tag! | ./fixture#ciImage.imageTag 'not a tag!' is not a valid tag: a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with '.' or '-'; fix imageTag in the flake |
+      | empty     |            | nix eval ./fixture#ciImage.imageTag gave an empty tag; is it a dockerTools image?                                                              |
+
+  Scenario: An empty workflow directory is an error, not a clean check
+    Checking nothing would pass while the workflows are elsewhere (a mistyped
+    --workflows, a wrong checkout); pin and triggers refuse it as well.
+    Given an empty directory ".forgejo/workflows"
+    When I run "ci-image check"
+    Then the exit status is 2
+    And stderr is one line containing "no *.yml or *.yaml workflow in .forgejo/workflows; pass --workflows DIR naming the directory that holds the workflows"
+
   Scenario: --image names the CI image when pyproject.toml does not
     Given a file "elsewhere/.gitea/workflows/ci.yaml" with
       """
@@ -349,8 +381,8 @@ Feature: ci-image check
 
     Examples:
       | dir                  | options                          | message                                          |
-      | .                    | --image codeberg.org/acme/ci:1   | --image: 'codeberg.org/acme/ci:1' is a pinned reference; give the repository alone |
-      | .                    | --image acme/ci                  | --image: 'acme/ci' names no registry host        |
+      | .                    | --image codeberg.org/acme/ci:1   | --image 'codeberg.org/acme/ci:1': 'codeberg.org/acme/ci:1' is a pinned reference; give the repository alone |
+      | .                    | --image acme/ci                  | --image 'acme/ci': 'acme/ci' names no registry host |
 
   Scenario: --flake needs to know which image is the CI image
     Given a file "bare/pyproject.toml" with

@@ -16,3 +16,55 @@ Feature: The ci-image command line
     When I run the module with "--help"
     Then it succeeds
     And stdout contains "usage: ci-image"
+
+  Scenario: A failure nobody foresaw is one line asking for a report, exit status 2
+    Expected failures name the file and what to do; anything else is a bug in the
+    helper, reported as such on one line: never a traceback, and never exit status 1,
+    which would read as findings. Merge keys nested nearly a thousand deep, which
+    exhaust Python's recursion limit, are one such input nobody foresaw.
+    Given a workflow ".forgejo/workflows/ci.yml" whose job merges 995 mappings nested in each other
+    When I run "ci-image check"
+    Then the exit status is 2
+    And stderr is one line containing "ci-image check: internal error: RecursionError: maximum recursion depth exceeded"
+    And stderr contains "; please report this"
+
+  Scenario: A working directory deleted under the command is an internal error too
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+      """
+    When I run "ci-image check" in a working directory that was deleted
+    Then the exit status is 2
+    And stderr is one line containing "ci-image check: internal error: FileNotFoundError: [Errno 2] No such file or directory; please report this"
+
+  Scenario: Without a working directory, an expected error still names its file
+    Given a file "ci/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+      """
+    When I run "ci-image check --workflows $WORKDIR/missing --image codeberg.org/acme/ci" in a working directory that was deleted
+    Then the exit status is 2
+    And stderr is one line containing "/missing: workflow directory does not exist"
+
+  Scenario Outline: A reader that stops early ends `ci-image <arguments>` quietly
+    `ci-image check | head -1` must not end in a traceback. The status is the one a
+    tool killed by SIGPIPE has, so that `set -o pipefail` still sees the cut.
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+      """
+    When I run "ci-image <arguments>" with a stdout that nobody reads
+    Then the exit status is 141
+    And nothing at all was written to stderr
+
+    Examples:
+      | arguments    |
+      | check        |
+      | check --json |
+      | --version    |

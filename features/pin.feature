@@ -234,6 +234,26 @@ Feature: ci-image pin REF
       | 8    | docker.io/library/alpine | docker.io/library/alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444 |
       | 11   | index.docker.io/library/alpine:edge | index.docker.io/library/alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444 |
 
+  Scenario: index.docker.io/python is the official image python, as Docker Hub serves it
+    Docker Hub's old name index.docker.io is docker.io, and its one-word repositories are
+    under library/ there as well.
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: "python:3.11"}
+        b: {runs-on: docker, container: "index.docker.io/python:3.12"}
+        c: {runs-on: docker, container: "index.docker.io/library/python"}
+      """
+    When I run "ci-image pin python:3.13@sha256:4444444444444444444444444444444444444444444444444444444444444444"
+    Then it succeeds
+    And stdout contains "changed .forgejo/workflows/ci.yml (3 references)"
+    And the file ".forgejo/workflows/ci.yml" changed only in these places
+      | line | before                         | after                                                                                                     |
+      | 3    | python:3.11                    | python:3.13@sha256:4444444444444444444444444444444444444444444444444444444444444444                        |
+      | 4    | index.docker.io/python:3.12    | index.docker.io/python:3.13@sha256:4444444444444444444444444444444444444444444444444444444444444444        |
+      | 5    | index.docker.io/library/python | index.docker.io/library/python:3.13@sha256:4444444444444444444444444444444444444444444444444444444444444444 |
+
   Scenario: --json describes every reference and what changed
     Given a file "ci/workflows/ci.yml" with
       """

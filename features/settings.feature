@@ -64,3 +64,69 @@ Feature: Settings in [tool.ci-image] of pyproject.toml
       | empty workflows       | [tool.ci-image]<LF>workflows = ""                      | :2    | workflows in [tool.ci-image] must be a directory path relative to |
       | a dotted key          | [tool]<LF>ci-image.workflows = 1                       |       | workflows in [tool.ci-image] must be a directory path relative to |
       | not UTF-8             | [tool.ci-image]<LF>image = "caf<xE9>"                  |       | cannot read settings: 'utf-8' codec can't decode byte 0xe9 |
+
+  Scenario Outline: Flags that give every value a command needs make a broken table no error: <command>
+    A setting a flag replaces is never read, so a broken table stops only the commands
+    that need a value from it.
+    Given a file "pyproject.toml" with
+      """
+      [tool.ci-image]
+      imag = "codeberg.org/acme/ci"
+      """
+    And a file "ci/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    When I run "ci-image <command> <arguments>"
+    Then it succeeds
+    And stdout contains "<output>"
+
+    Examples:
+      | command  | arguments                                                                                                               | output                                                                           |
+      | check    | --workflows ci/workflows --image codeberg.org/acme/ci --allow-unreleased                                                | 1 image reference in 1 workflow file: no problems, 1 note                       |
+      | pin      | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 --workflows ci/workflows | pinned codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 in 1 of 1 file |
+      | triggers | --workflows ci/workflows --changed README.md                                                                            | ci/workflows/ci.yml: triggers                                                    |
+
+  Scenario: release with --to and --workflows does not read a broken table either
+    It goes on to the archive, which here does not exist.
+    Given a file "pyproject.toml" with
+      """
+      [tool.ci-image]
+      imag = "codeberg.org/acme/ci"
+      """
+    And a file "ci/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    When I run "ci-image release missing.tar --to codeberg.org/acme/ci --workflows ci/workflows"
+    Then the exit status is 2
+    And stderr is one line containing "missing.tar: no such file; build the image first"
+
+  Scenario Outline: Without the flag that replaces it, the broken table is an error for <command>
+    Given a file "pyproject.toml" with
+      """
+      [tool.ci-image]
+      imag = "codeberg.org/acme/ci"
+      """
+    And a file "ci/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    When I run "ci-image <command> <arguments>"
+    Then the exit status is 2
+    And stderr is one line containing "pyproject.toml:2: unknown key 'imag' in [tool.ci-image]"
+
+    Examples:
+      | command  | arguments                                                                                                               |
+      | check    | --workflows ci/workflows                                                                                                |
+      | check    | --image codeberg.org/acme/ci                                                                                            |
+      | pin      | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222                        |
+      | triggers | --changed README.md                                                                                                     |
+      | push     | missing.tar                                                                                                             |
+      | release  | missing.tar --workflows ci/workflows                                                                                    |

@@ -132,7 +132,7 @@ Feature: ci-image tag prints an image's immutable tag
       """
     When I run "ci-image tag --flake ./flake#ciImage"
     Then the exit status is 2
-    And stderr is one line containing "evaluated to 'not a tag', which is not a valid image tag"
+    And stderr is one line containing "./flake#ciImage.imageTag 'not a tag' is not a valid tag: a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with '.' or '-'; fix imageTag in the flake"
 
   Scenario: Without Nix, --flake says what to do instead
     Given nix is not on the PATH

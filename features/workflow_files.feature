@@ -66,6 +66,26 @@ Feature: Reading workflow files, and refusing bad ones
       2 image references in 1 workflow file: 1 problem
       """
 
+  Scenario Outline: A merge Forgejo's YAML reader refuses is refused by <command>
+    Forgejo rejects the whole workflow, so no image in it is used.
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a:
+          <<: [just, text]
+          runs-on: docker
+      """
+    When I run "ci-image <command> <arguments>"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/ci.yml:4: map merge requires map or sequence of maps as the value; Forgejo rejects the workflow"
+    And no file in the project changed
+
+    Examples:
+      | command | arguments                                                                                          |
+      | check   |                                                                                                    |
+      | pin     | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
+
   Scenario Outline: No workflow directory: <case>
     Given a file "<file>" with
       """
@@ -80,6 +100,7 @@ Feature: Reading workflow files, and refusing bad ones
       | case                       | file           | content                                                               | command                | message                                                                                   |
       | none of the three exists   | README.md      | hello                                                                 | check                  | none of .forgejo/workflows, .gitea/workflows, .github/workflows exists; create one or pass --workflows DIR |
       | --workflows names nothing  | README.md      | hello                                                                 | check --workflows ci/  | ci: workflow directory does not exist; pass an existing --workflows DIR                    |
+      | an absolute path elsewhere | README.md      | hello                                                                 | check --workflows /nonexistent/ci | /nonexistent/ci: workflow directory does not exist; pass an existing --workflows DIR |
 
   Scenario: The directory named in [tool.ci-image] does not exist
     Given a file "pyproject.toml" with
@@ -255,3 +276,142 @@ Feature: Reading workflow files, and refusing bad ones
     And no temporary file is left in the project
     When I run "ci-image check --allow-unreleased" as the unprivileged user
     Then it succeeds
+
+  Scenario Outline: A broken symlink is refused by <command>: <case>
+    Given a file ".forgejo/workflows/a.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a symbolic link ".forgejo/workflows/<link>" pointing to "<target>"
+    When I run "ci-image <command> <arguments>"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/<link>: <message>; replace it with the file itself or remove it"
+    And no file in the project changed
+
+    Examples:
+      | case       | link     | target    | command  | arguments                                                                                          | message                                                             |
+      | a loop     | loop.yml | loop.yml  | check    |                                                                                                    | is a symlink that leads back to itself (a loop), not a workflow file |
+      | a loop     | loop.yml | loop.yml  | pin      | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | is a symlink that leads back to itself (a loop), not a workflow file |
+      | a loop     | loop.yml | loop.yml  | triggers | --workflow .forgejo/workflows/loop.yml                                                             | is a symlink that leads back to itself (a loop), not a workflow file |
+      | a dangling | gone.yml | gone/x.yml | check   |                                                                                                    | is a symlink to gone/x.yml, which does not exist                     |
+
+  Scenario Outline: A workflow directory that is a symlink out of the repository is refused by <command>
+    The repository is found from the path as written, not from where the link leads:
+    otherwise the other tree would become the repository, and pin would write into it.
+    Given the directory "repo" is the root of a git repository
+    And a file "repo/pyproject.toml" with
+      """
+      [tool.ci-image]
+      image = "codeberg.org/acme/ci"
+      """
+    And a file "elsewhere/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a symbolic link "repo/.forgejo/workflows" pointing to "../../elsewhere/workflows"
+    When in "repo" I run "ci-image <command> <arguments>"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows: leads through a symlink to "
+    And stderr contains "outside the repository"
+    And stderr contains "replace the link with the directory itself, or pass --workflows DIR inside the repository"
+    And no file in the project changed
+    And "repo/.forgejo/workflows" is still a symbolic link to "../../elsewhere/workflows"
+
+    Examples:
+      | command  | arguments                                                                                          |
+      | check    |                                                                                                    |
+      | pin      | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
+      | triggers | --changed README.md                                                                                |
+
+  Scenario: A link higher up, into another repository, is refused as well
+    Here .forgejo is the link, and the workflow directory it leads to is a repository of
+    its own: the repository around the workflows is still the one the path is written in.
+    Given the directory "repo" is the root of a git repository
+    And a file "repo/pyproject.toml" with
+      """
+      [tool.ci-image]
+      image = "codeberg.org/acme/ci"
+      """
+    And the directory "elsewhere/.forgejo/workflows" is the root of a git repository
+    And a file "elsewhere/.forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a symbolic link "repo/.forgejo" pointing to "../elsewhere/.forgejo"
+    When in "repo" I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows: leads through a symlink to "
+    And no file in the project changed
+
+  Scenario: A workflow directory linked to another place inside the repository is read and written through
+    Given the directory "." is the root of a git repository
+    And a file "ci/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a symbolic link ".forgejo/workflows" pointing to "../ci/workflows"
+    When I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+    Then it succeeds
+    And stdout contains "changed .forgejo/workflows/ci.yml (1 reference)"
+    And the file "ci/workflows/ci.yml" changed only in these places
+      | line | before     | after                                                                     |
+      | 3    | unreleased | 1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
+    And ".forgejo/workflows" is still a symbolic link to "../ci/workflows"
+
+  Scenario: A read-only file stops pin also for root, whom permissions do not stop
+    CI jobs run as root, who may write any file: the mode bits decide, as for any user.
+    Given a file ".forgejo/workflows/a.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a file ".forgejo/workflows/b.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And the file ".forgejo/workflows/b.yml" has the mode 0444
+    When I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/b.yml: is read-only; make it writable (chmod u+w) and run again. Nothing was changed"
+    And no file in the project changed
+    And the file ".forgejo/workflows/b.yml" still has the mode 0444
+    And no temporary file is left in the project
+
+  Scenario: When a file cannot be replaced, the files already replaced get their content back
+    Every new content is written next to its file first, then the files are replaced one
+    by one. A directory with the sticky bit, like /tmp, lets anyone write a new file in
+    it but only the owner replace one: the second replacement fails after the first
+    succeeded, and the first file is restored.
+    Given a file ".forgejo/workflows/a.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a file ".forgejo/workflows/z/b.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And the project belongs to an unprivileged user
+    And the directory ".forgejo/workflows/z" belongs to root, with the sticky bit, and anyone may write in it
+    And the file ".forgejo/workflows/z/b.yml" belongs to root, and anyone may write it
+    And the file ".forgejo/workflows/a.yml" is noted as it is now
+    When I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222" as the unprivileged user
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/z/b.yml: cannot replace it: Operation not permitted; the files already replaced were restored: check the file system and run again"
+    And no file in the project changed
+    And the file ".forgejo/workflows/a.yml" was replaced and restored: another file than the one noted
+    And no temporary file is left in the project

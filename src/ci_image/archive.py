@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ci_image.errors import CiImageError
-from ci_image.reference import TAG_RE
+from ci_image.reference import MalformedReferenceError, validate_tag
 
 GZIP_MAGIC = b"\x1f\x8b"
 MANIFEST = "manifest.json"
@@ -81,13 +81,10 @@ def split_repo_tag(repo_tag: str, path: Path) -> tuple[str, str]:
     name, colon, tag = repo_tag.rpartition(":")
     if not colon or "/" in tag or not name:
         raise ArchiveError(f"RepoTags entry {repo_tag!r} has no ':TAG'", path=path)
-    if not TAG_RE.fullmatch(tag):
-        raise ArchiveError(
-            f"RepoTags entry {repo_tag!r} has an invalid tag {tag!r}: a tag is 1 to 128 of "
-            "[A-Za-z0-9_.-], not starting with '.' or '-'",
-            path=path,
-        )
-    return name, tag
+    try:
+        return name, validate_tag(tag, f"RepoTags entry {repo_tag!r}: tag")
+    except MalformedReferenceError as error:
+        raise ArchiveError(str(error), path=path) from None
 
 
 def is_gzip(path: Path) -> bool:

@@ -4,7 +4,9 @@ Every new content first goes to a temporary file next to its target (same direct
 so the final rename cannot cross file systems), is fsynced and given the target's mode;
 only when every temporary exists are they renamed over their targets. If any target is
 read-only or any temporary cannot be written, every temporary is removed and no target
-is touched. A symlinked target is written through: the link stays, its file changes.
+is touched; if a rename fails or the run is interrupted between renames, the files
+already replaced get their old content back. A symlinked target is written through: the
+link stays, its file changes (the workflow loader decides which links may be followed).
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ci_image.errors import CiImageError
+from ci_image.output import display_path
 
 TEMP_SUFFIX = ".ci-image.tmp"
+# No write bit for anyone: read-only for root too, whom os.access always lets write.
+_WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 
 @dataclass(frozen=True)
@@ -40,13 +45,12 @@ class _Target:
     gid: int
 
 
-def write_files(writes: Sequence[FileWrite], *, boundary: Path) -> list[Path]:
+def write_files(writes: Sequence[FileWrite]) -> list[Path]:
     """Replace every file's content, or raise :class:`CiImageError` having changed none.
 
-    ``boundary`` is the repository: a symlink is only written through when its target
-    lies inside it. Returns the real paths written.
+    Returns the real paths written.
     """
-    targets = _resolve_targets(writes, boundary)
+    targets = _resolve_targets(writes)
     temporaries: list[tuple[_Target, Path]] = []
     try:
         for target in targets:
@@ -61,19 +65,11 @@ def write_files(writes: Sequence[FileWrite], *, boundary: Path) -> list[Path]:
     return [target.real for target in targets]
 
 
-def _resolve_targets(writes: Sequence[FileWrite], boundary: Path) -> list[_Target]:
+def _resolve_targets(writes: Sequence[FileWrite]) -> list[_Target]:
     """Where each write lands, checked writable before anything is written."""
-    boundary = boundary.resolve()
     targets: dict[Path, _Target] = {}
     for write in writes:
         real = write.path.resolve()
-        # The loader refuses such links first; the check stays for other callers.
-        if write.path.is_symlink() and not real.is_relative_to(boundary):  # pragma: no cover
-            raise CiImageError(
-                f"is a symlink to {real}, outside the repository {boundary}; not writing "
-                "through it: replace the link with the file itself. Nothing was changed",
-                path=write.path,
-            )
         if real in targets:
             if targets[real].write.data != write.data:  # pragma: no cover - same text in
                 raise CiImageError(  # gives the same text out; a guard against a bug
@@ -88,7 +84,9 @@ def _resolve_targets(writes: Sequence[FileWrite], boundary: Path) -> list[_Targe
             raise CiImageError(
                 f"cannot stat: {error.strerror}; nothing was changed", path=write.path
             ) from None
-        if not os.access(real, os.W_OK):
+        # The mode bits decide, as for a user: replacing a file by rename needs no write
+        # permission on it, and root passes every os.access check.
+        if not status.st_mode & _WRITE_BITS or not os.access(real, os.W_OK):
             raise CiImageError(
                 "is read-only; make it writable (chmod u+w) and run again. Nothing was changed",
                 path=write.path,
@@ -110,7 +108,7 @@ def _write_temporary(target: _Target) -> Path:
         )
     except OSError as error:
         raise CiImageError(
-            f"cannot create a temporary file in {_display(target.real.parent)}: "
+            f"cannot create a temporary file in {display_path(target.real.parent)}: "
             f"{error.strerror}; "
             "make the directory writable. Nothing was changed",
             path=target.write.path,
@@ -135,34 +133,36 @@ def _write_temporary(target: _Target) -> Path:
 
 
 def _rename_all(temporaries: list[tuple[_Target, Path]]) -> None:
-    done: list[_Target] = []
-    for index, (target, temporary) in enumerate(temporaries):
-        try:
-            temporary.replace(target.real)
-        except OSError as error:  # pragma: no cover - a rename within a directory we
-            # just wrote to fails only on I/O errors; put back what was already renamed.
-            for _target, leftover in temporaries[index:]:
-                leftover.unlink(missing_ok=True)
-            _restore(done)
-            raise CiImageError(
-                f"cannot replace it: {error.strerror}; the files already replaced were "
-                "restored: check the file system and run again",
-                path=target.write.path,
-            ) from None
-        done.append(target)
+    """Rename every temporary over its target. If one rename fails, or anything interrupts
+    them (Ctrl-C, a signal handler that raises), the targets already replaced get their
+    old content back and the remaining temporaries are removed: all files or none."""
+    try:
+        for target, temporary in temporaries:
+            try:
+                temporary.replace(target.real)
+            except OSError as error:
+                raise CiImageError(
+                    f"cannot replace it: {error.strerror}; the files already replaced were "
+                    "restored: check the file system and run again",
+                    path=target.write.path,
+                ) from None
+    except BaseException:
+        # A temporary that is gone was renamed: its target is replaced. Asking the file
+        # system, not a list kept alongside, is exact even for an interrupt that lands
+        # between a rename and the next line.
+        replaced = [target for target, temporary in temporaries if not temporary.exists()]
+        for _target, temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+        _restore(replaced)
+        raise
 
 
-def _restore(done: list[_Target]) -> None:  # pragma: no cover - see _rename_all
+def _restore(done: list[_Target]) -> None:
     """Write the original contents back, the same way (temporary file, then rename)."""
     for target in done:
         original = FileWrite(target.write.path, target.write.original, target.write.original)
         restoring = _Target(original, target.real, target.mode, target.uid, target.gid)
         _write_temporary(restoring).replace(target.real)
-
-
-def _display(path: Path) -> str:
-    """``path`` relative to the working directory, for messages."""
-    return os.path.relpath(path)
 
 
 def _fsync_directory(directory: Path) -> None:

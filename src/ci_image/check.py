@@ -17,9 +17,9 @@ from typing import Any
 
 from ci_image.imagerefs import ImageSite, SiteStatus, find_all_image_sites
 from ci_image.nixeval import image_tag_from_flake
-from ci_image.output import plural
+from ci_image.output import display_path, plural
 from ci_image.reference import Reference
-from ci_image.workflows import Workflow, collector_paused, display_path, load_workflows
+from ci_image.workflows import Workflow, collector_paused, load_some_workflows
 
 UNRELEASED_TAG = "unreleased"
 BUILD_WORKFLOW = "build-ci-image.yml"
@@ -45,16 +45,6 @@ UNRELEASED = Rule("CI006", "unreleased-pin")
 # Reserved for the registry verification (``check --registry``).
 MISSING_DIGEST = Rule("CI007", "missing-digest")
 MOVED_TAG = Rule("CI008", "moved-tag")
-RULES = (
-    FLOATING,
-    MALFORMED,
-    UNRESOLVABLE,
-    INCONSISTENT,
-    STALE,
-    UNRELEASED,
-    MISSING_DIGEST,
-    MOVED_TAG,
-)
 
 
 @dataclass(frozen=True)
@@ -183,9 +173,10 @@ def check_directory(
     flake: str | None = None,
     allow_unreleased: bool = False,
 ) -> CheckResult:
-    """Load the workflows and check them; with ``flake``, ask Nix for the current tag."""
+    """Load the workflows (none at all is an error) and check them; with ``flake``, ask
+    Nix for the current tag."""
     with collector_paused():
-        workflows = load_workflows(directory)
+        workflows = load_some_workflows(directory)
         current_tag = image_tag_from_flake(flake) if flake is not None else None
         options = CheckOptions(image, current_tag, flake, allow_unreleased)
         return check_workflows(workflows, options)

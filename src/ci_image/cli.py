@@ -7,6 +7,8 @@ environment failure. Expected failures are one line on stderr, never a traceback
 from __future__ import annotations
 
 import argparse
+import os
+import select
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -86,14 +88,55 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(arguments)
-    args = parser.parse_args(arguments)
-    handler: Handler = args.handler
+    command = "ci-image"
     try:
-        return handler(args)
+        parser = build_parser(arguments)
+        try:
+            args = parser.parse_args(arguments)
+        except SystemExit:  # --help, --version, a usage error: their output is printed
+            sys.stdout.flush()
+            raise
+        command = f"ci-image {args.command}"
+        handler: Handler = args.handler
+        status = handler(args)
+        # Flushed here, not at exit, so that a reader that went away is seen below.
+        sys.stdout.flush()
+        return status
     except CiImageError as error:
-        sys.stderr.write(f"ci-image {args.command}: error: {error}\n")
+        sys.stderr.write(f"{command}: error: {error}\n")
         return error.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write(f"ci-image {args.command}: interrupted\n")
+        sys.stderr.write(f"{command}: interrupted\n")
         return 130
+    except Exception as error:
+        if isinstance(error, BrokenPipeError) and _stdout_closed():
+            # The reader of stdout went away (`ci-image check | head -1`): stop quietly,
+            # as a tool killed by SIGPIPE does, with its status, so `set -o pipefail`
+            # sees it. What is still buffered goes nowhere, so the exit cannot fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return SIGPIPE_STATUS
+        return _internal_error(command, error)
+
+
+# 128 + SIGPIPE, the status a shell reports for a command that SIGPIPE killed.
+SIGPIPE_STATUS = 128 + 13
+
+
+def _internal_error(command: str, error: BaseException) -> int:
+    """A failure nobody expected is a bug: one line that says so, never a traceback, and
+    exit status 2 (1 would read as findings or a negative answer)."""
+    message = " ".join(str(error).split())
+    sys.stderr.write(
+        f"{command}: internal error: {type(error).__name__}: {message}; please report this\n"
+    )
+    return 2
+
+
+def _stdout_closed() -> bool:
+    """Whether stdout is a pipe or socket whose reader has gone away (poll says POLLERR)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _fd, events in poller.poll(0))
+    except (OSError, ValueError):  # pragma: no cover - stdout closed or not a file
+        return False

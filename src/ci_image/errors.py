@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ci_image.output import display_path
+
 
 class CiImageError(Exception):
     """An expected failure: bad input, or an environment that cannot do the job.
 
     ``path`` and ``line`` name where the problem is, when there is one, so the user can go
-    straight to it; a path below the working directory is shown relative to it, as the
-    user typed it. The message should also say what to do.
+    straight to it; it is shown as every report shows paths
+    (:func:`ci_image.output.display_path`). The message should also say what to do.
     """
 
     exit_code = 2
@@ -24,15 +26,6 @@ class CiImageError(Exception):
     def __str__(self) -> str:
         if self.path is None:
             return self.message
-        shown = _relative_to_cwd(Path(self.path))
+        shown = display_path(self.path)
         where = shown if self.line is None else f"{shown}:{self.line}"
         return f"{where}: {self.message}"
-
-
-def _relative_to_cwd(path: Path) -> str:
-    if not path.is_absolute():
-        return str(path)
-    try:
-        return str(path.relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)

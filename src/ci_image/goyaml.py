@@ -19,6 +19,8 @@ from datetime import date
 
 import yaml
 
+from ci_image.workflows import mapping_get
+
 STR = "str"
 NULL = "null"
 BOOL = "bool"
@@ -48,7 +50,6 @@ _TIMESTAMP = re.compile(
     r"(?:[.,][0-9]+)?(?P<zone>Z|[-+][0-9]{2}:[0-9]{2})?)?"
 )
 _HINT_DIGIT = frozenset("0123456789")
-_HINT_MAP = frozenset("yYnNtTfFoO~")
 _QUOTED_STYLES = frozenset({"'", '"', "|", ">"})
 _TYPED_TAGS = {f"{_YAML_TAG}{name}": name for name in (NULL, BOOL, INT, FLOAT, TIMESTAMP)}
 
@@ -186,7 +187,8 @@ def merged_items(node: yaml.MappingNode, text: str) -> Iterator[tuple[str, yaml.
     """``(key, key_node, value_node)`` as yaml.v3 decodes the mapping into a Go map.
 
     Merge keys (``<<: *anchor``) are expanded the way ``decoder.merge`` does: keys
-    written in the mapping win, and of several merged mappings the earlier one wins.
+    written in the mapping win, and of several merged mappings the earlier one wins. The
+    one implementation of merge keys: the trigger reader and the image sites use it.
     """
     own: list[tuple[str, yaml.Node, yaml.Node]] = []
     merged: list[yaml.MappingNode] = []
@@ -215,3 +217,14 @@ def _merge_sources(value: yaml.Node) -> list[yaml.MappingNode]:
     ):
         return list(value.value)
     raise MergeError(value, "map merge requires map or sequence of maps as the value")
+
+
+def merged_get(node: yaml.Node | None, key: str, text: str) -> yaml.Node | None:
+    """The value of ``key`` in a mapping node as yaml.v3 decodes it (merge keys applied),
+    else None; None also for a node that is not a mapping."""
+    found = mapping_get(node, key)
+    if found is not None or not isinstance(node, yaml.MappingNode):
+        return found
+    if not any(key_node.value == "<<" for key_node, _value in node.value):
+        return None  # the common case: no merge key, nothing more to look at
+    return next((value for name, _key, value in merged_items(node, text) if name == key), None)

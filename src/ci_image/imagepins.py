@@ -12,7 +12,7 @@ from ci_image.errors import CiImageError
 from ci_image.imagerefs import SiteKind, find_all_image_sites
 from ci_image.reference import Reference
 from ci_image.settings import TABLE, Settings
-from ci_image.workflows import find_workflow_dir, load_workflows
+from ci_image.workflows import load_workflows
 
 
 def ci_image_pins(settings: Settings) -> list[Reference]:
@@ -20,10 +20,9 @@ def ci_image_pins(settings: Settings) -> list[Reference]:
     if settings.image is None:
         raise CiImageError(f"no image in [tool.{TABLE}]")
     image = settings.image
-    directory = find_workflow_dir(settings.root, settings.workflows)
     return [
         site.reference
-        for site in find_all_image_sites(load_workflows(directory))
+        for site in find_all_image_sites(load_workflows(settings.workflow_directory()))
         if site.kind is SiteKind.CONTAINER
         and site.reference is not None
         and site.reference.same_repository(image)

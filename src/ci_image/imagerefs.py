@@ -18,13 +18,12 @@ from pathlib import Path
 
 import yaml
 
+from ci_image import goyaml
+from ci_image.errors import CiImageError
 from ci_image.reference import MalformedReferenceError, Reference, is_expression, parse_reference
-from ci_image.workflows import Workflow, mapping_get, mapping_items, position
+from ci_image.workflows import Workflow, position
 
 DOCKER_PREFIX = "docker://"
-NULL_TAG = "tag:yaml.org,2002:null"
-MERGE_KEY = "<<"
-MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class SiteKind(enum.Enum):
@@ -83,47 +82,65 @@ class ImageSite:
 
 
 def find_image_sites(workflow: Workflow) -> list[ImageSite]:
-    """Every image site of one workflow, in document order of jobs."""
-    return [_site(workflow, raw) for raw in _raw_sites(workflow.root)]
+    """Every image site of one workflow, in document order of jobs.
+
+    The jobs are read as Forgejo's YAML decoder reads them (:mod:`ci_image.goyaml`):
+    merge keys applied, ``~`` and an empty value are null. A merge Forgejo refuses is
+    refused here too.
+    """
+    try:
+        return [_site(workflow, raw) for raw in _raw_sites(workflow.root, workflow.text)]
+    except goyaml.MergeError as error:
+        line, _col = position(error.node)
+        raise CiImageError(
+            f"{error}; Forgejo rejects the workflow", path=workflow.path, line=line
+        ) from None
 
 
 def find_all_image_sites(workflows: Iterable[Workflow]) -> list[ImageSite]:
     return [site for workflow in workflows for site in find_image_sites(workflow)]
 
 
-def image_texts(root: yaml.MappingNode) -> list[tuple[str, str]]:
+def image_texts(root: yaml.MappingNode, text: str) -> list[tuple[str, str]]:
     """``(where, text)`` of every site, without parsing references: a cheap fingerprint."""
     return [
         (where, node.value[len(prefix) :] if isinstance(node, yaml.ScalarNode) else "")
-        for _job, _kind, where, node, prefix in _raw_sites(root)
+        for _job, _kind, where, node, prefix in _raw_sites(root, text)
     ]
 
 
 _RawSite = tuple[str, SiteKind, str, yaml.Node, str]
 
 
-def _raw_sites(root: yaml.MappingNode) -> Iterator[_RawSite]:
+def _raw_sites(root: yaml.MappingNode, text: str) -> Iterator[_RawSite]:
     """``(job, kind, where, node, prefix)`` for every place Forgejo reads an image."""
-    for job_id, job in merged_items(merged_get(root, "jobs")):
+    for job_id, job in _items(goyaml.merged_get(root, "jobs", text), text):
         prefix = f"jobs.{job_id}"
-        container = merged_get(job, "container")
+        container = goyaml.merged_get(job, "container", text)
         if isinstance(container, yaml.MappingNode):
-            image = merged_get(container, "image")
-            if image is not None and not _is_null(image):
+            image = goyaml.merged_get(container, "image", text)
+            if image is not None and not goyaml.is_null(image, text):
                 yield job_id, SiteKind.CONTAINER, f"{prefix}.container.image", image, ""
-        elif container is not None and not _is_null(container):
+        elif container is not None and not goyaml.is_null(container, text):
             yield job_id, SiteKind.CONTAINER, f"{prefix}.container", container, ""
-        for name, service in merged_items(merged_get(job, "services")):
-            image = merged_get(service, "image")
-            if image is not None and not _is_null(image):
+        for name, service in _items(goyaml.merged_get(job, "services", text), text):
+            image = goyaml.merged_get(service, "image", text)
+            if image is not None and not goyaml.is_null(image, text):
                 yield job_id, SiteKind.SERVICE, f"{prefix}.services.{name}.image", image, ""
-        steps = merged_get(job, "steps")
+        steps = goyaml.merged_get(job, "steps", text)
         if isinstance(steps, yaml.SequenceNode):
             for index, step in enumerate(steps.value):
-                uses = merged_get(step, "uses")
+                uses = goyaml.merged_get(step, "uses", text)
                 if isinstance(uses, yaml.ScalarNode) and uses.value.startswith(DOCKER_PREFIX):
                     where = f"{prefix}.steps[{index}].uses"
                     yield job_id, SiteKind.STEP, where, uses, DOCKER_PREFIX
+
+
+def _items(node: yaml.Node | None, text: str) -> Iterator[tuple[str, yaml.Node]]:
+    """``(key, value)`` of a mapping, merge keys applied; nothing for any other node."""
+    if isinstance(node, yaml.MappingNode):
+        for key, _key_node, value in goyaml.merged_items(node, text):
+            yield key, value
 
 
 def _site(workflow: Workflow, raw: _RawSite) -> ImageSite:
@@ -233,34 +250,3 @@ def _line_col(text: str, node: yaml.Node, offset: int) -> tuple[int, int]:
     if len(pieces) == 1:
         return mark.line + 1, mark.column + 1 + offset - mark.index
     return mark.line + len(pieces), len(pieces[-1])
-
-
-def _is_null(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG
-
-
-def merged_items(node: yaml.Node | None) -> list[tuple[str, yaml.Node]]:
-    """``(key, value)`` of a mapping with YAML merge keys (``<<: *defaults``) applied.
-
-    Forgejo's YAML reader applies merge keys, so an image can come from an anchored
-    mapping; explicit keys win over merged ones, earlier merges over later ones.
-    """
-    explicit: dict[str, yaml.Node] = {}
-    merged: dict[str, yaml.Node] = {}
-    for key, key_node, value in mapping_items(node):
-        if key == MERGE_KEY and key_node.tag == MERGE_TAG:
-            sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
-            for source in sources:
-                for name, item in merged_items(source):
-                    merged.setdefault(name, item)
-        else:
-            explicit[key] = value
-    return [*explicit.items(), *((k, v) for k, v in merged.items() if k not in explicit)]
-
-
-def merged_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    """The value of ``key`` in a mapping node, merge keys applied; None when absent."""
-    found = mapping_get(node, key)
-    if found is not None:
-        return found
-    return dict(merged_items(node)).get(key)

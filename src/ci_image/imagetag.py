@@ -18,7 +18,6 @@ from pathlib import Path
 from ci_image.archive import read_archive
 from ci_image.errors import CiImageError
 from ci_image.nixeval import image_tag_from_flake
-from ci_image.reference import TAG_RE
 from ci_image.storepath import in_store, parse_store_path
 
 
@@ -65,8 +64,4 @@ def tag_of_source(text: str) -> TagAnswer:
 
 def tag_of_flake(flake_ref: str) -> TagAnswer:
     tag = image_tag_from_flake(flake_ref)
-    if not TAG_RE.fullmatch(tag):
-        raise CiImageError(
-            f"{flake_ref}.imageTag evaluated to {tag!r}, which is not a valid image tag"
-        )
     return TagAnswer(tag=tag, kind="flake", source=flake_ref, detail=f"{flake_ref}.imageTag")

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from ci_image.errors import CiImageError
+from ci_image.reference import MalformedReferenceError, validate_tag
 
 EXPERIMENTAL = ["--extra-experimental-features", "nix-command flakes"]
 EVAL_TIMEOUT_SECONDS = 600
@@ -42,12 +43,16 @@ def eval_raw(installable: str, *, cwd: Path | None = None) -> str:
 
 
 def image_tag_from_flake(flake_ref: str, *, cwd: Path | None = None) -> str:
-    """The ``imageTag`` attribute of a dockerTools image output, evaluated without building."""
+    """The ``imageTag`` attribute of a dockerTools image output, evaluated without building;
+    checked, since ``tag --flake`` prints it and ``check --flake`` compares pins with it."""
     installable = f"{flake_ref}.imageTag"
     tag = eval_raw(installable, cwd=cwd).strip()
     if not tag:
         raise CiImageError(f"nix eval {installable} gave an empty tag; is it a dockerTools image?")
-    return tag
+    try:
+        return validate_tag(tag, installable)
+    except MalformedReferenceError as error:
+        raise CiImageError(f"{error}; fix imageTag in the flake") from None
 
 
 def summarize_nix_error(stderr: str) -> str:

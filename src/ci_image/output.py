@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -24,3 +26,23 @@ def warn(message: str) -> None:
 def plural(count: int, noun: str) -> str:
     """``1 file``, ``2 files``: counts in messages read as English."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def display_path(path: Path | str, base: Path | None = None) -> str:
+    """How every message and report names a file: relative to ``base`` (default: the
+    working directory) when the two share a tree, so it can be clicked or pasted
+    (``ci/x.yml``, ``../ci/x.yml`` from ``docs/``); as given when it is relative already or
+    lies elsewhere (``/etc/x``)."""
+    path = Path(path)
+    if not path.is_absolute():
+        return str(path)
+    try:
+        base = Path.cwd() if base is None else base
+    except OSError:  # pragma: no cover - a scenario deletes the working directory, but
+        # coverage cannot measure a process that has none
+        return str(path)
+    if path.is_relative_to(base):
+        return str(path.relative_to(base))
+    if os.path.commonpath([path, base]) == path.anchor:
+        return str(path)
+    return os.path.relpath(path, base)

@@ -18,15 +18,9 @@ from ci_image.atomic import FileWrite, write_files
 from ci_image.errors import CiImageError
 from ci_image.imagerefs import ImageSite, SiteStatus, Span, find_image_sites, image_texts
 from ci_image.linediff import rewrite_diff
+from ci_image.output import display_path, plural
 from ci_image.reference import Reference
-from ci_image.workflows import (
-    Workflow,
-    collector_paused,
-    compose_unchecked,
-    display_path,
-    load_workflows,
-    repository_boundary,
-)
+from ci_image.workflows import Workflow, collector_paused, compose_unchecked, load_some_workflows
 
 
 @dataclass(frozen=True)
@@ -165,7 +159,7 @@ def _verify(
         root = compose_unchecked(change.new_text)
     except yaml.YAMLError:  # pragma: no cover - a guard, like the one below
         root = None
-    after = image_texts(root) if isinstance(root, yaml.MappingNode) else None
+    after = image_texts(root, change.new_text) if isinstance(root, yaml.MappingNode) else None
     wanted = [
         (site.where, new_texts.get(site.span, site.text) if site.span else site.text)
         for site in before
@@ -203,17 +197,17 @@ def pin_workflows(reference: Reference, directory: Path, *, dry_run: bool = Fals
     """Pin ``reference`` in every workflow under ``directory``: all files or none.
 
     Raises :class:`CiImageError` (exit 2) when the reference is not pinned, a workflow is
-    bad input, no workflow names the repository (a pin that pins nothing is a mistake),
-    or a file cannot be written; in every such case no file has changed.
+    bad input, there is no workflow or none names the repository (a pin that pins nothing
+    is a mistake), or a file cannot be written; in every such case no file has changed.
     """
     require_pinned(reference)
     with collector_paused():
-        workflows = load_workflows(directory)
+        workflows = load_some_workflows(directory)
         plan = plan_pin(workflows, reference)
     changes = plan.changes
     if not changes:
         raise CiImageError(
-            f"no workflow in {directory} ({len(workflows)} files) names "
+            f"no workflow in {display_path(directory)} ({plural(len(workflows), 'file')}) names "
             f"{reference.repository}: nothing to pin. Check the repository name, or "
             f"write `container: {reference.repository}:unreleased` where the image is used",
         )
@@ -228,7 +222,7 @@ def pin_workflows(reference: Reference, directory: Path, *, dry_run: bool = Fals
             )
             for change in to_write
         ]
-        written = tuple(write_files(writes, boundary=repository_boundary(directory)))
+        written = tuple(write_files(writes))
     return PinResult(
         reference=reference,
         directory=directory,

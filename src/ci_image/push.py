@@ -26,7 +26,7 @@ from ci_image import skopeo
 from ci_image.archive import ArchiveImage, plain_archive, read_archive, verify_layers
 from ci_image.credentials import RegistryAuth, find_auth, skopeo_authfile
 from ci_image.errors import CiImageError
-from ci_image.reference import TAG_RE, Reference
+from ci_image.reference import MalformedReferenceError, Reference, validate_tag
 from ci_image.registry import ManifestInfo, RegistryClient, TlsOptions, warn_if_insecure
 from ci_image.retry import with_retries
 from ci_image.trace import Trace
@@ -88,12 +88,10 @@ def plan_push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) ->
     repository = options.repository
     registry = _registry_of(repository)
     image = read_archive(options.archive)
-    tag = options.tag if options.tag is not None else image.single_tag()
-    if not TAG_RE.fullmatch(tag):
-        raise CiImageError(
-            f"--tag {tag!r} is not a valid tag: 1 to 128 of [A-Za-z0-9_.-], "
-            "not starting with '.' or '-'"
-        )
+    try:
+        tag = image.single_tag() if options.tag is None else validate_tag(options.tag, "--tag")
+    except MalformedReferenceError as error:
+        raise CiImageError(str(error)) from None
     _note_name(image, repository, trace)
     auth = find_auth(registry, repository.path, authfile=options.authfile, environ=environ)
     trace.add_secrets(*auth.secrets)

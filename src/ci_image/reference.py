@@ -20,7 +20,7 @@ TAG_RE = re.compile(r"[\w][\w.-]{0,127}", re.ASCII)
 DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}")
 # Same characters as str.isspace (sre uses Py_UNICODE_ISSPACE), without a Python loop.
 _WHITESPACE_RE = re.compile(r"\s")
-EXPRESSION_RE = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
+TAG_RULE = "a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with '.' or '-'"
 
 DEFAULT_REGISTRY = "docker.io"
 
@@ -47,11 +47,13 @@ class Reference:
     def canonical_repository(self) -> str:
         """The repository as a registry sees it, for comparing references."""
         registry = self.registry or DEFAULT_REGISTRY
+        # index.docker.io is Docker Hub's old name: map it first, so that its official
+        # images gain library/ as well (index.docker.io/python is python).
+        if registry == "index.docker.io":
+            registry = DEFAULT_REGISTRY
         path = self.path
         if registry == DEFAULT_REGISTRY and "/" not in path:
             path = f"library/{path}"
-        if registry == "index.docker.io":
-            registry = DEFAULT_REGISTRY
         return f"{registry}/{path}"
 
     def same_repository(self, other: Reference) -> bool:
@@ -77,6 +79,15 @@ class Reference:
 def is_expression(text: str) -> bool:
     """True when the text contains a ``${{ }}`` expression, which only the runner resolves."""
     return "${{" in text
+
+
+def validate_tag(text: str, what: str) -> str:
+    """``text`` when it is a valid tag, else :class:`MalformedReferenceError` saying
+    ``WHAT 'TEXT' is not a valid tag`` and the rule. The one definition of a tag, for references,
+    archives' RepoTags, ``--tag`` and the tag a flake evaluates to."""
+    if not TAG_RE.fullmatch(text):
+        raise MalformedReferenceError(f"{what} {text!r} is not a valid tag: {TAG_RULE}")
+    return text
 
 
 def parse_reference(text: str) -> Reference:
@@ -143,13 +154,7 @@ def _split_tag(name: str) -> tuple[str, str | None]:
     colon = name.rfind(":")
     if colon <= last_slash:
         return name, None
-    tag = name[colon + 1 :]
-    if not TAG_RE.fullmatch(tag):
-        raise MalformedReferenceError(
-            f"tag {tag!r} is invalid: a tag is 1 to 128 of [A-Za-z0-9_.-], "
-            "not starting with '.' or '-'"
-        )
-    return name[:colon], tag
+    return name[:colon], validate_tag(name[colon + 1 :], "tag")
 
 
 def _split_domain(name: str) -> tuple[str | None, str]:

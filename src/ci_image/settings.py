@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ci_image.errors import CiImageError
 from ci_image.reference import MalformedReferenceError, Reference, parse_repository
+from ci_image.workflows import find_workflow_dir
 
 TABLE = "ci-image"
 KNOWN_KEYS = frozenset({"image", "workflows"})
@@ -36,6 +37,10 @@ class Settings:
                 f'image = "REGISTRY/OWNER/IMAGE" in [tool.{TABLE}] of {where}'
             )
         return self.image
+
+    def workflow_directory(self) -> Path:
+        """``workflows`` from here, else Forgejo's discovery below ``root``."""
+        return find_workflow_dir(self.root, self.workflows)
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -11,6 +11,7 @@ recursive anchors, and symlinks leading out of the repository.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from ci_image.errors import CiImageError
+from ci_image.output import display_path
 
 # Forgejo reads the first of these that exists, recursively, *.yml and *.yaml.
 DISCOVERY_DIRS = (".forgejo/workflows", ".gitea/workflows", ".github/workflows")
@@ -41,28 +43,15 @@ class Workflow:
     text: str
     root: yaml.MappingNode
 
-    def display(self, base: Path) -> str:
-        """The path relative to ``base`` when possible, for messages."""
+    def display(self, base: Path | None = None) -> str:
+        """The path as messages name it (:func:`ci_image.output.display_path`)."""
         return display_path(self.path, base)
 
 
-def display_path(path: Path, base: Path) -> str:
-    try:
-        return str(path.relative_to(base))
-    except ValueError:
-        return str(path)
-
-
 def find_workflow_dir(root: Path, override: Path | None = None) -> Path:
-    """The directory Forgejo reads workflows from, or ``override`` when given."""
+    """The directory Forgejo reads workflows from below ``root``, or ``override`` when given."""
     if override is not None:
-        if not override.is_dir():
-            raise CiImageError(
-                "workflow directory does not exist; pass an existing --workflows DIR "
-                "or fix workflows in [tool.ci-image]",
-                path=override,
-            )
-        return override
+        return existing_workflow_dir(override)
     for candidate in DISCOVERY_DIRS:
         directory = root / candidate
         if directory.is_dir():
@@ -73,21 +62,60 @@ def find_workflow_dir(root: Path, override: Path | None = None) -> Path:
     )
 
 
-def repository_boundary(directory: Path) -> Path:
-    """The repository a workflow directory belongs to: symlinks must not lead out of it."""
-    directory = directory.resolve()
-    for candidate in (directory, *directory.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    for candidate in (directory, *directory.parents):
-        if (candidate / "pyproject.toml").is_file():
-            return candidate
+def existing_workflow_dir(directory: Path) -> Path:
+    """``directory`` (from --workflows or the settings), refused unless it is a directory."""
+    if not directory.is_dir():
+        raise CiImageError(
+            "workflow directory does not exist; pass an existing --workflows DIR "
+            "or fix workflows in [tool.ci-image]",
+            path=directory,
+        )
     return directory
+
+
+def repository_boundary(directory: Path) -> Path:
+    """The repository a workflow directory belongs to, resolved: nothing read or written
+    through a symlink may lead out of it.
+
+    Found from the path as written, not from where its links lead: a workflow directory
+    that is a link to another tree must not make that tree the boundary. The nearest
+    ancestor holding ``.git`` (else ``pyproject.toml``) is the repository. A link on the
+    way is an entry inside a repository, never its root; and a holder reached through a
+    link that lies inside an outer holder is the link's target, so the outer one counts.
+    With neither marker, the nearest real directory on the path is the boundary.
+    """
+    written = Path(os.path.abspath(directory))  # noqa: PTH100 - lexical: links not followed
+    candidates = [path for path in (written, *written.parents) if not path.is_symlink()]
+    links = [path for path in (written, *written.parents) if path.is_symlink()]
+    for marker in (".git", "pyproject.toml"):
+        holders = [path for path in candidates if os.path.lexists(path / marker)]
+        if holders:
+            chosen = holders[0]
+            for outer in holders[1:]:
+                if any(outer in link.parents and chosen.is_relative_to(link) for link in links):
+                    chosen = outer
+            return chosen.resolve()
+    return candidates[0].resolve()
+
+
+def _refuse_escaping_directory(directory: Path, boundary: Path) -> None:
+    """A workflow directory that is (or lies below) a link out of the repository is not
+    what Forgejo reads, and ``pin`` would write through it into another tree."""
+    real = directory.resolve()
+    if not real.is_relative_to(boundary):
+        raise CiImageError(
+            f"leads through a symlink to {real}, outside the repository {boundary}; Forgejo "
+            "reads the workflows from git, not through links: replace the link with the "
+            "directory itself, or pass --workflows DIR inside the repository. Nothing was "
+            "changed",
+            path=directory,
+        )
 
 
 def list_workflow_files(directory: Path) -> list[Path]:
     """Every ``*.yml``/``*.yaml`` below ``directory``, sorted, as Forgejo discovers them."""
     boundary = repository_boundary(directory)
+    _refuse_escaping_directory(directory, boundary)
     found: list[Path] = []
     for current, dirnames, filenames in os.walk(directory):
         dirnames.sort()
@@ -102,7 +130,16 @@ def list_workflow_files(directory: Path) -> list[Path]:
 def _refuse_escaping_symlink(path: Path, boundary: Path) -> None:
     if not path.is_symlink():
         return
-    target = path.resolve()
+    try:
+        target = Path(os.path.realpath(path, strict=True))
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise _loop_error(path) from None
+        raise CiImageError(
+            f"is a symlink to {path.readlink()}, which does not exist; replace it with "
+            "the file itself or remove it",
+            path=path,
+        ) from None
     if not target.is_relative_to(boundary):
         raise CiImageError(
             f"is a symlink to {target}, outside the repository {boundary}; Forgejo reads "
@@ -111,11 +148,32 @@ def _refuse_escaping_symlink(path: Path, boundary: Path) -> None:
         )
 
 
+def _loop_error(path: Path) -> CiImageError:
+    return CiImageError(
+        "is a symlink that leads back to itself (a loop), not a workflow file; "
+        "replace it with the file itself or remove it",
+        path=path,
+    )
+
+
 def load_workflows(directory: Path) -> list[Workflow]:
     """Every workflow below ``directory``, loaded; the first bad one raises."""
     paths = list_workflow_files(directory)
     with collector_paused():
         return [load_workflow(path) for path in paths]
+
+
+NO_WORKFLOWS_ADVICE = "pass --workflows DIR naming the directory that holds the workflows"
+
+
+def load_some_workflows(directory: Path, advice: str = NO_WORKFLOWS_ADVICE) -> list[Workflow]:
+    """:func:`load_workflows`, refusing a directory without any: checking, pinning or
+    deciding about no workflow at all answers nothing (a mistyped --workflows, a wrong
+    checkout), so it is an error that says ``advice``."""
+    workflows = load_workflows(directory)
+    if not workflows:
+        raise CiImageError(f"no *.yml or *.yaml workflow in {display_path(directory)}; {advice}")
+    return workflows
 
 
 @contextlib.contextmanager
@@ -150,6 +208,8 @@ def read_text(path: Path) -> str:
     except IsADirectoryError:
         raise CiImageError("is a directory, not a workflow file", path=path) from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise _loop_error(path) from None
         raise CiImageError(
             f"cannot read: {error.strerror or error}; check its permissions", path=path
         ) from None
@@ -376,10 +436,8 @@ def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
     return None
 
 
-def mapping_items(node: yaml.Node | None) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
+def mapping_items(node: yaml.MappingNode) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
     """``(key, key_node, value_node)`` for each key of a mapping node (keys are scalars)."""
-    if not isinstance(node, yaml.MappingNode):
-        return
     for key_node, value in node.value:
         yield key_node.value, key_node, value
 

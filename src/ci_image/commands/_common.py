@@ -1,16 +1,20 @@
-"""Argument handling shared by the commands that read workflows."""
+"""Argument handling shared by the commands: flags, and the settings they replace."""
 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ci_image.errors import CiImageError
-from ci_image.reference import MalformedReferenceError, Reference, parse_reference
-from ci_image.settings import Settings
-from ci_image.workflows import find_workflow_dir
+from ci_image.reference import (
+    MalformedReferenceError,
+    Reference,
+    parse_reference,
+    parse_repository,
+)
+from ci_image.settings import Settings, load_settings
+from ci_image.workflows import existing_workflow_dir
 
 if TYPE_CHECKING:
     from ci_image.registry import RegistryOptions
@@ -26,20 +30,53 @@ def add_workflows_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def workflow_directory(settings: Settings, override: Path | None) -> Path:
-    """--workflows, else [tool.ci-image] workflows, else Forgejo's discovery rule.
+class ProjectSettings:
+    """``[tool.ci-image]`` of the project around the working directory, read only when a
+    command asks for a value that no flag gave.
 
-    Relative to the working directory, so messages name paths one can click or paste.
+    A setting a flag replaces is not needed, so a broken table is then no error: with
+    ``--workflows`` and ``--image`` given, ``check`` never reads pyproject.toml. Read at
+    most once per run.
     """
-    directory = find_workflow_dir(settings.root, override or settings.workflows)
-    return Path(os.path.relpath(directory))
+
+    def __init__(self, start: Path | None = None) -> None:
+        self._start = start
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self._start or Path.cwd())
+        return self._settings
+
+    def workflow_directory(self, flag: Path | None) -> Path:
+        """--workflows DIR, else workflows in the settings, else Forgejo's discovery."""
+        if flag is not None:
+            return existing_workflow_dir(flag)
+        return self.settings.workflow_directory()
+
+    def image(self, text: str | None, flag: str) -> Reference | None:
+        """The image repository from ``flag`` (its ``text``), else from the settings, if any."""
+        if text is not None:
+            return reference_argument(text, flag, repository=True)
+        return self.settings.image
+
+    def require_image(self, text: str | None, flag: str) -> Reference:
+        """As :meth:`image`, but one is needed: none is an error saying how to give it."""
+        if text is not None:
+            return reference_argument(text, flag, repository=True)
+        return self.settings.require_image(flag)
 
 
-def reference_argument(text: str, what: str) -> Reference:
+def reference_argument(text: str, what: str, *, repository: bool = False) -> Reference:
+    """A command-line image reference (``repository``: a bare REGISTRY/OWNER/IMAGE), or
+    one error line naming the argument, its text and what is wrong."""
     try:
-        return parse_reference(text)
+        return parse_repository(text) if repository else parse_reference(text)
     except MalformedReferenceError as error:
-        raise CiImageError(f"{what} {text!r} is not an image reference: {error}") from None
+        # parse_repository's reasons say what a repository is; a reference's do not.
+        problem = "" if repository else " is not an image reference"
+        raise CiImageError(f"{what} {text!r}{problem}: {error}") from None
 
 
 def add_registry_arguments(parser: argparse.ArgumentParser) -> None:

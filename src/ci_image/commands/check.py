@@ -9,15 +9,13 @@ from typing import Any
 
 from ci_image.check import check_directory
 from ci_image.commands._common import (
+    ProjectSettings,
     add_registry_arguments,
     add_workflows_argument,
     registry_options,
-    workflow_directory,
 )
-from ci_image.errors import CiImageError
 from ci_image.output import emit, emit_json
-from ci_image.reference import MalformedReferenceError, Reference, parse_repository
-from ci_image.settings import Settings, load_settings
+from ci_image.reference import Reference
 from ci_image.trace import Trace
 
 
@@ -56,9 +54,14 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(Path.cwd())
-    image = _image(args, settings)
-    directory = workflow_directory(settings, args.workflows)
+    project = ProjectSettings()
+    image: Reference | None
+    # --flake marks pins stale against the CI image's tag: it must know which that is.
+    if args.flake is not None:
+        image = project.require_image(args.image, "--image")
+    else:
+        image = project.image(args.image, "--image")
+    directory = project.workflow_directory(args.workflows)
     result = check_directory(
         directory, image=image, flake=args.flake, allow_unreleased=args.allow_unreleased
     )
@@ -78,14 +81,3 @@ def run(args: argparse.Namespace) -> int:
             emit(finding.format(base))
         emit(result.summary())
     return 1 if result.failed else 0
-
-
-def _image(args: argparse.Namespace, settings: Settings) -> Reference | None:
-    if args.image is not None:
-        try:
-            return parse_repository(args.image)
-        except MalformedReferenceError as error:
-            raise CiImageError(f"--image: {error}") from None
-    if args.flake is not None:
-        return settings.require_image("--image")
-    return settings.image

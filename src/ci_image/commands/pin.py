@@ -8,14 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from ci_image.commands._common import (
+    ProjectSettings,
     add_workflows_argument,
     reference_argument,
-    workflow_directory,
 )
-from ci_image.output import emit, emit_json, plural
+from ci_image.output import display_path, emit, emit_json, plural
 from ci_image.pin import PinResult, pin_workflows
-from ci_image.settings import load_settings
-from ci_image.workflows import display_path
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -37,8 +35,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     reference = reference_argument(args.reference, "REF")
-    settings = load_settings(Path.cwd())
-    directory = workflow_directory(settings, args.workflows)
+    directory = ProjectSettings().workflow_directory(args.workflows)
     result = pin_workflows(reference, directory, dry_run=args.dry_run)
     base = Path.cwd()
     if args.json:
@@ -49,11 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def report(result: PinResult, base: Path) -> None:
-    for site in result.left_alone:
-        where = f"{display_path(site.path, base)}:{site.line}:{site.col}"
-        sys.stderr.write(
-            f"ci-image pin: note: {where}: left alone: {site.where} is a ${{{{ }}}} expression\n"
-        )
+    note_left_alone(result, base, "pin")
     count = len(result.replacements)
     if result.already_pinned:
         files = len(result.changes)
@@ -65,11 +58,26 @@ def report(result: PinResult, base: Path) -> None:
     if result.dry_run:
         sys.stdout.write(result.diff(base))
         return
+    report_changed_files(result, base)
+    changed_files = len(result.changed_files)
+    emit(f"pinned {result.reference} in {changed_files} of {plural(result.files, 'file')}")
+
+
+def note_left_alone(result: PinResult, base: Path, command: str) -> None:
+    """One note on stderr per ``${{ }}`` reference that pinning left alone (pin, release)."""
+    for site in result.left_alone:
+        where = f"{display_path(site.path, base)}:{site.line}:{site.col}"
+        sys.stderr.write(
+            f"ci-image {command}: note: {where}: left alone: {site.where} is a "
+            "${{ }} expression\n"
+        )
+
+
+def report_changed_files(result: PinResult, base: Path) -> None:
+    """``changed FILE (N references)`` for each file pinning rewrote (pin, release)."""
     for change in result.changed_files:
         changed = sum(1 for item in change.replacements if item.changed)
         emit(f"changed {display_path(change.path, base)} ({plural(changed, 'reference')})")
-    changed_files = len(result.changed_files)
-    emit(f"pinned {result.reference} in {changed_files} of {plural(result.files, 'file')}")
 
 
 def as_json(result: PinResult, base: Path) -> dict[str, Any]:

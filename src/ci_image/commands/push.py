@@ -7,12 +7,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ci_image.commands._common import add_registry_arguments
-from ci_image.errors import CiImageError
+from ci_image.commands._common import ProjectSettings, add_registry_arguments
 from ci_image.output import emit, emit_json
 from ci_image.push import PushOptions, push
-from ci_image.reference import MalformedReferenceError, Reference, parse_repository
-from ci_image.settings import load_settings
 from ci_image.skopeo import POLICY
 from ci_image.trace import Trace
 
@@ -58,19 +55,10 @@ def add_push_arguments(parser: argparse.ArgumentParser) -> None:
     add_registry_arguments(parser)
 
 
-def repository_from(args: argparse.Namespace) -> Reference:
-    if args.to is None:
-        return load_settings(Path.cwd()).require_image("--to")
-    try:
-        return parse_repository(args.to)
-    except MalformedReferenceError as error:
-        raise CiImageError(f"--to {args.to!r}: {error}") from None
-
-
-def push_options(args: argparse.Namespace) -> PushOptions:
+def push_options(args: argparse.Namespace, project: ProjectSettings) -> PushOptions:
     return PushOptions(
         archive=args.archive,
-        repository=repository_from(args),
+        repository=project.require_image(args.to, "--to"),
         tag=args.tag,
         authfile=args.authfile,
         cert_dir=args.cert_dir,
@@ -83,7 +71,7 @@ def push_options(args: argparse.Namespace) -> PushOptions:
 
 def run(args: argparse.Namespace) -> int:
     trace = Trace(enabled=args.verbose)
-    result = push(push_options(args), trace, os.environ)
+    result = push(push_options(args, ProjectSettings()), trace, os.environ)
     if args.json:
         emit_json(result.as_json())
     else:

@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ci_image.commands._common import add_workflows_argument, workflow_directory
+from ci_image.commands._common import ProjectSettings, add_workflows_argument
 from ci_image.commands.pin import as_json as pin_json
+from ci_image.commands.pin import note_left_alone, report_changed_files
 from ci_image.commands.push import add_push_arguments, push_options
-from ci_image.output import emit, emit_json, plural
+from ci_image.output import display_path, emit, emit_json, plural
 from ci_image.release import ReleaseResult, release
-from ci_image.settings import load_settings
 from ci_image.trace import Trace
-from ci_image.workflows import display_path
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -41,8 +40,9 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    options = push_options(args)
-    directory = workflow_directory(load_settings(Path.cwd()), args.workflows)
+    project = ProjectSettings()
+    options = push_options(args, project)
+    directory = project.workflow_directory(args.workflows)
     trace = Trace(enabled=args.verbose)
     result = release(options, directory, dry_run=args.dry_run, trace=trace, environ=os.environ)
     base = Path.cwd()
@@ -55,12 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
 def report(result: ReleaseResult, base: Path, archive: Path) -> None:
     pin = result.pin
-    for site in pin.left_alone:
-        where = f"{display_path(site.path, base)}:{site.line}:{site.col}"
-        sys.stderr.write(
-            f"ci-image release: note: {where}: left alone: {site.where} is a "
-            "${{ }} expression\n"
-        )
+    note_left_alone(pin, base, "release")
     if not result.digest_known:
         emit(
             f"would push {archive} to {result.plan.repository}:{result.plan.tag} (not in "
@@ -76,9 +71,7 @@ def report(result: ReleaseResult, base: Path, archive: Path) -> None:
     elif pin.dry_run:
         sys.stdout.write(pin.diff(base))
     else:
-        for change in pin.changed_files:
-            changed = sum(1 for item in change.replacements if item.changed)
-            emit(f"changed {display_path(change.path, base)} ({plural(changed, 'reference')})")
+        report_changed_files(pin, base)
 
 
 def as_json(result: ReleaseResult, base: Path, archive: Path) -> dict[str, Any]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ci_image.commands._common import ProjectSettings
 from ci_image.errors import CiImageError
 from ci_image.gitchanges import Changes, changed_files
 from ci_image.output import emit, emit_json
-from ci_image.settings import load_settings
 from ci_image.triggers import (
     Decision,
     decide,
@@ -18,13 +18,7 @@ from ci_image.triggers import (
     parse_ref,
     read_push_trigger,
 )
-from ci_image.workflows import (
-    Workflow,
-    display_path,
-    find_workflow_dir,
-    load_workflow,
-    load_workflows,
-)
+from ci_image.workflows import Workflow, load_some_workflows, load_workflow
 
 DEFAULT_REF = "refs/heads/main"
 
@@ -76,7 +70,7 @@ def register(
 def run(args: argparse.Namespace) -> int:
     ref = parse_ref(args.ref)
     cwd = Path.cwd()
-    workflows = _workflows(args, cwd)
+    workflows = _workflows(args)
     changes: Changes | None = None
     files: list[str] | None = None
     if args.git is not None:
@@ -113,18 +107,11 @@ def run(args: argparse.Namespace) -> int:
     return 0 if any_triggers else 1
 
 
-def _workflows(args: argparse.Namespace, cwd: Path) -> list[Workflow]:
+def _workflows(args: argparse.Namespace) -> list[Workflow]:
     if args.workflow is not None:
         return [load_workflow(args.workflow)]
-    settings = load_settings(cwd)
-    directory = find_workflow_dir(settings.root, args.workflows or settings.workflows)
-    workflows = load_workflows(directory)
-    if not workflows:
-        raise CiImageError(
-            f"no *.yml or *.yaml workflow in {display_path(directory, cwd)}; "
-            "pass --workflow FILE or another --workflows DIR"
-        )
-    return workflows
+    directory = ProjectSettings().workflow_directory(args.workflows)
+    return load_some_workflows(directory, "pass --workflow FILE or another --workflows DIR")
 
 
 def _check_path(path: str) -> str:
