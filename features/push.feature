@@ -321,6 +321,15 @@ Feature: ci-image push publishes an image archive, idempotently
     And no temporary file is left
 
   @registry
+  Scenario: skopeo killed during the upload (as by the out-of-memory killer) is said so
+    Given a large gzipped image archive "big.tar.gz" tagged "ci-image:big"
+    When I run "ci-image push big.tar.gz --to $REGISTRY/ci/image --insecure" and skopeo is killed during the upload
+    Then the exit status is 2
+    And stderr is one line containing "pushing to 127.0.0.1:"
+    And stderr contains "failed: skopeo was killed by SIGKILL (out of memory, or stopped by someone)"
+    And no temporary file is left
+
+  @registry
   Scenario: Stopping ci-image during the upload removes its temporary files
     Given a large gzipped image archive "big.tar.gz" tagged "ci-image:big"
     When I run "ci-image push big.tar.gz --to $REGISTRY/ci/image --insecure" and stop it with SIGTERM during the upload

@@ -595,6 +595,29 @@ def step_run_kill_registry(context: Context, arguments: str) -> None:
     )
 
 
+def child_named(parent: int, name: str) -> int:
+    """The pid of ``parent``'s child process called ``name`` (from /proc)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        comm = text[text.index("(") + 1 : text.rindex(")")]
+        ppid = int(text[text.rindex(")") + 2 :].split()[1])
+        if ppid == parent and comm == name:
+            return int(stat.parent.name)
+    raise AssertionError(f"no {name} process under {parent}")
+
+
+@when('I run "ci-image {arguments}" and skopeo is killed during the upload')
+def step_run_kill_skopeo(context: Context, arguments: str) -> None:
+    """As the OOM killer would: SIGKILL to ci-image's skopeo while it uploads."""
+    process = start_cli(context, arguments)
+    wait_for_upload(context, process)
+    os.kill(child_named(process.pid, "skopeo"), signal.SIGKILL)
+    finish_cli(context, process, arguments)
+
+
 @when('I run "ci-image {arguments}" and stop it with SIGTERM during the upload')
 def step_run_terminate(context: Context, arguments: str) -> None:
     process = start_cli(context, arguments)

@@ -289,7 +289,8 @@ class RegistryClient:
             raise self._connection_error(error.reason) from None
         except (OSError, http.client.HTTPException) as error:
             raise self._connection_error(error) from None
-        except ValueError as error:  # UnicodeError included: a host the resolver refuses
+        except ValueError as error:  # pragma: no cover - check_host refuses such hosts first
+            # A UnicodeError (a ValueError) is how the resolver refuses a host name.
             raise CiImageError(
                 f"cannot send a request to the registry {self.registry}: {error}; "
                 "check the registry part of the reference"
@@ -387,15 +388,9 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 def _safe_url(url: str) -> str:
     """A URL fit for a message: no user:password@, and no query (signed URLs carry keys)."""
     parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    try:
-        port = f":{parts.port}" if parts.port is not None else ""
-    except ValueError:
-        port = ""
+    host = parts.netloc.rpartition("@")[2]
     query = "?..." if parts.query else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}{query}"
+    return f"{parts.scheme}://{host}{parts.path}{query}"
 
 
 def _tls_failure(registry: str, reason: str) -> str:
@@ -474,7 +469,6 @@ def client_for(
 ) -> RegistryClient:
     """A client for the registry a reference names, with the credentials found for it."""
     registry = reference.registry or "docker.io"
-    check_host(registry)
     auth = find_auth(registry, api_path(reference), authfile=options.authfile, environ=environ)
     trace.add_secrets(*auth.secrets)
     trace(f"credentials for {registry}: {auth.source}")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,12 +136,12 @@ def copy(request: CopyRequest, trace: Trace) -> None:
     for line in (completed.stdout + completed.stderr).splitlines():
         trace(f"skopeo: {line}")
     if completed.returncode != 0:
-        raise failure(completed.stderr, request)
+        raise failure(completed.stderr, request, completed.returncode)
 
 
-def failure(stderr: str, request: CopyRequest) -> CiImageError:
+def failure(stderr: str, request: CopyRequest, returncode: int = 1) -> CiImageError:
     """skopeo's error as one line, classified: transient (retried) or not."""
-    message = skopeo_message(stderr)
+    message = skopeo_message(stderr, returncode)
     where = f"pushing to {request.registry} failed: {message}"
     if _POLICY.search(message):
         return CiImageError(
@@ -155,13 +156,22 @@ def failure(stderr: str, request: CopyRequest) -> CiImageError:
     return CiImageError(where)
 
 
-def skopeo_message(stderr: str) -> str:
-    """The ``msg`` of skopeo's fatal log line, unquoted; else its last non-empty line."""
+def skopeo_message(stderr: str, returncode: int = 1) -> str:
+    """The ``msg`` of skopeo's fatal log line, unquoted; else its last non-empty line;
+    else how it ended (killed by a signal, as the OOM killer does, leaves no message)."""
     matches = _FATAL.findall(stderr)
     if matches:
         # Go quotes the message: \" \\ \n \t; escaped line breaks become spaces.
         text = _GO_ESCAPE.sub(lambda match: _UNESCAPED.get(match[1], match[1]), matches[-1])
     else:
         lines = [line for line in stderr.splitlines() if line.strip()]
-        text = lines[-1] if lines else "skopeo failed without a message"
+        text = lines[-1] if lines else _how_it_ended(returncode)
     return " ".join(text.split())
+
+
+def _how_it_ended(returncode: int) -> str:
+    if returncode < 0:
+        name = signal.Signals(-returncode).name
+        return f"skopeo was killed by {name} (out of memory, or stopped by someone)"
+    # skopeo logs why it failed; only a signal silences it.
+    return f"skopeo exited with status {returncode} without a message"  # pragma: no cover
