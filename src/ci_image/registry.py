@@ -469,6 +469,7 @@ def client_for(
 ) -> RegistryClient:
     """A client for the registry a reference names, with the credentials found for it."""
     registry = reference.registry or "docker.io"
+    check_host(registry)  # before any warning or credential lookup about it
     auth = find_auth(registry, api_path(reference), authfile=options.authfile, environ=environ)
     trace.add_secrets(*auth.secrets)
     trace(f"credentials for {registry}: {auth.source}")
