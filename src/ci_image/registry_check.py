@@ -26,6 +26,8 @@ from ci_image.registry import (
 )
 from ci_image.trace import Trace
 
+REPLACE_PIN = "replace the pin: re-run the build workflow (release) or pin another released image"
+
 
 def registry_findings(
     sites: Sequence[ImageSite],
@@ -51,9 +53,6 @@ def registry_findings(
         for rule, message in _problems(clients[key], reference):
             findings.extend(Finding.at(site, rule, message) for site in pinned[text])
     return findings
-
-
-REPLACE_PIN = "replace the pin: re-run the build workflow (release) or pin another released image"
 
 
 def _client(
@@ -102,15 +101,15 @@ def _problems(client: RegistryClient, reference: Reference) -> list[tuple[Rule, 
         )
     elif current != reference.digest:
         advice = (
-            "find out who pushed it, and keep the pin (it names the image that was tested)"
+            ": find out who pushed it, and keep the pin (it names the image that was tested)"
             if exists
-            else f"and the pinned digest is gone (CI007): {REPLACE_PIN}"
+            else f", and the pinned digest is gone (CI007): {REPLACE_PIN}"
         )
         problems.append(
             (
                 MOVED_TAG,
                 f"{reference}: the tag {reference.tag} now resolves to {current}, not the "
-                f"pinned digest; a pinned tag must never move: {advice}",
+                f"pinned digest; a pinned tag must never move{advice}",
             )
         )
     return problems
