@@ -15,6 +15,11 @@ a last row times ci-image on the ``.tar.gz`` (which it decompresses itself). sko
 blob-info cache (``/var/lib/containers/cache`` for root) is shared by both tools; it is
 what lets skopeo skip unchanged layers of a *new* image.
 
+ci-image's own ``--json`` reports ``bytes_uploaded: null`` after an upload (skopeo
+compresses while it pushes, so what it skipped cannot be asked of the registry
+beforehand; see ci/README.md): the relay's count is the measure here. The registry
+questions ci-image adds to skopeo's requests are in the "req" column.
+
 Usage: ``uv run python benchmarks/publish.py``.
 """
 

@@ -52,6 +52,7 @@ Feature: ci-image check --registry asks the registry about every pin
     And stdout contains ".forgejo/workflows/ci.yml:5:16: CI008 moved-tag"
     And stdout contains ".forgejo/workflows/ci.yml:10:16: CI008 moved-tag"
     And stdout contains "the tag v1 now resolves to sha256:"
+    And stdout contains "keep the pin (it names the image that was tested)"
     And stdout does not contain "CI007"
 
   @registry
@@ -65,6 +66,8 @@ Feature: ci-image check --registry asks the registry about every pin
     And stdout contains "(deleted, or never pushed); runners cannot pull it"
     And stdout contains ""rule": "CI008""
     And stdout contains "the tag v1 no longer exists in"
+    And stdout contains "and neither does the pinned digest (CI007): replace the pin: re-run the build workflow (release) or pin another released image"
+    And stdout does not contain "the pin still works"
 
   @registry
   Scenario: A pin to a digest that was never pushed; only pinned references are asked
@@ -94,6 +97,8 @@ Feature: ci-image check --registry asks the registry about every pin
     And stdout contains ".forgejo/workflows/ci.yml:5:16: CI007 missing-digest"
     And stdout contains ".forgejo/workflows/ci.yml:5:16: CI008 moved-tag"
     And stdout contains "the tag v1 now resolves to sha256:"
+    And stdout contains "and the pinned digest is gone (CI007): replace the pin: re-run the build workflow (release) or pin another released image"
+    And stdout does not contain "keep the pin"
     And stdout contains ".forgejo/workflows/ci.yml:13:16: CI008 moved-tag"
     And stdout contains "the tag v0 no longer exists"
     And stdout contains ".forgejo/workflows/ci.yml:8:16: CI001 floating-reference"
@@ -120,3 +125,55 @@ Feature: ci-image check --registry asks the registry about every pin
     When I run "ci-image check --registry --insecure"
     Then the exit status is 2
     And stderr is one line containing "CI_IMAGE_REGISTRY_USER is empty"
+
+  @registry
+  Scenario: A default auth file without credentials for the registry does not stop the check
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    Given a file ".home/.docker/config.json" naming the registry, with
+      """
+      {"auths": {"$REGISTRY": {}}, "credsStore": "desktop"}
+      """
+    When I run "ci-image check --registry --insecure"
+    Then it succeeds
+
+  Scenario: A registry error names a pinned digest with @
+    Given a server on $REGISTRY that answers every request with HTTP 418 and "I am a teapot"
+    And a pyproject.toml whose image is "$REGISTRY/ci/image"
+    And a digest that was never pushed, as $UNPUSHED
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: $REGISTRY/ci/image:v1@$UNPUSHED
+          steps:
+            - run: nox
+      """
+    When I run "ci-image check --registry --insecure --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing "answered HTTP 418 for ci/image@sha256:"
+
+  Scenario: A pinned registry address no request can reach is named where it is pinned
+    Given a digest that was never pushed, as $UNPUSHED
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example/ci/image:v1@$UNPUSHED
+          steps:
+            - run: nox
+      """
+    And a file "pyproject.toml" with
+      """
+      [project]
+      name = "demo"
+      version = "0"
+      """
+    When I run "ci-image check --registry --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/ci.yml:5: cannot contact the registry aaaaaaaaaaaa"
+    And stderr contains "the host name has a label of 64 characters"

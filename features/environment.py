@@ -14,7 +14,7 @@ from pathlib import Path
 from behave.model import Scenario, Step
 from behave.runner import Context
 
-from support.registry import start_registry
+from support.registry import launch, new_registry, skopeo_cache_environment
 
 # Scenario tags that start a registry (support/registry.py), and the variant each gets.
 REGISTRY_TAGS = {
@@ -24,6 +24,7 @@ REGISTRY_TAGS = {
     "registry-mtls": "mtls",
     "registry-readonly": "readonly",
     "registry-token": "token",
+    "registry-token-tls": "token-tls",
 }
 
 # Nix must never wait for DNS on a machine without network, nor need build users.
@@ -66,6 +67,8 @@ def before_scenario(context: Context, scenario: Scenario) -> None:
     # skopeo and podman look for credentials under XDG_RUNTIME_DIR (else /run/containers).
     (context.workdir / ".home" / "run").mkdir(mode=0o700)
     context.env["XDG_RUNTIME_DIR"] = str(context.workdir / ".home" / "run")
+    # skopeo's blob-info cache in the scenario too, not /var/lib/containers/cache.
+    context.env.update(skopeo_cache_environment())
     # `$NAME` in a step's command line is replaced from here (see cli_steps.run_cli).
     context.placeholders = {"WORKDIR": str(context.workdir)}
     if "podman" in scenario.effective_tags and shutil.which("podman") is None:
@@ -84,8 +87,11 @@ def _start_registry(context: Context, scenario: Scenario) -> None:
     if not variants:
         return
     assert len(variants) == 1, f"one registry per scenario, got tags for {variants}"
-    server = start_registry(context.run_root / f"registry-{context.workdir.name}", variants[0])
+    server = new_registry(context.run_root / f"registry-{context.workdir.name}", variants[0])
+    # Registered before the start: a server or token service that fails to start is
+    # stopped all the same.
     context.add_cleanup(server.close)
+    launch(server)
     context.registry = server
     context.placeholders["REGISTRY"] = server.host
     context.placeholders["CERTS"] = str(server.cert_dir)

@@ -118,6 +118,52 @@ Feature: ci-image push publishes an image archive, idempotently
       | 418    | I am a teapot                                             | answered HTTP 418 for ci/image:v1: I am a teapot                                |
       | 200    | not a manifest                                            | returned a manifest that is not a JSON object                                   |
 
+  Scenario Outline: HTTP 501 and 505 describe the server, not its load: they are not retried
+    Given a server on $REGISTRY that answers every request with HTTP <status> and "<body>"
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
+    Then the exit status is 2
+    And stderr contains "ci-image push: error: 127.0.0.1:"
+    And stderr contains "answered HTTP <status> for ci/image:v1: <body>"
+    And stderr does not mention a retry
+
+    Examples:
+      | status | body                       |
+      | 501    | Not Implemented            |
+      | 505    | HTTP Version Not Supported |
+
+  @registry
+  Scenario Outline: A redirect is refused, not followed, and named without its secrets
+    ci-image asks a registry only for manifests and tokens, which registries never
+    redirect (they redirect blob downloads, to a CDN or object store). A redirect could
+    carry the request, and its credentials, to another host: it is an error.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a server on $FRONT that answers every request with a redirect to "<target>"
+    When I run "ci-image push image.tar --to $FRONT/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "/v2/ci/image/manifests/v1 with a redirect (HTTP 302) to http://127.0.0.1:"
+    And stderr contains "<shown>; ci-image does not follow redirects"
+    And "s3cret" appears in no output
+    And the last command did not reach the registry
+
+    Examples:
+      | target                                                             | shown                           |
+      | http://$REGISTRY{path}                                             | /v2/ci/image/manifests/v1       |
+      | http://robot:s3cret@$REGISTRY/blobs{path}?X-Amz-Signature=s3cret   | /blobs/v2/ci/image/manifests/v1?... |
+
+  Scenario Outline: A registry address no request can reach is refused before any request
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to <registry>/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "cannot contact the registry"
+    And stderr contains "<problem>; fix the registry part of the reference"
+
+    Examples:
+      | registry                                                                   | problem                                                  |
+      | aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example   | the host name has a label of 64 characters (aaaaaaaaaaaa...); DNS allows 63 |
+      | 127.0.0.1:99999                                                            | the port 99999 is not a number in 1..65535               |
+      | [::1::2]:5000                                                              | [::1::2] is not an IPv6 address                          |
+
   @registry
   Scenario: --json says what was done
     Given an image archive "image.tar" tagged "ci-image:v1"
@@ -161,7 +207,32 @@ Feature: ci-image push publishes an image archive, idempotently
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
     Then the exit status is 2
     And stderr is one line containing "image.tar: the archive's manifest.json has no RepoTags"
+    And stderr contains "; or pass --tag TAG"
     And the last command did not reach the registry
+
+  @registry
+  Scenario: An archive with several tags needs --tag
+    Given an image archive "image.tar" with the RepoTags "ci-image:one" and "ci-image:two"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "has 2 RepoTags (ci-image:one, ci-image:two): which one is meant is ambiguous"
+    And stderr contains "; or pass --tag TAG"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --tag two"
+    Then it succeeds
+
+  @registry
+  Scenario Outline: The movable tag latest is never pushed: a pin must name an immutable tag
+    Given an image archive "image.tar" tagged "<archive tag>"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure <option>"
+    Then the exit status is 2
+    And stderr is one line containing "refusing to push <what>: 'latest' moves with every push"
+    And stderr contains "push under the tag Nix gave the image"
+    And the last command did not reach the registry
+
+    Examples:
+      | archive tag     | option       | what                        |
+      | ci-image:v1     | --tag latest | --tag latest                |
+      | ci-image:latest |              | the archive's tag 'latest'  |
 
   @registry
   Scenario Outline: A truncated archive is refused before the registry is asked
@@ -226,7 +297,7 @@ Feature: ci-image push publishes an image archive, idempotently
   Scenario: The registry is down for a moment: the push is retried with backoff
     Given an image archive "image.tar" tagged "ci-image:v1"
     And the registry is stopped
-    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose" and the registry comes back 1.5 s later
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose" and the registry comes back once it announces a retry
     Then it succeeds
     And stderr contains "connection refused; is the registry running?; retry 1 of 3 in 1 s"
     And the registry holds the image of "image.tar" under "$REGISTRY/ci/image:v1"
@@ -246,6 +317,16 @@ Feature: ci-image push publishes an image archive, idempotently
     Then the exit status is 2
     And stderr is one line containing "(gave up after 2 attempts)"
     And stderr contains "pushing to 127.0.0.1:"
+    And stderr contains "connection refused"
+    And no temporary file is left
+
+  @registry
+  Scenario: skopeo killed during the upload (as by the out-of-memory killer) is said so
+    Given a large gzipped image archive "big.tar.gz" tagged "ci-image:big"
+    When I run "ci-image push big.tar.gz --to $REGISTRY/ci/image --insecure" and skopeo is killed during the upload
+    Then the exit status is 2
+    And stderr is one line containing "pushing to 127.0.0.1:"
+    And stderr contains "failed: skopeo was killed by SIGKILL (out of memory, or stopped by someone)"
     And no temporary file is left
 
   @registry
@@ -288,6 +369,28 @@ Feature: ci-image push publishes an image archive, idempotently
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --tag other --insecure --policy reject.json"
     Then the exit status is 2
     And stderr is one line containing "skopeo refused by the signature policy reject.json"
+    And stderr contains "leave out --policy to use the policy ci-image ships ("
+    And stderr contains "ci_image/policy.json)"
+
+  @registry-readonly
+  Scenario Outline: skopeo's errors are judged by its own phrases, not by words in a name
+    The repository's name appears in skopeo's messages: "policy", "denied" or "eof" in it
+    must not turn a refused upload into a policy refusal, a credentials problem, or a
+    network failure worth retrying.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/<repository> --insecure --verbose"
+    Then the exit status is 2
+    And stderr contains "ci-image push: error: pushing to 127.0.0.1:"
+    And stderr contains "/v2/<repository>/blobs/uploads/"
+    And stderr does not mention a retry
+    And "signature policy" appears in no output
+    And "check the credentials" appears in no output
+
+    Examples:
+      | repository           |
+      | policy/image         |
+      | denied/image         |
+      | geof/timeout-image   |
 
   @registry
   Scenario: Without skopeo the push says what to install

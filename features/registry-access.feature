@@ -72,6 +72,75 @@ Feature: Credentials and TLS when talking to a registry
     Then it succeeds
     And stderr contains ".home/.docker/config.json (127.0.0.1:"
 
+  @registry
+  Scenario: A default auth file that leaves credentials to a helper (Docker Desktop) is no credentials
+    Docker Desktop writes `{"auths": {"HOST": {}}, "credsStore": "desktop"}`: the entry
+    is a placeholder for a credential helper, which ci-image does not run. Found in a
+    default place, it means "no credentials here", not a broken file.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a file ".home/.docker/config.json" naming the registry, with
+      """
+      {"auths": {"$REGISTRY": {}}, "credsStore": "desktop"}
+      """
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
+    Then it succeeds
+    And stderr contains "has an entry '127.0.0.1:"
+    And stderr contains "without 'auth' (credential helpers are not run)"
+    And stderr contains "--dest-no-creds"
+
+  @registry-auth
+  Scenario: A registry that needs credentials says why the helper's placeholder was not used
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a file ".home/.docker/config.json" naming the registry, with
+      """
+      {"auths": {"$REGISTRY": {}}, "credsStore": "desktop"}
+      """
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "requires authentication and no credentials were found"
+    And stderr contains ".home/.docker/config.json has an entry '127.0.0.1:"
+
+  @registry
+  Scenario: The same entry in a file named by REGISTRY_AUTH_FILE is an error
+    A file the user named is meant to hold the credentials.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a file "auth.json" naming the registry, with
+      """
+      {"auths": {"$REGISTRY": {}}, "credsStore": "desktop"}
+      """
+    And the environment variable "REGISTRY_AUTH_FILE" is "$WORKDIR/auth.json"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "auth.json: auth file entry '127.0.0.1:"
+    And stderr contains "has no 'auth' (identity tokens are not supported"
+
+  @registry-auth
+  Scenario: skopeo and every other program ci-image starts get no registry password
+    The password reaches skopeo only in the private 0600 auth file, never through the
+    environment it passes on. (A recording skopeo stands first on PATH: what is under
+    test is how ci-image starts it.)
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And the registry credentials are in the environment
+    And a skopeo first on the PATH that writes its environment to ".home/skopeo-env", then runs skopeo
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And ".home/skopeo-env" shows skopeo ran in the private directory, without the registry credentials
+
+  @registry-token-tls
+  Scenario: A token service on plain HTTP gets no password unless --insecure
+    The registry speaks HTTPS but sends clients to a token service on plain HTTP, where
+    the password would cross the network in clear text.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And the registry credentials are in the environment
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --cert-dir $CERTS"
+    Then the exit status is 2
+    And stderr is one line containing "sends clients to the token service http://127.0.0.1:"
+    And stderr contains ", which is plain HTTP: the credentials (or the token) would cross the network unencrypted"
+    And the token service was asked nothing
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --cert-dir $CERTS --insecure"
+    Then it succeeds
+    And the token service was asked by "ci-bot" for "repository:ci/image:pull"
+
   @registry-auth
   Scenario: No credentials for a registry that requires them
     Given an image archive "image.tar" tagged "ci-image:v1"

@@ -145,12 +145,14 @@ Feature: ci-image tag prints an image's immutable tag
     When I run "ci-image tag image.tar"
     Then the exit status is 2
     And stderr is one line containing "image.tar: the archive's manifest.json has no RepoTags"
+    And "--tag" appears in no output
 
   Scenario: An archive with several RepoTags is ambiguous
     Given an image archive "image.tar" with the RepoTags "ci-image:one" and "ci-image:two"
     When I run "ci-image tag image.tar"
     Then the exit status is 2
     And stderr is one line containing "has 2 RepoTags (ci-image:one, ci-image:two)"
+    And "--tag" appears in no output
 
   Scenario Outline: What is not a readable archive is a clear error
     Given an image archive "image.tar" tagged "ci-image:v1"

@@ -152,18 +152,41 @@ def step_answering_server(context: Context, status: int, body: str) -> None:
         f"HTTP/1.1 {status} Status\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body.encode())}\r\nConnection: close\r\n\r\n{body}"
     ).encode()
-    serve_raw(context, lambda connection: connection.sendall(answer))
+    serve_raw(context, lambda connection, request: connection.sendall(answer))
+
+
+@given('a server on $FRONT that answers every request with a redirect to "{target}"')
+def step_redirecting_server(context: Context, target: str) -> None:
+    """A front that redirects (HTTP 302); ``{path}`` in the target is the request's path."""
+
+    def answer(connection: socket.socket, request: bytes) -> None:
+        parts = request.split(b" ", 2)
+        if len(parts) < 3 or not parts[0].isalpha():
+            return  # not HTTP (a TLS handshake): hang up, as a plain-HTTP server would
+        path = parts[1].decode("ascii", "replace")
+        location = expand(context, [target])[0].replace("{path}", path)
+        connection.sendall(
+            f"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
+
+    serve_raw(context, answer, placeholder="FRONT")
 
 
 @given("a server on $REGISTRY that hangs up on every request")
 def step_hang_up_server(context: Context) -> None:
     """Accepts TCP connections and closes them unanswered, as a crashing registry does."""
-    serve_raw(context, lambda connection: None)
+    serve_raw(context, lambda connection, request: None)
 
 
-def serve_raw(context: Context, answer: Callable[[socket.socket], None]) -> None:
+def serve_raw(
+    context: Context,
+    answer: Callable[[socket.socket, bytes], None],
+    placeholder: str = "REGISTRY",
+) -> None:
+    """A TCP server on 127.0.0.1 (as ``$placeholder``) answering each request's first bytes."""
     listener = socket.create_server(("127.0.0.1", 0))
-    context.placeholders["REGISTRY"] = f"127.0.0.1:{listener.getsockname()[1]}"
+    context.placeholders[placeholder] = f"127.0.0.1:{listener.getsockname()[1]}"
 
     def serve() -> None:
         while True:
@@ -172,8 +195,7 @@ def serve_raw(context: Context, answer: Callable[[socket.socket], None]) -> None
             except OSError:
                 return
             with connection:
-                connection.recv(65536)
-                answer(connection)
+                answer(connection, connection.recv(65536))
 
     threading.Thread(target=serve, daemon=True).start()
     context.add_cleanup(listener.close)
@@ -182,6 +204,42 @@ def serve_raw(context: Context, answer: Callable[[socket.socket], None]) -> None
 @given("no registry is listening")
 def step_no_registry(context: Context) -> None:
     context.placeholders["REGISTRY"] = f"127.0.0.1:{free_port()}"
+
+
+@then("the token service was asked nothing")
+def step_token_not_asked(context: Context) -> None:
+    token_server = server(context).token_server
+    assert token_server is not None, "not a @registry-token scenario"
+    assert not token_server.requests, token_server.requests
+
+
+@given('a skopeo first on the PATH that writes its environment to "{name}", then runs skopeo')
+def step_recording_skopeo(context: Context, name: str) -> None:
+    """Only ci-image's launching is under test: the real skopeo still does the push."""
+    real = shutil.which("skopeo", path=context.env.get("PATH"))
+    assert real is not None, "skopeo is not installed"
+    directory = context.workdir / ".home" / "recording-bin"
+    directory.mkdir(parents=True)
+    script = directory / "skopeo"
+    target = context.workdir / name
+    script.write_text(
+        f'#!/bin/sh\nenv > {shlex.quote(str(target))}\nexec {shlex.quote(real)} "$@"\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    context.env["PATH"] = f"{directory}{os.pathsep}{context.env.get('PATH', '')}"
+
+
+@then('"{name}" shows skopeo ran in the private directory, without the registry credentials')
+def step_environment_without_secret(context: Context, name: str) -> None:
+    text = (context.workdir / name).read_text(encoding="utf-8")
+    variables = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+    assert variables.get("TMPDIR", "").startswith(str(context.workdir / ".tmp" / "ci-image-")), (
+        variables.get("TMPDIR")
+    )
+    for secret_name in ("CI_IMAGE_REGISTRY_PASSWORD", "CI_IMAGE_REGISTRY_USER"):
+        assert secret_name not in variables, f"skopeo got {secret_name}"
+    assert server(context).password not in text, "skopeo's environment holds the password"
 
 
 @given('a pyproject.toml whose image is "{repository}"')
@@ -522,13 +580,42 @@ def wait_for_upload(context: Context, process: subprocess.Popen[str]) -> None:
 
 @when('I run "ci-image {arguments}" and the registry is killed during the upload')
 def step_run_kill_registry(context: Context, arguments: str) -> None:
+    """Guarded so it cannot pass vacuously: ci-image was still running, an upload had
+    started, the registry really died of the SIGKILL, and no manifest was written."""
     process = start_cli(context, arguments)
     wait_for_upload(context, process)
-    context.registry.kill()
+    assert process.poll() is None, "ci-image ended before the registry was killed"
+    status = context.registry.kill()
+    assert status == -signal.SIGKILL, f"the registry ended with {status}, not by the SIGKILL"
     finish_cli(context, process, arguments)
-    assert not any(
-        "/manifests/" in r.uri and r.method == "PUT" for r in context.registry.requests()
-    ), "the push completed before the registry was killed"
+    requests = context.registry.requests_since_mark()
+    assert any(r.is_blob_upload for r in requests), "no upload had started"
+    assert not any("/manifests/" in r.uri and r.method == "PUT" for r in requests), (
+        "the push completed before the registry was killed"
+    )
+
+
+def child_named(parent: int, name: str) -> int:
+    """The pid of ``parent``'s child process called ``name`` (from /proc)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        comm = text[text.index("(") + 1 : text.rindex(")")]
+        ppid = int(text[text.rindex(")") + 2 :].split()[1])
+        if ppid == parent and comm == name:
+            return int(stat.parent.name)
+    raise AssertionError(f"no {name} process under {parent}")
+
+
+@when('I run "ci-image {arguments}" and skopeo is killed during the upload')
+def step_run_kill_skopeo(context: Context, arguments: str) -> None:
+    """As the OOM killer would: SIGKILL to ci-image's skopeo while it uploads."""
+    process = start_cli(context, arguments)
+    wait_for_upload(context, process)
+    os.kill(child_named(process.pid, "skopeo"), signal.SIGKILL)
+    finish_cli(context, process, arguments)
 
 
 @when('I run "ci-image {arguments}" and stop it with SIGTERM during the upload')
@@ -544,9 +631,27 @@ def step_registry_stopped(context: Context) -> None:
     server(context).stop()
 
 
-@when('I run "ci-image {arguments}" and the registry comes back {seconds:g} s later')
-def step_run_registry_returns(context: Context, arguments: str, seconds: float) -> None:
+@when('I run "ci-image {arguments}" and the registry comes back once it announces a retry')
+def step_run_registry_returns(context: Context, arguments: str) -> None:
+    """Event-driven, not timed: stderr is read as ci-image writes it, and the registry is
+    started when the first "retry" line (``--verbose``) appears."""
     process = start_cli(context, arguments)
-    time.sleep(seconds)
-    context.registry.start()
-    finish_cli(context, process, arguments)
+    watchdog = threading.Timer(300, process.kill)
+    watchdog.start()
+    lines: list[str] = []
+    restarted = False
+    try:
+        assert process.stderr is not None and process.stdout is not None
+        for line in process.stderr:
+            lines.append(line)
+            if not restarted and "; retry " in line:
+                context.registry.start()
+                restarted = True
+        stdout = process.stdout.read()
+        process.wait()
+    finally:
+        watchdog.cancel()
+    context.result = subprocess.CompletedProcess(
+        arguments, process.returncode, stdout, "".join(lines)
+    )
+    assert restarted, f"ci-image never announced a retry\n{describe(context)}"

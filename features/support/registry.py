@@ -1,6 +1,7 @@
-"""A real registry per scenario: Debian's ``docker-registry`` (distribution 2.8).
+"""A real registry per scenario: Debian's ``docker-registry`` (distribution 2.8), or
+distribution 3.x, which nixpkgs (and so the CI image) ships as ``registry``.
 
-Three variants, chosen by a scenario's tags (see environment.py):
+The variants, chosen by a scenario's tags (see environment.py):
 
 - ``@registry``: plain HTTP on 127.0.0.1;
 - ``@registry-auth``: htpasswd basic auth (bcrypt, the only hash distribution accepts);
@@ -8,10 +9,40 @@ Three variants, chosen by a scenario's tags (see environment.py):
 - ``@registry-mtls``: the same, and clients must show a certificate from that CA;
 - ``@registry-readonly``: plain HTTP in read-only mode (pulls work, pushes are refused);
 - ``@registry-token``: bearer tokens (distribution's ``silly`` access controller, which
-  sends clients to a token service, support/tokenserver.py, that checks the password).
+  sends clients to a token service, support/tokenserver.py, that checks the password);
+- ``@registry-token-tls``: the same behind HTTPS, while the token service stays plain
+  HTTP (a realm clients must not send a password to).
 
 Storage is a directory of the scenario; the access log is kept, so a scenario can
 prove what the client asked (e.g. "no blob was uploaded") from the server's side.
+
+One configuration serves both major versions; read against distribution's
+``docs/content/about/configuration.md``, ``registry/registry.go``,
+``registry/auth/{silly,htpasswd}`` and ``tracing/`` at v2.8.3 and v3.0.0. Every key used
+here (``log.accesslog``, ``storage.filesystem``, ``storage.delete``,
+``storage.maintenance.{uploadpurging,readonly}``, ``http.{addr,secret,tls}``,
+``auth.{htpasswd,silly}``) means the same in both; the access log is gorilla's
+Combined Log Format on stdout in both. Where they differ:
+
+- 3.x traces every request with OpenTelemetry and, by default, exports the spans over
+  OTLP to localhost:4318, logging an error for each failed export: the server gets
+  ``OTEL_TRACES_EXPORTER=none`` (2.8 ignores it).
+- 3.x defaults ``http.tls.minimumtls`` to tls1.2, 2.8 to tls1.0: set to tls1.2 for both.
+- 3.x adds ``http.tls.clientauth``; unset, both require and verify a client certificate
+  when ``clientcas`` is given, as the mTLS variant needs.
+- 3.x adds ``validation.manifests.indexes.platforms``; its default (``all``: every
+  image an index names must be in the repository) is what 2.8 does.
+
+skopeo's blob-info cache: as root, containers/image keeps it in
+``/var/lib/containers/cache``, shared by every scenario and the machine, and skopeo has
+no option to move it. It takes the cache directory from
+``rootless.GetRootlessEUID()``, which honours ``_CONTAINERS_ROOTLESS_UID``: with that
+set (to any non-zero uid), the cache goes to ``$HOME/.local/share/containers/cache``,
+the scenario's own (:func:`skopeo_cache_environment`). The variable is internal to the
+containers libraries; should a later skopeo ignore it, the cache falls back to
+``/var/lib/containers/cache`` and only this isolation is lost. In a scenario it changes
+nothing else skopeo does: the policy, the auth file and the certificates are always
+given explicitly, and ``XDG_RUNTIME_DIR`` is the scenario's.
 """
 
 from __future__ import annotations
@@ -37,6 +68,7 @@ from support.tokenserver import TokenServer
 
 START_TIMEOUT = 20.0
 USERNAME = "ci-bot"
+ROOTLESS_UID_VARIABLE = "_CONTAINERS_ROOTLESS_UID"
 ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<uri>\S+) HTTP/[\d.]+" (?P<status>\d{3}) ')
 
 
@@ -72,7 +104,7 @@ class RegistryServer:
 
     @property
     def scheme(self) -> str:
-        return "https" if self.variant in {"tls", "mtls"} else "http"
+        return "https" if self.variant in {"tls", "mtls", "token-tls"} else "http"
 
     @property
     def cert_dir(self) -> Path:
@@ -95,7 +127,7 @@ class RegistryServer:
             htpasswd = self.root / "htpasswd"
             htpasswd.write_text(f"{USERNAME}:{bcrypt_hash(self.password)}\n", encoding="utf-8")
             extra += f"auth:\n  htpasswd:\n    realm: ci-image-tests\n    path: {htpasswd}\n"
-        if self.variant == "token":
+        if self.variant in {"token", "token-tls"}:
             self.token_server = TokenServer(USERNAME, self.password)
             self.token_server.start()
             extra += (
@@ -103,9 +135,11 @@ class RegistryServer:
                 "    service: ci-image-tests\n"
             )
         tls = ""
-        if self.variant in {"tls", "mtls"}:
+        if self.scheme == "https":
             key, certificate = make_certificates(self.root, self.cert_dir)
-            tls = f"  tls:\n    certificate: {certificate}\n    key: {key}\n"
+            tls = (
+                f"  tls:\n    certificate: {certificate}\n    key: {key}\n    minimumtls: tls1.2\n"
+            )
         if self.variant == "mtls":
             tls += f"    clientcas:\n      - {self.cert_dir / 'ca.crt'}\n"
             make_client_certificate(self.root, self.cert_dir)
@@ -123,26 +157,32 @@ class RegistryServer:
         (self.root / "config.yml").write_text(config, encoding="utf-8")
 
     def start(self) -> None:
+        environment = dict(os.environ, OTEL_TRACES_EXPORTER="none")
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [registry_program(), "serve", str(self.root / "config.yml")],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                env=environment,
                 start_new_session=True,
             )
-        self.wait_until_ready()
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()  # never leave a server behind that nobody will stop
+            raise
 
     def wait_until_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise AssertionError(f"docker-registry exited:\n{self.log_path.read_text()}")
+                raise AssertionError(f"the registry exited:\n{self.log_path.read_text()}")
             if self.answers():
                 return
             time.sleep(0.05)
-        raise AssertionError(f"docker-registry did not answer:\n{self.log_path.read_text()}")
+        raise AssertionError(f"the registry did not answer:\n{self.log_path.read_text()}")
 
     def answers(self) -> bool:
         context = None
@@ -161,7 +201,7 @@ class RegistryServer:
             return False
 
     def close(self) -> None:
-        """After the scenario: the registry and its token service."""
+        """After the scenario (or a failed start): the registry and its token service."""
         self.stop()
         if self.token_server is not None:
             self.token_server.stop()
@@ -177,13 +217,14 @@ class RegistryServer:
                 self.process.wait()
         self.process = None
 
-    def kill(self) -> None:
+    def kill(self) -> int:
         """SIGKILL: the registry disappears mid-request, as in a crash (frozen first, so
-        that nothing more is served between the decision and the kill)."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGSTOP)
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        that nothing more is served between the decision and the kill). Returns the
+        server's exit status (-9 when it was killed, not already gone)."""
+        assert self.process is not None and self.process.poll() is None, "not running"
+        os.killpg(self.process.pid, signal.SIGSTOP)
+        os.killpg(self.process.pid, signal.SIGKILL)
+        return self.process.wait()
 
     # What the server saw -------------------------------------------------------------
 
@@ -273,8 +314,30 @@ def make_client_certificate(root: Path, cert_dir: Path) -> None:
         subprocess.run([str(part) for part in command], check=True, capture_output=True)
 
 
-def start_registry(root: Path, variant: str, port: int | None = None) -> RegistryServer:
-    server = RegistryServer(root=root, variant=variant, port=port or free_port())
+def skopeo_cache_environment() -> dict[str, str]:
+    """What makes skopeo keep its blob-info cache in ``$HOME/.local/share/containers/cache``
+    (see the module docstring); the caller points HOME into the scenario."""
+    if os.geteuid() != 0:
+        return {}  # already so
+    return {ROOTLESS_UID_VARIABLE: "65534"}
+
+
+def new_registry(root: Path, variant: str, port: int | None = None) -> RegistryServer:
+    """A registry not started yet: register ``close`` for cleanup, then ``launch`` it."""
+    return RegistryServer(root=root, variant=variant, port=port or free_port())
+
+
+def launch(server: RegistryServer) -> RegistryServer:
     server.prepare()
     server.start()
     return server
+
+
+def start_registry(root: Path, variant: str, port: int | None = None) -> RegistryServer:
+    """For scripts (benchmarks/): started, and closed again if it fails to start."""
+    server = new_registry(root, variant, port)
+    try:
+        return launch(server)
+    except BaseException:
+        server.close()
+        raise

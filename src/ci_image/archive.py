@@ -43,7 +43,6 @@ class ArchiveError(CiImageError):
 @dataclass(frozen=True)
 class Layer:
     name: str
-    size: int
     diff_id: str
 
 
@@ -54,23 +53,26 @@ class ArchiveImage:
     path: Path
     compressed: bool
     repo_tags: tuple[str, ...]
-    config_name: str
     config_digest: str
-    config_size: int
     layers: tuple[Layer, ...]
 
     def single_tag(self) -> str:
-        """The tag of the archive's only RepoTags entry; none or several is an error."""
+        """The tag of the archive's only RepoTags entry; none or several is an error.
+
+        The message says how to rebuild; a command with another way out (``push
+        --tag``) adds it.
+        """
         if not self.repo_tags:
             raise ArchiveError(
                 "the archive's manifest.json has no RepoTags: it names no tag; build it "
-                "with a tag (dockerTools does) or pass --tag",
+                "with a tag (dockerTools does)",
                 path=self.path,
             )
         if len(self.repo_tags) > 1:
             raise ArchiveError(
                 f"the archive's manifest.json has {len(self.repo_tags)} RepoTags "
-                f"({', '.join(self.repo_tags)}); which one is meant is ambiguous: pass --tag",
+                f"({', '.join(self.repo_tags)}): which one is meant is ambiguous; build it "
+                "with one tag",
                 path=self.path,
             )
         return split_repo_tag(self.repo_tags[0], self.path)[1]
@@ -207,14 +209,12 @@ def _image_from(
                 "(truncated?); rebuild it",
                 path=path,
             )
-        layers.append(Layer(name=name, size=members[name], diff_id=diff_id))
+        layers.append(Layer(name=name, diff_id=diff_id))
     return ArchiveImage(
         path=path,
         compressed=compressed,
         repo_tags=tuple(repo_tags),
-        config_name=config_name,
         config_digest="sha256:" + hashlib.sha256(config_bytes).hexdigest(),
-        config_size=len(config_bytes),
         layers=tuple(layers),
     )
 

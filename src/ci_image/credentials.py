@@ -8,7 +8,9 @@ Where they come from, first match wins:
 3. ``REGISTRY_AUTH_FILE``;
 4. the default files of the containers tools: ``$XDG_RUNTIME_DIR/containers/auth.json``
    (``/run/containers/UID/auth.json`` without it), ``$XDG_CONFIG_HOME/containers/auth.json``,
-   ``~/.docker/config.json``.
+   ``~/.docker/config.json``. These may be another tool's: an entry there without
+   ``auth`` (Docker Desktop's ``credsStore`` leaves ``{}``) is passed over, while in a
+   file named by ``--authfile`` or ``REGISTRY_AUTH_FILE`` it is an error.
 
 skopeo gets exactly the file chosen here (or ``--dest-no-creds``), so it and ci-image's
 own registry queries always use the same identity. Credential helpers (``credHelpers``)
@@ -27,11 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ci_image.childenv import REGISTRY_PASSWORD as ENV_PASSWORD
+from ci_image.childenv import REGISTRY_USER as ENV_USER
 from ci_image.errors import CiImageError
 
-ENV_USER = "CI_IMAGE_REGISTRY_USER"
-# The name of the variable, not a secret.
-ENV_PASSWORD = "CI_IMAGE_REGISTRY_PASSWORD"  # noqa: S105  # nosec B105
 ENV_AUTH_FILE = "REGISTRY_AUTH_FILE"
 DOCKER_HUB_KEYS = ("docker.io", "index.docker.io", "registry-1.docker.io")
 
@@ -55,6 +56,7 @@ class RegistryAuth:
     credentials: Credentials | None
     source: str
     authfile: Path | None = None  # the file holding them; None for the environment or none
+    skipped: tuple[str, ...] = ()  # default-file entries passed over (no "auth" in them)
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -68,22 +70,28 @@ def find_auth(
 ) -> RegistryAuth:
     """The credentials for ``registry``/``path`` by the rules in the module docstring."""
     if authfile is not None:
-        return _from_file(registry, path, authfile, f"--authfile {authfile}")
+        return _from_file(registry, path, authfile, f"--authfile {authfile}", explicit=True)
     if ENV_USER in environ or ENV_PASSWORD in environ:
         return _from_environment(registry, environ)
     if environ.get(ENV_AUTH_FILE):
         file = Path(environ[ENV_AUTH_FILE])
-        return _from_file(registry, path, file, f"{ENV_AUTH_FILE}={file}")
+        return _from_file(registry, path, file, f"{ENV_AUTH_FILE}={file}", explicit=True)
+    # Found implicitly, a file may be another tool's: Docker Desktop writes
+    # {"auths": {"HOST": {}}, "credsStore": "desktop"}. An entry without "auth" there
+    # means "no credentials here", not a broken file.
+    skipped: list[str] = []
     for file in default_authfiles(environ):
         if file.is_file():
-            found = _from_file(registry, path, file, str(file))
+            found = _from_file(registry, path, file, str(file), explicit=False)
             if found.credentials is not None:
                 return found
+            skipped.extend(found.skipped)
+    note = f"; {'; '.join(skipped)}" if skipped else ""
     return RegistryAuth(
         registry=registry,
         credentials=None,
         source=f"none: no --authfile, {ENV_USER}/{ENV_PASSWORD} or {ENV_AUTH_FILE}, "
-        "and no entry in the default auth files",
+        f"and no entry in the default auth files{note}",
     )
 
 
@@ -117,14 +125,35 @@ def _from_environment(registry: str, environ: Mapping[str, str]) -> RegistryAuth
     )
 
 
-def _from_file(registry: str, path: str, file: Path, source: str) -> RegistryAuth:
+def _from_file(
+    registry: str, path: str, file: Path, source: str, *, explicit: bool
+) -> RegistryAuth:
+    """The first entry for the registry that holds credentials.
+
+    In a file the user named (``explicit``), an entry without ``auth`` is an error; in a
+    default file it is passed over and noted in ``skipped``.
+    """
     auths = _read_auths(file)
+    skipped: list[str] = []
     for key in _candidate_keys(registry, path):
         entry = auths.get(key)
-        if entry is not None:
-            credentials = _decode_entry(entry, key, file)
+        if entry is None:
+            continue
+        credentials = _decode_entry(entry, key, file)
+        if credentials is not None:
             return RegistryAuth(registry, credentials, f"{source} ({key})", authfile=file)
-    return RegistryAuth(registry, None, f"{source}, which has no entry for {registry}")
+        if explicit:
+            raise CiImageError(
+                f"auth file entry {key!r} has no 'auth' (identity tokens are not supported, "
+                "and credential helpers are not run); log in with a user and password or token",
+                path=file,
+            )
+        skipped.append(
+            f"{file} has an entry {key!r} without 'auth' (credential helpers are not run)"
+        )
+    return RegistryAuth(
+        registry, None, f"{source}, which has no entry for {registry}", skipped=tuple(skipped)
+    )
 
 
 def _read_auths(file: Path) -> dict[str, Any]:
@@ -178,27 +207,25 @@ def _candidate_keys(registry: str, path: str) -> list[str]:
     return keys
 
 
-def _decode_entry(entry: object, key: str, file: Path) -> Credentials:
+def _decode_entry(entry: object, key: str, file: Path) -> Credentials | None:
+    """The entry's USER:PASSWORD; None when it has no ``auth`` (an identity token, or a
+    credential helper's placeholder)."""
     if not isinstance(entry, dict):
         raise CiImageError(f"auth file entry {key!r} is not an object", path=file)
-    if isinstance(entry.get("auth"), str) and entry["auth"]:
-        try:
-            decoded = base64.b64decode(entry["auth"], validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            raise CiImageError(
-                f"auth file entry {key!r}: 'auth' is not base64 of USER:PASSWORD; log in again",
-                path=file,
-            ) from None
-        username, colon, password = decoded.partition(":")
-        if colon and username and password:
-            return Credentials(username, password)
+    if not isinstance(entry.get("auth"), str) or not entry["auth"]:
+        return None
+    try:
+        decoded = base64.b64decode(entry["auth"], validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
         raise CiImageError(
-            f"auth file entry {key!r}: 'auth' does not hold USER:PASSWORD; log in again",
+            f"auth file entry {key!r}: 'auth' is not base64 of USER:PASSWORD; log in again",
             path=file,
-        )
+        ) from None
+    username, colon, password = decoded.partition(":")
+    if colon and username and password:
+        return Credentials(username, password)
     raise CiImageError(
-        f"auth file entry {key!r} has no 'auth' (identity tokens are not supported); "
-        "log in with a user and password or token",
+        f"auth file entry {key!r}: 'auth' does not hold USER:PASSWORD; log in again",
         path=file,
     )
 

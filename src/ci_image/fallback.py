@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from ci_image.childenv import child_environment
 from ci_image.errors import CiImageError
 
 UV_SYNC = ("sync", "--frozen", "--all-groups", "--no-progress", "--color", "never")
@@ -95,7 +96,7 @@ def build_venv(project_root: Path, venv: Path, environ: Mapping[str, str]) -> Fa
             "uv is not installed or not on PATH; install uv (https://docs.astral.sh/uv/) or "
             "run the job in the CI image built from this checkout"
         )
-    env = {key: value for key, value in environ.items() if key not in _NOT_PASSED_TO_UV}
+    env = {k: v for k, v in child_environment(environ).items() if k not in _NOT_PASSED_TO_UV}
     env["UV_PROJECT_ENVIRONMENT"] = str(venv)
     existed = venv.exists()
     started = time.monotonic()

@@ -22,6 +22,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ci_image.childenv import child_environment
 from ci_image.errors import CiImageError
 
 TIMEOUT = 120
@@ -46,7 +47,11 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         )
     try:
         return subprocess.run(
-            [git, "-C", str(repo), *args], capture_output=True, check=False, timeout=TIMEOUT
+            [git, "-C", str(repo), *args],
+            capture_output=True,
+            check=False,
+            timeout=TIMEOUT,
+            env=child_environment(),
         )
     except subprocess.TimeoutExpired:  # pragma: no cover - a hung git is not reproducible here
         raise CiImageError(f"git {args[0]} took more than {TIMEOUT} s; check {repo}") from None

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from ci_image.childenv import child_environment
 from ci_image.errors import CiImageError
 from ci_image.reference import MalformedReferenceError, validate_tag
 
@@ -28,6 +29,7 @@ def eval_raw(installable: str, *, cwd: Path | None = None) -> str:
             capture_output=True,
             text=True,
             timeout=EVAL_TIMEOUT_SECONDS,
+            env=child_environment(),
             check=False,
         )
     except subprocess.TimeoutExpired:

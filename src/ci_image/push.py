@@ -23,11 +23,17 @@ from types import FrameType
 from typing import Any
 
 from ci_image import skopeo
-from ci_image.archive import ArchiveImage, plain_archive, read_archive, verify_layers
-from ci_image.credentials import RegistryAuth, find_auth, skopeo_authfile
+from ci_image.archive import (
+    ArchiveError,
+    ArchiveImage,
+    plain_archive,
+    read_archive,
+    verify_layers,
+)
+from ci_image.credentials import RegistryAuth, skopeo_authfile
 from ci_image.errors import CiImageError
 from ci_image.reference import MalformedReferenceError, Reference, validate_tag
-from ci_image.registry import ManifestInfo, RegistryClient, TlsOptions, warn_if_insecure
+from ci_image.registry import ManifestInfo, RegistryClient, RegistryOptions, api_path, client_for
 from ci_image.retry import with_retries
 from ci_image.trace import Trace
 
@@ -44,13 +50,26 @@ class PushOptions:
     tmpdir: Path | None = None
     policy: Path = skopeo.POLICY
 
+    @property
+    def registry_options(self) -> RegistryOptions:
+        return RegistryOptions(
+            authfile=self.authfile,
+            cert_dir=self.cert_dir,
+            insecure=self.insecure,
+            retries=self.retries,
+        )
+
 
 @dataclass(frozen=True)
 class PushResult:
     reference: Reference  # REPO:TAG@DIGEST, the digest as the registry reports it
     config_digest: str
     skipped: bool
-    bytes_uploaded: int | None  # 0 when skipped; unknown (None) after a real upload
+    # 0 when skipped; None after an upload. What an upload sent is not known: skopeo
+    # compresses each layer while it pushes, so the compressed digests (the only ones the
+    # registry knows) exist only afterwards and cannot be asked about beforehand, and
+    # skopeo reports which blobs it skipped only in its --debug log.
+    bytes_uploaded: int | None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,9 +90,12 @@ class Plan:
     repository: Reference
     image: ArchiveImage
     tag: str
-    auth: RegistryAuth
     client: RegistryClient
     existing: ManifestInfo | None  # set when the tag already holds this image
+
+    @property
+    def auth(self) -> RegistryAuth:
+        return self.client.auth
 
     @property
     def reference(self) -> Reference | None:
@@ -86,25 +108,19 @@ class Plan:
 def plan_push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) -> Plan:
     """Read the archive and ask the registry; refuse if the tag holds another image."""
     repository = options.repository
-    registry = _registry_of(repository)
+    _registry_of(repository)
     image = read_archive(options.archive)
-    try:
-        tag = image.single_tag() if options.tag is None else validate_tag(options.tag, "--tag")
-    except MalformedReferenceError as error:
-        raise CiImageError(str(error)) from None
+    if options.tag is None:
+        tag = _archive_tag(image)
+    else:
+        try:
+            tag = validate_tag(options.tag, "--tag")
+        except MalformedReferenceError as error:
+            raise CiImageError(str(error)) from None
+    _refuse_movable(tag, options)
     _note_name(image, repository, trace)
-    auth = find_auth(registry, repository.path, authfile=options.authfile, environ=environ)
-    trace.add_secrets(*auth.secrets)
-    trace(f"credentials for {registry}: {auth.source}")
-    warn_if_insecure(registry, options.insecure)
-    client = RegistryClient(
-        registry,
-        auth=auth,
-        tls=TlsOptions(cert_dir=options.cert_dir, insecure=options.insecure),
-        trace=trace,
-        retries=options.retries,
-    )
-    existing = client.get_manifest(repository.path, tag)
+    client = client_for(repository, options.registry_options, environ=environ, trace=trace)
+    existing = client.get_manifest(api_path(repository), tag)
     if existing is not None and existing.config_digest != image.config_digest:
         held = existing.config_digest or f"an index or config-less manifest ({existing.media_type})"
         raise CiImageError(
@@ -113,9 +129,28 @@ def plan_push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) ->
             "tags are immutable: rebuild so the image gets its own tag",
             path=options.archive,
         )
-    return Plan(
-        repository=repository, image=image, tag=tag, auth=auth, client=client, existing=existing
-    )
+    return Plan(repository=repository, image=image, tag=tag, client=client, existing=existing)
+
+
+def _archive_tag(image: ArchiveImage) -> str:
+    """The archive's one tag; when it has none or several, ``--tag`` is the way out."""
+    try:
+        return image.single_tag()
+    except ArchiveError as error:
+        error.message += "; or pass --tag TAG"
+        raise
+
+
+def _refuse_movable(tag: str, options: PushOptions) -> None:
+    """``latest`` names whatever was pushed last: a pin to it would not be immutable."""
+    if tag == "latest":
+        given = "--tag latest" if options.tag is not None else "the archive's tag 'latest'"
+        raise CiImageError(
+            f"refusing to push {given}: 'latest' moves with every push, and pins must name "
+            "an immutable tag (check reports it as CI001); push under the tag Nix gave the "
+            "image (its store hash: drop --tag, or build with tag = null)",
+            path=None if options.tag is not None else options.archive,
+        )
 
 
 def push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) -> PushResult:
@@ -183,8 +218,8 @@ def _copy(request: skopeo.CopyRequest, trace: Trace) -> None:
 
 def _verify(plan: Plan, repository: Reference, digest: str) -> None:
     """The registry holds ``digest`` with the archive's config, and the tag resolves to it."""
-    stored = plan.client.get_manifest(repository.path, digest)
-    current = plan.client.get_manifest(repository.path, plan.tag)
+    stored = plan.client.get_manifest(api_path(repository), digest)
+    current = plan.client.get_manifest(api_path(repository), plan.tag)
     stored_config = None if stored is None else stored.config_digest
     tag_digest = None if current is None else current.digest
     if stored_config != plan.image.config_digest or tag_digest != digest:  # pragma: no cover

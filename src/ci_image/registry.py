@@ -7,10 +7,14 @@ manifest (plus one 401 round trip when the registry wants credentials): a re-pus
 costs at most 3 requests and uploads nothing.
 
 Credentials go in an ``Authorization`` header (basic, or a bearer token fetched from
-the realm the registry names), never in a URL, and never follow a redirect. TLS is
-verified against the system CAs plus ``--cert-dir`` (``*.crt`` CAs, ``*.cert``/``*.key``
-client pairs, as containers-certs.d); ``--insecure`` turns verification off and falls
-back to plain HTTP, as skopeo's ``--tls-verify=false`` does.
+the realm the registry names), never in a URL, and never to a plain-HTTP token realm
+without ``--insecure``. Redirects are refused, not followed: a redirect could carry a
+request, and its credentials, to another host. The client only asks for manifests and
+tokens; registries redirect *blob* downloads (to a CDN or object store), never these,
+so a redirect here means a misconfigured address. TLS is verified against the system
+CAs plus ``--cert-dir`` (``*.crt`` CAs, ``*.cert``/``*.key`` client pairs, as
+containers-certs.d); ``--insecure`` turns verification off and falls back to plain
+HTTP, as skopeo's ``--tls-verify=false`` does.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from ci_image.credentials import RegistryAuth, find_auth
 from ci_image.errors import CiImageError
 from ci_image.output import warn
 from ci_image.reference import DIGEST_RE, Reference
-from ci_image.retry import TransientError, with_retries
+from ci_image.retry import TransientError, transient_status, with_retries
 from ci_image.trace import Trace
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -45,6 +49,7 @@ MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 TIMEOUT_SECONDS = 30.0
 USER_AGENT = "ci-image"
 _CHALLENGE_PARAM = re.compile(r'(\w+)="([^"]*)"')
+MAX_LABEL = 63  # DNS: the longest label of a host name
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,40 @@ def api_path(reference: Reference) -> str:
     return reference.canonical_repository.split("/", 1)[1]
 
 
+def check_host(registry: str) -> None:
+    """Refuse a registry address no request could reach, before any request is made.
+
+    The reference grammar allows labels of any length (a name is bounded only by the
+    255 characters of the whole repository); DNS allows 63 per label, and Python's
+    resolver fails on a longer one with a ``UnicodeError`` rather than a lookup error.
+    """
+    if registry.startswith("["):
+        address, _, rest = registry.partition("]")
+        host, port = f"{address}]", rest.removeprefix(":")
+    else:
+        host, _, port = registry.partition(":")
+    problem = None
+    if port and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        problem = f"the port {port} is not a number in 1..65535"
+    elif host.startswith("["):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            problem = f"{host} is not an IPv6 address"
+    else:
+        longest = max(host.split("."), key=len)
+        if len(longest) > MAX_LABEL:
+            problem = (
+                f"the host name has a label of {len(longest)} characters "
+                f"({longest[:12]}...); DNS allows {MAX_LABEL}"
+            )
+    if problem is not None:
+        raise CiImageError(
+            f"cannot contact the registry {registry[:80]}{'...' if len(registry) > 80 else ''}: "
+            f"{problem}; fix the registry part of the reference"
+        )
+
+
 def is_loopback(registry: str) -> bool:
     host = registry.rsplit(":", 1)[0] if not registry.endswith("]") else registry
     host = host.strip("[]")
@@ -112,6 +151,7 @@ class RegistryClient:
         retries: int = 3,
         timeout: float = TIMEOUT_SECONDS,
     ) -> None:
+        check_host(registry)
         self.registry = registry
         self.host = api_host(registry)
         self.auth = auth
@@ -124,7 +164,7 @@ class RegistryClient:
         self._authorization: str | None = None
         self._context = _ssl_context(tls)
         self._opener = urllib.request.build_opener(
-            urllib.request.HTTPSHandler(context=self._context)
+            urllib.request.HTTPSHandler(context=self._context), _NoRedirects()
         )
 
     # Questions -----------------------------------------------------------------------
@@ -154,14 +194,15 @@ class RegistryClient:
     def _request(self, method: str, path: str, reference: str) -> _Response:
         """One manifest request, retried when transient; only 200 and 404 come back."""
         url_path = f"/v2/{path}/manifests/{reference}"
+        named = f"{path}{'@' if DIGEST_RE.fullmatch(reference) else ':'}{reference}"
 
         def attempt() -> _Response:
             response = self._authorized(method, url_path, path)
             if response.status not in {200, 404}:
-                raise self._status_error(response, f"{path}:{reference}")
+                raise self._status_error(response, named)
             return response
 
-        what = f"{method} {self.registry}/{path}:{reference}"
+        what = f"{method} {self.registry}/{named}"
         return with_retries(attempt, retries=self.retries, what=what, trace=self.trace)
 
     def _authorized(self, method: str, url_path: str, path: str) -> _Response:
@@ -190,6 +231,12 @@ class RegistryClient:
         url = f"{params['realm']}?{urllib.parse.urlencode(query)}"
         if not url.startswith(("https://", "http://")):  # pragma: no cover - a hostile registry
             raise CiImageError(f"{self.registry} named a token realm that is not an HTTP URL")
+        if url.startswith("http://") and not self.tls.insecure:
+            raise CiImageError(
+                f"{self.registry} sends clients to the token service {_safe_url(params['realm'])}"
+                ", which is plain HTTP: the credentials (or the token) would cross the network "
+                "unencrypted; have the registry use an https:// realm, or pass --insecure"
+            )
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310
         if self.auth.credentials is not None:
             request.add_unredirected_header("Authorization", f"Basic {self.auth.credentials.basic}")
@@ -242,7 +289,15 @@ class RegistryClient:
             raise self._connection_error(error.reason) from None
         except (OSError, http.client.HTTPException) as error:
             raise self._connection_error(error) from None
+        except ValueError as error:  # pragma: no cover - check_host refuses such hosts first
+            # A UnicodeError (a ValueError) is how the resolver refuses a host name.
+            raise CiImageError(
+                f"cannot send a request to the registry {self.registry}: {error}; "
+                "check the registry part of the reference"
+            ) from None
         self.trace(f"-> HTTP {status}")
+        if 300 <= status < 400:
+            raise self._redirect_error(request, url, status, headers)
         if len(body) > MAX_MANIFEST_BYTES:  # pragma: no cover - no real registry sends one
             raise CiImageError(f"{self.registry} sent a manifest larger than 4 MiB for {url}")
         return _Response(status=status, headers=headers, body=body)
@@ -268,6 +323,21 @@ class RegistryClient:
             detail = " ".join(str(reason).split()) or type(reason).__name__
         return TransientError(f"cannot reach the registry {self.registry}: {detail}")
 
+    def _redirect_error(
+        self,
+        request: urllib.request.Request,
+        url: str,
+        status: int,
+        headers: http.client.HTTPMessage,
+    ) -> CiImageError:
+        location = headers.get("Location")
+        target = _safe_url(urllib.parse.urljoin(url, location)) if location else "nowhere"
+        return CiImageError(
+            f"{self.registry} answered {request.get_method()} {_safe_url(url)} with a redirect "
+            f"(HTTP {status}) to {target}; ci-image does not follow redirects (they could "
+            "carry the credentials elsewhere): use the address the registry serves its API at"
+        )
+
     def _no_credentials(self) -> CiImageError:
         return CiImageError(
             f"{self.registry} requires authentication and no credentials were found "
@@ -289,7 +359,7 @@ class RegistryClient:
             f"{self.registry} answered HTTP {response.status} for {what}: "
             f"{_registry_message(response)}"
         )
-        if response.status == 429 or response.status >= 500:
+        if transient_status(response.status):
             return TransientError(message)
         if response.status == 403:
             return CiImageError(f"{message}; the credentials ({self.auth.source}) lack permission")
@@ -298,6 +368,29 @@ class RegistryClient:
 
 class _PlainHttpError(CiImageError):
     """The TLS handshake failed: with --insecure, try plain HTTP."""
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx answer comes back as it is (an ``HTTPError``), to be refused, never followed."""
+
+    def redirect_request(  # noqa: PLR0917 - urllib's signature
+        self,
+        req: urllib.request.Request,
+        fp: object,
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> None:
+        return None
+
+
+def _safe_url(url: str) -> str:
+    """A URL fit for a message: no user:password@, and no query (signed URLs carry keys)."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    query = "?..." if parts.query else ""
+    return f"{parts.scheme}://{host}{parts.path}{query}"
 
 
 def _tls_failure(registry: str, reason: str) -> str:
@@ -376,8 +469,10 @@ def client_for(
 ) -> RegistryClient:
     """A client for the registry a reference names, with the credentials found for it."""
     registry = reference.registry or "docker.io"
+    check_host(registry)  # before any warning or credential lookup about it
     auth = find_auth(registry, api_path(reference), authfile=options.authfile, environ=environ)
     trace.add_secrets(*auth.secrets)
+    trace(f"credentials for {registry}: {auth.source}")
     warn_if_insecure(registry, options.insecure)
     tls = TlsOptions(cert_dir=options.cert_dir, insecure=options.insecure)
     return RegistryClient(registry, auth=auth, tls=tls, trace=trace, retries=options.retries)

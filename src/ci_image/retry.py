@@ -2,6 +2,8 @@
 
 Authentication failures, refused tags and bad input are never retried: the same
 request would fail the same way, and retrying a wrong password can lock an account.
+Nor are HTTP 501 (Not Implemented) and 505 (HTTP Version Not Supported): they describe
+the server, not its load, and never succeed on a second try.
 """
 
 from __future__ import annotations
@@ -15,10 +17,16 @@ from ci_image.trace import Trace
 
 T = TypeVar("T")
 FIRST_DELAY_SECONDS = 1.0
+PERMANENT_5XX = frozenset({501, 505})
 
 
 class TransientError(CiImageError):
     """A failure worth another attempt after a pause."""
+
+
+def transient_status(status: int) -> bool:
+    """Is an HTTP status worth another attempt? 429 and 5xx, except 501 and 505."""
+    return status == 429 or (500 <= status <= 599 and status not in PERMANENT_5XX)
 
 
 def with_retries(

@@ -50,7 +50,7 @@ def add_push_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         default=POLICY,
-        help="containers signature policy for skopeo (default: the one shipped, ci/policy.json)",
+        help="containers signature policy for skopeo (default: the one shipped in the package)",
     )
     add_registry_arguments(parser)
 
