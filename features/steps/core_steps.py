@@ -81,7 +81,12 @@ def step_root_file_writable(context: Context, name: str) -> None:
 
 @given('the file "{name}" is noted as it is now')
 def step_note_file(context: Context, name: str) -> None:
-    context.noted_inode = (context.workdir / name).stat().st_ino
+    """Keep the file alive through a hard link outside the project: while it exists, no
+    new file can get its inode number, so a replaced file is told apart for sure."""
+    keeper = context.workdir / ".home" / "noted-file"
+    keeper.unlink(missing_ok=True)
+    keeper.hardlink_to(context.workdir / name)
+    context.noted_inode = keeper.stat().st_ino
 
 
 @then('the file "{name}" was replaced and restored: another file than the one noted')
