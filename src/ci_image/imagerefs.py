@@ -145,32 +145,24 @@ def _items(node: yaml.Node | None, text: str) -> Iterator[tuple[str, yaml.Node]]
 
 def _site(workflow: Workflow, raw: _RawSite) -> ImageSite:
     job, kind, where, node, prefix = raw
-    if not isinstance(node, yaml.ScalarNode):
-        shape = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
-        line, col = position(node)
-        return ImageSite(
-            path=workflow.path,
-            job=job,
-            kind=kind,
-            where=where,
-            line=line,
-            col=col,
-            text="",
-            status=SiteStatus.MALFORMED,
-            reference=None,
-            problem=f"{where} is {shape}, not an image reference",
-            span=None,
-            span_problem=f"{where} is {shape}",
-            scalar=False,
-        )
-    value: str = node.value[len(prefix) :]
-    span, span_problem = scalar_span(workflow.text, node)
-    if span is not None:
-        span = Span(span.start + len(prefix), span.end)
-        line, col = _line_col(workflow.text, node, span.start)
+    if isinstance(node, yaml.ScalarNode):
+        value: str = node.value[len(prefix) :]
+        span, span_problem = scalar_span(workflow.text, node)
+        if span is not None:
+            span = Span(span.start + len(prefix), span.end)
+            line, col = _line_col(workflow.text, node, span.start)
+        else:
+            line, col = position(node)
+        status, reference, problem = classify(value)
     else:
+        shape = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
+        value, span, span_problem = "", None, f"{where} is {shape}"
         line, col = position(node)
-    status, reference, problem = classify(value)
+        status, reference, problem = (
+            SiteStatus.MALFORMED,
+            None,
+            f"{span_problem}, not an image reference",
+        )
     return ImageSite(
         path=workflow.path,
         job=job,
@@ -184,6 +176,7 @@ def _site(workflow: Workflow, raw: _RawSite) -> ImageSite:
         problem=problem,
         span=span,
         span_problem=span_problem,
+        scalar=isinstance(node, yaml.ScalarNode),
     )
 
 
