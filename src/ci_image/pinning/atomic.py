@@ -12,7 +12,7 @@ Ctrl-C and SIGTERM (which the CLI turns into the same interrupt) are held back f
 few instructions that create a temporary file and register it for removal, and while
 an interrupted change is undone: an interrupt can land anywhere else and still leave
 every file as it was. Only SIGKILL, which nothing can catch, leaves temporaries
-behind; they are named ``.NAME.XXXXXXXX.ci-image.tmp`` (:func:`leftover_of`), so that
+behind; they are named ``.NAME.XXXXXXXX.ci-image.tmp`` (:mod:`.temporaries`), so that
 the next run finds and removes them.
 """
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import stat
 import tempfile
@@ -30,10 +29,8 @@ from pathlib import Path
 
 from ci_image.errors import CiImageError
 from ci_image.output import display_path
+from ci_image.pinning.temporaries import TEMP_SUFFIX, temporary_prefix
 
-TEMP_SUFFIX = ".ci-image.tmp"
-# mkstemp's names: PREFIX + 8 of [a-z0-9_] (CPython tempfile._RandomNameSequence) + SUFFIX.
-_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
 _INTERRUPTS = frozenset({signal.SIGINT, signal.SIGTERM})
 # No write bit for anyone: read-only for root too, whom os.access always lets write.
 _WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
@@ -55,12 +52,6 @@ class _Target:
     mode: int
     uid: int
     gid: int
-
-
-def leftover_of(name: str) -> str | None:
-    """The file a temporary named ``name`` was written for, when it is one of ours."""
-    match = _LEFTOVER.fullmatch(name)
-    return match["name"] if match else None
 
 
 @contextlib.contextmanager
@@ -137,7 +128,9 @@ def _write_temporary(target: _Target, registry: list[tuple[_Target, Path]]) -> P
     with interrupts_deferred():
         try:
             descriptor, name = tempfile.mkstemp(
-                prefix=f".{target.real.name}.", suffix=TEMP_SUFFIX, dir=target.real.parent
+                prefix=temporary_prefix(target.real.name),
+                suffix=TEMP_SUFFIX,
+                dir=target.real.parent,
             )
         except OSError as error:
             raise CiImageError(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ci_image.errors import CiImageError
 from ci_image.output import display_path, note, plural
-from ci_image.pinning.atomic import leftover_of
+from ci_image.pinning.temporaries import leftover_of
 
 # Forgejo reads the first of these that exists, recursively, *.yml and *.yaml.
 DISCOVERY_DIRS = (".forgejo/workflows", ".gitea/workflows", ".github/workflows")
