@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ci_image.errors import CiImageError
+from ci_image.output import warn
 from ci_image.reference import (
+    DOMAIN_RE,
     MalformedReferenceError,
     Reference,
     parse_reference,
@@ -17,6 +19,7 @@ from ci_image.settings import Settings, load_settings
 from ci_image.workflows.discovery import existing_workflow_dir
 
 if TYPE_CHECKING:
+    from ci_image.pinning.resolve import RegistryAccess
     from ci_image.publish.registry import RegistryOptions
 
 
@@ -79,8 +82,10 @@ def reference_argument(text: str, what: str, *, repository: bool = False) -> Ref
         raise CiImageError(f"{what} {text!r}{problem}: {error}") from None
 
 
-def add_registry_arguments(parser: argparse.ArgumentParser) -> None:
-    """How to reach a registry: for ``push``, ``release`` and ``check --registry``."""
+def add_registry_arguments(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
+    """How to reach a registry: for ``push`` and ``release`` (one registry, ``--to``'s),
+    and, with ``many``, for ``pin`` and ``check`` (whichever registries the workflows
+    name), where ``--insecure`` is only a deprecated alias."""
     parser.add_argument(
         "--authfile",
         type=Path,
@@ -92,9 +97,21 @@ def add_registry_arguments(parser: argparse.ArgumentParser) -> None:
         "--cert-dir", type=Path, metavar="DIR", help="CA certificates (*.crt) for the registry"
     )
     parser.add_argument(
+        "--insecure-registry",
+        action="append",
+        type=_registry_host,
+        default=[],
+        metavar="HOST",
+        help="allow plain HTTP and unverified TLS for this registry host[:port] (repeatable; "
+        "also insecure-registries in [tool.ci-image]; warned about unless it is loopback)",
+    )
+    parser.add_argument(
         "--insecure",
         action="store_true",
-        help="allow plain HTTP and unverified TLS (warned about unless the host is loopback)",
+        help="deprecated: --insecure-registry for every registry the workflows name"
+        if many
+        else "allow plain HTTP and unverified TLS for the --to registry "
+        "(warned about unless the host is loopback)",
     )
     parser.add_argument(
         "--retries",
@@ -116,6 +133,27 @@ def _retries(text: str) -> int:
     if not 0 <= value <= 20:
         raise argparse.ArgumentTypeError(f"{value} is outside 0..20")
     return value
+
+
+def _registry_host(text: str) -> str:
+    if not DOMAIN_RE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a registry host[:port]")
+    return text
+
+
+def registry_access(args: argparse.Namespace, project: ProjectSettings) -> RegistryAccess:
+    """The registry options of ``pin`` and ``check``: TLS verification off for the hosts
+    of ``--insecure-registry`` and of ``insecure-registries`` in the settings (read only
+    now, when a registry is to be asked)."""
+    from ci_image.pinning.resolve import RegistryAccess  # noqa: PLC0415
+
+    if args.insecure:
+        warn(
+            "--insecure is deprecated here: it turns TLS verification off for every "
+            "registry the workflows name; name the hosts with --insecure-registry HOST"
+        )
+    hosts = frozenset(args.insecure_registry) | project.settings.insecure_registries
+    return RegistryAccess(registry_options(args), hosts)
 
 
 def registry_options(args: argparse.Namespace) -> RegistryOptions:

@@ -56,13 +56,14 @@ def add_push_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def push_options(args: argparse.Namespace, project: ProjectSettings) -> PushOptions:
+    repository = project.require_image(args.to, "--to")
     return PushOptions(
         archive=args.archive,
-        repository=project.require_image(args.to, "--to"),
+        repository=repository,
         tag=args.tag,
         authfile=args.authfile,
         cert_dir=args.cert_dir,
-        insecure=args.insecure,
+        insecure=args.insecure or repository.registry in args.insecure_registry,
         retries=args.retries,
         tmpdir=args.tmpdir,
         policy=args.policy,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,17 +93,27 @@ class CheckResult:
     sites: tuple[ImageSite, ...]
     findings: tuple[Finding, ...] = field(default=())
     suppressed: tuple[Finding, ...] = field(default=())
+    # How each suppressed finding was silenced (by sort key): SARIF's suppression kind,
+    # "inSource" (a comment) or "external" (the setting).
+    suppression_kinds: Mapping[tuple[str, int, int, str, str], str] = field(default_factory=dict)
 
     def with_findings(self, extra: Iterable[Finding]) -> CheckResult:
         """This result plus findings from another verification, deduplicated and sorted."""
-        return CheckResult(
-            self.files, self.sites, _ordered((*self.findings, *extra)), self.suppressed
-        )
+        return CheckResult(self.files, self.sites, _ordered((*self.findings, *extra)))
 
-    def with_suppressed(self, kept: Iterable[Finding], silenced: Iterable[Finding]) -> CheckResult:
-        """This result with its findings split into those ``kept`` and those silenced."""
+    def with_suppressed(
+        self, kept: Iterable[Finding], silenced: Iterable[tuple[Finding, str]]
+    ) -> CheckResult:
+        """This result with its findings split into those ``kept`` and those silenced
+        (each with how: ``inSource`` or ``external``)."""
+        pairs = list(silenced)
+        kinds = {finding.sort_key(): kind for finding, kind in pairs}
         return CheckResult(
-            self.files, self.sites, _ordered(kept), _ordered((*self.suppressed, *silenced))
+            self.files,
+            self.sites,
+            _ordered(kept),
+            _ordered(finding for finding, _kind in pairs),
+            kinds,
         )
 
     @property

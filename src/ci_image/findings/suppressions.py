@@ -171,7 +171,7 @@ class Outcome:
     """The findings that stand, those silenced, and the stale suppressions (CI010)."""
 
     kept: tuple[Finding, ...]
-    silenced: tuple[Finding, ...]
+    silenced: tuple[tuple[Finding, str], ...]  # with SARIF's kind: inSource, external
     unused: tuple[Finding, ...]
 
 
@@ -186,30 +186,44 @@ def apply_suppressions(
     nothing although every rule they name was ``evaluated`` (or whose image no site
     names), and every name in a comment that names no rule."""
     kept: list[Finding] = []
-    silenced: list[Finding] = []
+    silenced: list[tuple[Finding, str]] = []
     used: set[int] = set()
     for finding in findings:
         matching = [index for index, item in enumerate(suppressions) if item.matches(finding)]
         used.update(matching)
-        (silenced if matching else kept).append(finding)
-    every_rule = frozenset(rule.id for rule in all_rules())
+        if not matching:
+            kept.append(finding)
+            continue
+        inline = any(suppressions[index].covers is not None for index in matching)
+        silenced.append((finding, "inSource" if inline else "external"))
     unused: list[Finding] = []
     for index, suppression in enumerate(suppressions):
-        if suppression.unknown:
-            unused.append(_unused(suppression, f"{', '.join(suppression.unknown)} names no rule"))
-        if index in used or (suppression.unknown and not suppression.rules):
-            continue
-        named = suppression.rules or every_rule
-        unnamed_image = suppression.image is not None and not any(
-            site.reference is not None and names_image(suppression.image, site.reference)
-            for site in sites
+        problems = (
+            [f"{', '.join(suppression.unknown)} names no rule"] if suppression.unknown else []
         )
-        if unnamed_image:
-            unused.append(_unused(suppression, f"no workflow names {suppression.image}"))
-        elif named <= evaluated:
-            where = f" on line {suppression.covers}" if suppression.covers is not None else ""
-            unused.append(_unused(suppression, f"it matches no finding{where}"))
+        if index not in used:
+            problems.extend(_why_unused(suppression, evaluated, sites))
+        if problems:
+            unused.append(_unused(suppression, ", and ".join(problems)))
     return Outcome(tuple(kept), tuple(silenced), tuple(unused))
+
+
+def _why_unused(
+    suppression: Suppression, evaluated: frozenset[str], sites: Sequence[ImageSite]
+) -> list[str]:
+    """Why a suppression that silenced nothing is stale, if that can be told."""
+    if suppression.image is not None and not any(
+        site.reference is not None and names_image(suppression.image, site.reference)
+        for site in sites
+    ):
+        return [f"no workflow names {suppression.image}"]
+    named = suppression.rules or frozenset(rule.id for rule in all_rules())
+    if suppression.unknown and not suppression.rules:
+        return []  # names no rule at all: said already
+    if named <= evaluated:
+        where = f" on line {suppression.covers}" if suppression.covers is not None else ""
+        return [f"it matches no finding{where}"]
+    return []
 
 
 def _unused(suppression: Suppression, why: str) -> Finding:

@@ -61,14 +61,15 @@ def release(
     with private_tmpdir(options.tmpdir) as work:
         plan = plan_push(options, trace, environ)
         placeholder = options.repository.with_pin(plan.tag, PLACEHOLDER_DIGEST)
-        planned = pin_workflows(placeholder, directory, dry_run=True)
+        ci_image = options.repository
+        planned = pin_workflows(placeholder, directory, ci_image=ci_image, dry_run=True)
         if dry_run:
             if plan.reference is not None:
-                planned = pin_workflows(plan.reference, directory, dry_run=True)
+                planned = pin_workflows(plan.reference, directory, ci_image=ci_image, dry_run=True)
             return ReleaseResult(plan=plan, push=None, pin=planned)
         pushed = finish_push(plan, options, work, trace)
     try:
-        pinned = pin_workflows(pushed.reference, directory)
+        pinned = pin_workflows(pushed.reference, directory, ci_image=options.repository)
     except CiImageError as error:
         raise CiImageError(
             f"pushed {pushed.reference}, but no workflow was changed: {error.message}; "
