@@ -43,7 +43,10 @@ Feature: ci-image check
       3 image references in 1 workflow file: all pinned by tag and digest
       """
 
-  Scenario: Floating references: no tag, latest, no digest, a digest without a tag
+  Scenario: Floating references: no tag, latest, no digest; a digest without a tag is a note
+    A digest alone (what ratchet writes) is immutable, so it fails nothing, but nobody can
+    tell which version it is: a note (CI009) suggests the tag form. A reference with a
+    version tag can be pinned by `check --fix`; one without needs a version chosen first.
     Given a file ".forgejo/workflows/ci.yml" with
       """
       on: push
@@ -64,12 +67,12 @@ Feature: ci-image check
     Then the exit status is 1
     And stdout is
       """
-      .forgejo/workflows/ci.yml:5:16: CI001 floating-reference node has no tag and no digest: it follows whatever the registry serves; pin it as node:TAG@sha256:DIGEST
-      .forgejo/workflows/ci.yml:8:16: CI001 floating-reference postgres:latest uses the tag 'latest' without a digest: it follows every push; pin it as postgres:TAG@sha256:DIGEST
-      .forgejo/workflows/ci.yml:10:16: CI001 floating-reference redis:7 has no digest: a tag can be moved to another image; pin it as redis:TAG@sha256:DIGEST
-      .forgejo/workflows/ci.yml:12:24: CI001 floating-reference alpine@sha256:6666666666666666666666666666666666666666666666666666666666666666 has a digest but no tag: immutable, but nobody can tell which version it is; pin it as alpine:TAG@sha256:DIGEST
-      .forgejo/workflows/ci.yml:13:24: CI001 floating-reference alpine:latest@sha256:6666666666666666666666666666666666666666666666666666666666666666 uses the tag 'latest', which names no version: use the version's own tag; pin it as alpine:TAG@sha256:DIGEST
-      5 image references in 1 workflow file: 5 problems
+      .forgejo/workflows/ci.yml:5:16: CI001 floating-reference node has no tag and no digest: it follows whatever the registry serves; choose a version tag, then run ci-image pin node:TAG
+      .forgejo/workflows/ci.yml:8:16: CI001 floating-reference postgres:latest uses the tag 'latest' without a digest: it follows every push; choose a version tag, then run ci-image pin postgres:TAG
+      .forgejo/workflows/ci.yml:10:16: CI001 floating-reference redis:7 has no digest: a tag can be moved to another image; run ci-image check --fix, or ci-image pin redis:7
+      .forgejo/workflows/ci.yml:12:24: CI009 digest-only-pin note: alpine@sha256:6666666666666666666666666666666666666666666666666666666666666666 is pinned by digest alone: immutable, but nobody can tell which version it is; write alpine:TAG@sha256:6666666666666666666666666666666666666666666666666666666666666666 with the tag it was pulled as
+      .forgejo/workflows/ci.yml:13:24: CI001 floating-reference alpine:latest@sha256:6666666666666666666666666666666666666666666666666666666666666666 uses the tag 'latest', which names no version: use the version's own tag; choose a version tag, then run ci-image pin alpine:TAG
+      5 image references in 1 workflow file: 4 problems, 1 note
       """
 
   Scenario: A floating CI image says to pin it with ci-image pin
@@ -84,7 +87,7 @@ Feature: ci-image check
       """
     When I run "ci-image check"
     Then the exit status is 1
-    And stdout contains ".forgejo/workflows/ci.yml:6:14: CI001 floating-reference codeberg.org/acme/ci:0aaa has no digest: a tag can be moved to another image; run ci-image pin codeberg.org/acme/ci:TAG@sha256:DIGEST"
+    And stdout contains ".forgejo/workflows/ci.yml:6:14: CI001 floating-reference codeberg.org/acme/ci:0aaa has no digest: a tag can be moved to another image; run ci-image pin codeberg.org/acme/ci:0aaa"
 
   Scenario: Malformed references and expressions
     Given a file ".forgejo/workflows/ci.yml" with
@@ -214,7 +217,7 @@ Feature: ci-image check
     Then the exit status is 1
     And stdout is
       """
-      .forgejo/workflows/ci.yml:2:17: CI001 floating-reference codeberg.org/acme/ci has no tag and no digest: it follows whatever the registry serves; run ci-image pin codeberg.org/acme/ci:TAG@sha256:DIGEST
+      .forgejo/workflows/ci.yml:2:17: CI001 floating-reference codeberg.org/acme/ci has no tag and no digest: it follows whatever the registry serves; choose a version tag, then run ci-image pin codeberg.org/acme/ci:TAG
       1 image reference in 1 workflow file: 1 problem
       """
 
@@ -252,7 +255,7 @@ Feature: ci-image check
     And stdout is
       """
       .forgejo/workflows/ci.yml:5:16: CI006 unreleased-pin note: codeberg.org/acme/ci:unreleased is not yet released: run the build workflow (build-ci-image.yml) once to publish the image and pin it
-      .forgejo/workflows/ci.yml:8:16: CI001 floating-reference alpine:unreleased has no digest: a tag can be moved to another image; pin it as alpine:TAG@sha256:DIGEST
+      .forgejo/workflows/ci.yml:8:16: CI001 floating-reference alpine:unreleased has no digest: a tag can be moved to another image; run ci-image check --fix, or ci-image pin alpine:unreleased
       2 image references in 1 workflow file: 1 problem, 1 note
       """
 
@@ -272,7 +275,7 @@ Feature: ci-image check
       | ok                   | true                       |
       | files                | 1                          |
       | references           | 1                          |
-      | counts               | {"errors": 0, "notes": 1, "rules": {"CI006": 1}} |
+      | counts               | {"errors": 0, "notes": 1, "rules": {"CI006": 1}, "suppressed": 0} |
       | findings.0.path      | ".forgejo/workflows/ci.yml" |
       | findings.0.line      | 5                          |
       | findings.0.col       | 16                         |
@@ -439,7 +442,7 @@ Feature: ci-image check
     Then the exit status is 1
     And stdout is
       """
-      .forgejo/workflows/ci.yml:20:16: CI001 floating-reference codeberg.org/acme/ci:unreleased has no digest: a tag can be moved to another image; pin it as codeberg.org/acme/ci:TAG@sha256:DIGEST
+      .forgejo/workflows/ci.yml:20:16: CI001 floating-reference codeberg.org/acme/ci:unreleased has no digest: a tag can be moved to another image; run ci-image check --fix, or ci-image pin codeberg.org/acme/ci:unreleased
       2 image references in 1 workflow file: 1 problem
       """
 
