@@ -28,7 +28,7 @@ Feature: ci-image check --registry asks the registry about every pin
   Scenario: After a release every pin is in the registry, asked once per reference
     When I run "ci-image release result.tar --insecure"
     Then it succeeds
-    When I run "ci-image check --registry --insecure"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY"
     Then it succeeds
     And stdout contains "2 image references in 1 workflow file: all pinned by tag and digest"
     And the last command made at most 2 requests to the registry
@@ -47,7 +47,7 @@ Feature: ci-image check --registry asks the registry about every pin
     When I run "ci-image release result.tar --insecure"
     Then it succeeds
     Given the tag "$REGISTRY/ci/image:v1" was moved to the image of "other.tar" with a plain skopeo copy
-    When I run "ci-image check --registry --insecure"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY"
     Then the exit status is 1
     And stdout contains ".forgejo/workflows/ci.yml:5:16: CI008 moved-tag"
     And stdout contains ".forgejo/workflows/ci.yml:10:16: CI008 moved-tag"
@@ -60,7 +60,7 @@ Feature: ci-image check --registry asks the registry about every pin
     When I run "ci-image release result.tar --insecure"
     Then it succeeds
     Given the image pinned in ".forgejo/workflows/ci.yml" was deleted from the registry
-    When I run "ci-image check --registry --insecure --json"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --json"
     Then the exit status is 1
     And stdout contains ""rule": "CI007""
     And stdout contains "(deleted, or never pushed); runners cannot pull it"
@@ -92,7 +92,7 @@ Feature: ci-image check --registry asks the registry about every pin
           steps:
             - run: nox -s lint
       """
-    When I run "ci-image check --registry --insecure"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY"
     Then the exit status is 1
     And stdout contains ".forgejo/workflows/ci.yml:5:16: CI007 missing-digest"
     And stdout contains ".forgejo/workflows/ci.yml:5:16: CI008 moved-tag"
@@ -109,7 +109,7 @@ Feature: ci-image check --registry asks the registry about every pin
     When I run "ci-image release result.tar --insecure"
     Then it succeeds
     Given the registry is stopped
-    When I run "ci-image check --registry --insecure --retries 0"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --retries 0"
     Then the exit status is 2
     And stderr is one line containing "connection refused; is the registry running? (gave up after 1 attempt)"
 
@@ -118,11 +118,11 @@ Feature: ci-image check --registry asks the registry about every pin
     Given the registry credentials are in the environment
     When I run "ci-image release result.tar --insecure"
     Then it succeeds
-    When I run "ci-image check --registry --insecure --verbose"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --verbose"
     Then it succeeds
     And no output shows the password
     Given the environment variable "CI_IMAGE_REGISTRY_USER" is empty
-    When I run "ci-image check --registry --insecure"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY"
     Then the exit status is 2
     And stderr is one line containing "CI_IMAGE_REGISTRY_USER is empty"
 
@@ -134,7 +134,7 @@ Feature: ci-image check --registry asks the registry about every pin
       """
       {"auths": {"$REGISTRY": {}}, "credsStore": "desktop"}
       """
-    When I run "ci-image check --registry --insecure"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY"
     Then it succeeds
 
   Scenario: A registry error names a pinned digest with @
@@ -151,7 +151,7 @@ Feature: ci-image check --registry asks the registry about every pin
           steps:
             - run: nox
       """
-    When I run "ci-image check --registry --insecure --retries 0"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --retries 0"
     Then the exit status is 2
     And stderr is one line containing "answered HTTP 418 for ci/image@sha256:"
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import shlex
 import shutil
 import stat
@@ -22,25 +21,10 @@ from typing import Any
 from behave import given, then, when
 from behave.runner import Context
 
+from support.bytes import decode_bytes
 from support.cli import ci_image_command, describe, snapshot
 
 NOBODY = 65534
-_TOKENS = re.compile(rb"<CR>|<LF>|<TAB>|<BOM>|<x([0-9A-Fa-f]{2})>")
-
-
-def decode_bytes(text: str) -> bytes:
-    """The docstring with its tokens turned into the bytes they stand for."""
-    data = text.encode("utf-8") + b"\n"
-    if data.endswith(b"<EOF>\n"):
-        data = data[: -len(b"<EOF>\n")]
-
-    def replace(match: re.Match[bytes]) -> bytes:
-        token = match.group(0)
-        if match.group(1) is not None:
-            return bytes([int(match.group(1), 16)])
-        return {b"<CR>": b"\r", b"<LF>": b"\n", b"<TAB>": b"\t", b"<BOM>": b"\xef\xbb\xbf"}[token]
-
-    return _TOKENS.sub(replace, data)
 
 
 @given('a file "{name}" written byte for byte as')
