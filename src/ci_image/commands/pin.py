@@ -86,11 +86,12 @@ def report(result: PinResult, base: Path) -> None:
     note_left_alone(result, base, "pin")
     for site in result.other_tags:
         where = f"{display_path(site.path, base)}:{site.line}:{site.col}"
-        why = (
-            f"another tag than {result.reference.tag}, another image"
-            if result.reference.tag is not None
-            else "no version tag (none, or 'latest'): write one in the workflow, then pin"
-        )
+        if result.reference.tag is None:
+            why = "no version tag (none, or 'latest'): write one in the workflow, then pin"
+        elif site.reference is not None and site.reference.tag is None:
+            why = "no tag (so 'latest'), another image"
+        else:
+            why = f"another tag than {result.reference.tag}, another image"
         sys.stderr.write(f"ci-image pin: note: {where}: left alone: {site.text} names {why}\n")
     count = len(result.replacements)
     if result.already_pinned:

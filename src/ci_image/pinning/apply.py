@@ -143,10 +143,11 @@ def _digests(
     if reference.tag is not None and reference.digest is not None:
         return {reference.tag: reference.digest}
     tags = [reference.tag] if reference.tag is not None else []
-    for site in chosen:
-        tag = site.reference.tag if site.reference is not None else None
-        if tag is not None and tag not in tags:
-            tags.append(tag)
+    if reference.tag is None:  # each reference at its own tag
+        for site in chosen:
+            tag = site.reference.tag if site.reference is not None else None
+            if tag is not None and tag not in tags:
+                tags.append(tag)
     if resolve is None:  # pragma: no cover - the command always gives one
         raise CiImageError(f"{reference} has no digest, and no registry may be asked")
     return {tag: resolve(reference.with_pin(tag, None)) for tag in tags}
