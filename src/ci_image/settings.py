@@ -217,8 +217,8 @@ def _ignore_entries(value: object, pyproject: Path, text: str) -> tuple[IgnoreSe
                 raise bad(f"image {table['image']!r} is not an image reference: {error}") from None
             if image.digest is not None:
                 raise bad(f"image {table['image']!r} has a digest; name the repository[:TAG]")
-        literal = item if isinstance(item, str) else None
-        shown = repr(item) if literal is not None else _inline_table(table)
+        literal = item if isinstance(item, str) else table.get("image", names[0] if names else None)
+        shown = repr(item) if isinstance(item, str) else _inline_table(table)
         entries.append(
             IgnoreSetting(
                 rules=frozenset(rules),
@@ -235,7 +235,7 @@ def _inline_table(table: dict[str, object]) -> str:
 
 
 def _value_line(text: str, key_line: int | None, literal: str | None) -> int | None:
-    """The line of a string in the ``ignore`` list, when it can be found (else the key's)."""
+    """The line of an entry of the ``ignore`` list (found by a string in it), else the key's."""
     if key_line is None or literal is None:
         return key_line
     for number, line in enumerate(text.splitlines()[key_line - 1 :], start=key_line):

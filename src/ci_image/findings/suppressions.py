@@ -34,7 +34,10 @@ from ci_image.workflows.sites import ImageSite
 
 MARKER = "ci-image:"
 # A YAML comment starts with '#' at the start of a line or after white space.
-_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#[ \t]*ci-image:[ \t]*ignore\[([^\]\r\n]*)\]", re.MULTILINE)
+_COMMENT = re.compile(
+    r"(?:^|(?<=[ \t]))#[^\r\n]*?(?P<marker>ci-image:[ \t]*ignore\[(?P<rules>[^\]\r\n]*)\])",
+    re.MULTILINE,
+)
 _BLANK_OR_COMMENT = re.compile(r"[ \t]*(?:#.*)?\r?")
 
 
@@ -97,13 +100,13 @@ def inline_suppressions(workflow: Workflow) -> list[Suppression]:
         line = text.count("\n", 0, offset) + 1
         own_line = not text[line_start:offset].strip()
         covers = _next_content_line(lines, line) if own_line else line
-        rules, unknown = _rule_ids(match.group(1))
+        rules, unknown = _rule_ids(match["rules"])
         found.append(
             Suppression(
                 path=workflow.path,
                 line=line,
                 col=offset - line_start + 1,
-                text=match.group(0).lstrip("# \t"),
+                text=match["marker"],
                 rules=rules,
                 covers=covers,
                 unknown=unknown,
