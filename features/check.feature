@@ -460,3 +460,84 @@ Feature: ci-image check
     When in "sub" I run "ci-image check --workflows ../.forgejo/workflows"
     Then the exit status is 1
     And stdout contains "../.forgejo/workflows/ci.yml:3:35: CI001 floating-reference alpine"
+
+  Scenario: Literal matrix values are checked one by one, where the matrix lists them
+    `${{ matrix.NAME }}` as the whole image is expanded, as the runner expands it: every
+    value of the list and of `include`. What the workflow cannot tell (a matrix made by
+    an expression, an image assembled from parts) stays CI003.
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: ${{ matrix.image }}
+          strategy:
+            matrix:
+              image: ["python:3.12@sha256:6666666666666666666666666666666666666666666666666666666666666666", "python:3.13"]
+              include:
+                - image: node:20@sha256:6666666666666666666666666666666666666666666666666666666666666666
+        built:
+          runs-on: docker
+          container: ${{ matrix.image }}
+          strategy:
+            matrix: ${{ fromJSON(vars.IMAGES) }}
+        parts:
+          runs-on: docker
+          container: python:${{ matrix.version }}
+          strategy:
+            matrix: {version: ["3.12"]}
+      """
+    When I run "ci-image check"
+    Then the exit status is 1
+    And stdout contains ".forgejo/workflows/ci.yml:8:105: CI001 floating-reference python:3.13 has no digest"
+    And stdout contains ".forgejo/workflows/ci.yml:13:16: CI003 unresolvable-reference jobs.built.container is '${{ matrix.image }}'"
+    And stdout contains ".forgejo/workflows/ci.yml:18:16: CI003 unresolvable-reference jobs.parts.container is 'python:${{ matrix.version }}'"
+    And stdout contains "5 image references in 1 workflow file: 3 problems"
+
+  Scenario: check FILE... checks the files given, wherever they are
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+      """
+    And a file "other/a.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: "alpine:3.20@sha256:6666666666666666666666666666666666666666666666666666666666666666"}
+      """
+    And a file "other/more/b.yaml" with
+      """
+      on: push
+      jobs:
+        b: {runs-on: docker, container: redis:7}
+      """
+    When I run "ci-image check other/a.yml"
+    Then it succeeds
+    And stdout is
+      """
+      1 image reference in 1 workflow file: all pinned by tag and digest
+      """
+    When I run "ci-image check other/a.yml other/more other/a.yml"
+    Then the exit status is 1
+    And stdout contains "other/more/b.yaml:3:35: CI001 floating-reference redis:7"
+    And stdout contains "2 image references in 2 workflow files: 1 problem"
+
+  Scenario Outline: Options that do not go together: <case>
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+      """
+    When I run "ci-image check <arguments>"
+    Then the exit status is 2
+    And stderr is one line containing "<message>"
+
+    Examples:
+      | case                  | arguments                                        | message                                                 |
+      | files and --workflows | .forgejo/workflows/ci.yml --workflows .forgejo   | give FILEs or --workflows DIR, not both                 |
+      | --dry-run alone       | --dry-run                                        | --dry-run only goes with --fix: a check alone changes nothing |
+      | a missing file        | nothere.yml                                      | nothere.yml: cannot read: No such file or directory     |

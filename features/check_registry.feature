@@ -2,8 +2,10 @@ Feature: ci-image check --registry asks the registry about every pin
   Offline, `check` proves each pin is written immutably. With `--registry` it also asks
   the registry of every reference pinned by tag and digest whether that digest still
   exists (CI007 missing-digest) and whether the tag still resolves to it (CI008
-  moved-tag). It takes the same registry options as `push` (`--authfile`, `--cert-dir`,
-  `--insecure`, `--retries`). A registry that cannot be asked is an error, exit 2.
+  moved-tag). Registry options: `--authfile`, `--cert-dir`, `--insecure-registry HOST`
+  (repeatable; or `insecure-registries` in [tool.ci-image]), `--retries`. A registry that
+  cannot be asked is an error, not a finding: one line per such registry, after every
+  other registry's pins were checked and reported; then the exit status is 2.
 
   Background:
     Given a pyproject.toml whose image is "$REGISTRY/ci/image"
@@ -177,3 +179,44 @@ Feature: ci-image check --registry asks the registry about every pin
     Then the exit status is 2
     And stderr is one line containing ".forgejo/workflows/ci.yml:5: cannot contact the registry aaaaaaaaaaaa"
     And stderr contains "the host name has a label of 64 characters"
+
+  @registry
+  Scenario: One registry down: the others' pins are checked and reported, then exit 2
+    Given a port where no registry listens, as $DEAD
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    Given a file ".forgejo/workflows/more.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        a:
+          runs-on: docker
+          container: $DEAD/library/postgres:16@sha256:6666666666666666666666666666666666666666666666666666666666666666
+          services:
+            b: {image: "$DEAD/library/redis:7@sha256:6666666666666666666666666666666666666666666666666666666666666666"}
+            c: {image: "$REGISTRY/ci/image:v0@sha256:6666666666666666666666666666666666666666666666666666666666666666"}
+      """
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --insecure-registry $DEAD --retries 0"
+    Then the exit status is 2
+    And stdout contains ".forgejo/workflows/more.yml:8:19: CI007 missing-digest"
+    And stdout contains ".forgejo/workflows/more.yml:8:19: CI008 moved-tag"
+    And stdout contains "5 image references in 2 workflow files: 3 problems"
+    And stderr is one line containing ".forgejo/workflows/more.yml:5: "
+    And stderr contains "connection refused; is the registry running? (gave up after 1 attempt) (1 other pinned reference to it not verified)"
+
+  @registry
+  Scenario: --insecure-registry names only that host: another plain-HTTP registry is not trusted
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    When I run "ci-image check --registry --insecure-registry registry.example:5000 --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/ci.yml:5: "
+    And stderr does not contain "warning"
+
+  @registry
+  Scenario: --insecure is a deprecated alias here: it applies to every registry, and says so
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    When I run "ci-image check --registry --insecure"
+    Then it succeeds
+    And stderr is one line containing "ci-image: warning: --insecure is deprecated here"
