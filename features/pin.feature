@@ -241,7 +241,7 @@ Feature: ci-image pin REF
     Then it succeeds
     And stdout contains "changed .github/workflows/ci.yml (3 references)"
     And stderr contains ".github/workflows/ci.yml:5:16: left alone: alpine:3.19 names another tag than 3.20, another image"
-    And stderr contains ".github/workflows/ci.yml:14:16: left alone: alpine names another tag than 3.20, another image"
+    And stderr contains ".github/workflows/ci.yml:14:16: left alone: alpine names no tag (so 'latest'), another image"
     And the file ".github/workflows/ci.yml" changed only in these places
       | line | before                                    | after                                                                                                         |
       | 8    | docker.io/library/alpine:3.20             | docker.io/library/alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444        |

@@ -7,7 +7,7 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ci_image.commands.arguments import (
     ProjectSettings,
@@ -22,6 +22,9 @@ from ci_image.findings.report import FORMATS, render
 from ci_image.output import display_path, emit_json, plural
 from ci_image.reference import Reference
 from ci_image.trace import Trace
+
+if TYPE_CHECKING:
+    from ci_image.pinning.resolve import RegistryQueries
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -106,18 +109,20 @@ def run(args: argparse.Namespace) -> int:
 
         current_tag = image_tag_from_flake(args.flake)
     options = CheckOptions(image, current_tag, args.flake, args.allow_unreleased)
-    queries = None
-    if args.fix or args.registry:
+
+    def connect() -> RegistryQueries:
+        """The registries, asked only when there is something to ask them."""
         from ci_image.pinning.resolve import RegistryQueries  # noqa: PLC0415
 
         access = registry_access(args, project)
-        queries = RegistryQueries(access, environ=os.environ, trace=Trace(enabled=args.verbose))
+        return RegistryQueries(access, environ=os.environ, trace=Trace(enabled=args.verbose))
+
     checked = run_check(
         workflows,
         options,
         ignore=project.settings.ignore,
         pyproject=project.settings.pyproject,
-        queries=queries,
+        connect=connect,
         fix=args.fix,
         dry_run=args.dry_run,
         registry=args.registry,

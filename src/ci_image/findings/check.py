@@ -8,7 +8,7 @@ registry ones included, at the end, when it is known which of them silenced noth
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from ci_image.pinning.fix import FixPlan, fixable_sites, fixed_workflows, plan_f
 from ci_image.pinning.resolve import RegistryQueries
 from ci_image.settings import IgnoreSetting
 from ci_image.workflows.loader import Workflow, load_some_workflows, load_workflow
-from ci_image.workflows.sites import find_image_sites
+from ci_image.workflows.sites import ImageSite
 
 
 def load_targets(
@@ -86,21 +86,25 @@ def run_check(
     *,
     ignore: Sequence[IgnoreSetting] = (),
     pyproject: Path | None = None,
-    queries: RegistryQueries | None = None,
+    connect: Callable[[], RegistryQueries] | None = None,
     fix: bool = False,
     dry_run: bool = False,
     registry: bool = False,
 ) -> CheckRun:
-    """Check, fix (with ``queries``), verify against the registries, suppress."""
+    """Check, fix, verify against the registries, suppress. ``connect`` gives the
+    registry queries, called only when a registry is to be asked."""
     evaluated = evaluated_rules(options, registry=registry)
     settings = setting_suppressions(ignore, pyproject)
     raw = check_workflows(workflows, options)
     plan: FixPlan | None = None
     if fix:
-        assert queries is not None  # noqa: S101 - the command gives them with --fix
+        assert connect is not None  # noqa: S101 - the command gives it with --fix
         standing = _suppressed(raw, workflows, settings, evaluated)
-        sites = {workflow.path: find_image_sites(workflow) for workflow in workflows}
-        plan = plan_fix(workflows, sites, fixable_sites(standing), queries)
+        fixable = fixable_sites(standing)
+        sites: dict[Path, list[ImageSite]] = {workflow.path: [] for workflow in workflows}
+        for site in raw.sites:
+            sites[site.path].append(site)
+        plan = plan_fix(workflows, sites, fixable, connect() if fixable else None)
         if plan.unreachable:
             return CheckRun(standing, plan, plan.unreachable)
         if plan.changed:
@@ -110,11 +114,11 @@ def run_check(
             raw = check_workflows(workflows, options)
     unreachable: tuple[CiImageError, ...] = ()
     if registry:
-        assert queries is not None  # noqa: S101 - the command gives them with --registry
+        assert connect is not None  # noqa: S101 - the command gives it with --registry
         # Imported here: only --registry needs the registry verification.
         from ci_image.findings.registry import registry_findings  # noqa: PLC0415
 
-        answers = registry_findings(raw.sites, queries)
+        answers = registry_findings(raw.sites, connect())
         raw = raw.with_findings(answers.findings)
         unreachable = answers.unreachable
     return CheckRun(_suppressed(raw, workflows, settings, evaluated), plan, unreachable)

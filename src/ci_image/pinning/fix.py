@@ -68,9 +68,12 @@ def plan_fix(
     workflows: Sequence[Workflow],
     sites: Mapping[Path, Sequence[ImageSite]],
     fixable: Sequence[ImageSite],
-    queries: RegistryQueries,
+    queries: RegistryQueries | None,
 ) -> FixPlan:
-    """Ask the registries for each distinct tag, and plan the rewrite (nothing written)."""
+    """Ask the registries for each distinct tag, and plan the rewrite (nothing written).
+    Without anything ``fixable``, no registry is asked (``queries`` may be None)."""
+    if not fixable or queries is None:
+        return FixPlan((), (), ())
     digests: dict[str, str | None] = {}
     failed: dict[str, CiImageError] = {}
     pins: dict[SiteKey, Reference] = {}
