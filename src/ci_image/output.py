@@ -25,6 +25,11 @@ def emit(line: str = "") -> None:
     sys.stdout.write(line + "\n")
 
 
+def note(message: str) -> None:
+    """What a command did, on stderr, when stdout carries only its result; no secrets."""
+    sys.stderr.write(f"ci-image: {message}\n")
+
+
 def warn(message: str) -> None:
     """A warning on stderr; never carries secrets."""
     sys.stderr.write(f"ci-image: warning: {message}\n")

@@ -85,11 +85,14 @@ def add_registry_arguments(parser: argparse.ArgumentParser) -> None:
         "--authfile",
         type=Path,
         metavar="FILE",
-        help="containers auth file (default: CI_IMAGE_REGISTRY_USER/PASSWORD, "
-        "REGISTRY_AUTH_FILE, then the containers tools' default files)",
+        help="containers auth file (default: CI_IMAGE_REGISTRY_USER/PASSWORD, else what "
+        "skopeo finds: REGISTRY_AUTH_FILE, the containers auth files, credHelpers)",
     )
     parser.add_argument(
-        "--cert-dir", type=Path, metavar="DIR", help="CA certificates (*.crt) for the registry"
+        "--cert-dir",
+        type=Path,
+        metavar="DIR",
+        help="CA certificates (*.crt) and client certificates (*.cert, *.key) for the registry",
     )
     parser.add_argument(
         "--insecure",
@@ -102,6 +105,20 @@ def add_registry_arguments(parser: argparse.ArgumentParser) -> None:
         default=3,
         metavar="N",
         help="retries after transient failures, with backoff 1 s, 2 s, 4 s... (default 3)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="longest a registry question may take, everything included (default 60)",
+    )
+    parser.add_argument(
+        "--stall-timeout",
+        type=_seconds,
+        default=300.0,
+        metavar="SECONDS",
+        help="an upload that moves no data for this long fails (default 300)",
     )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="say what is asked and run (no secrets)"
@@ -118,13 +135,25 @@ def _retries(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 1 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text} is outside 1..86400 seconds")
+    return value
+
+
 def registry_options(args: argparse.Namespace) -> RegistryOptions:
-    # Imported here: the registry client (http, ssl) is only needed by commands that use it.
-    from ci_image.publish.registry import RegistryOptions  # noqa: PLC0415
+    # Imported here: only the commands that ask a registry need it.
+    from ci_image.publish.registry import ALL_HOSTS, RegistryOptions  # noqa: PLC0415
 
     return RegistryOptions(
         authfile=args.authfile,
         cert_dir=args.cert_dir,
-        insecure=args.insecure,
+        insecure_hosts=ALL_HOSTS if args.insecure else frozenset(),
         retries=args.retries,
+        timeout=args.timeout,
+        stall=args.stall_timeout,
     )

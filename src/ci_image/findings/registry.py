@@ -4,8 +4,10 @@ Offline rules (:mod:`ci_image.findings.model`) prove a pin is *written* immutabl
 registry can tell whether the digest still exists (``CI007 missing-digest``: deleted,
 garbage-collected, never pushed) and whether the tag still resolves to it (``CI008
 moved-tag``: someone pushed another image under an immutable tag, or deleted it).
-Each distinct pinned reference is asked once: one ``HEAD`` for the digest, one ``GET``
-for the tag. A registry that cannot be asked is an error (exit 2), not a finding.
+Each distinct pinned reference is asked once, through skopeo
+(:mod:`ci_image.publish.registry`): the tag, and the digest only when the tag no longer
+names it. A registry that cannot be
+asked is an error (exit 2), not a finding.
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ from ci_image.errors import CiImageError
 from ci_image.findings.model import Finding
 from ci_image.findings.rules import MISSING_DIGEST, MOVED_TAG, Rule
 from ci_image.publish.registry import (
-    RegistryClient,
+    Registry,
     RegistryOptions,
     check_host,
-    client_for,
-    digest_exists,
-    tag_digest,
+    registry_of,
+    registry_session,
 )
 from ci_image.reference import Reference
 from ci_image.trace import Trace
@@ -45,47 +46,40 @@ def registry_findings(
         if reference is not None and reference.tag is not None and reference.digest is not None:
             pinned.setdefault(str(reference), []).append(site)
             references[str(reference)] = reference
-    clients: dict[str, RegistryClient] = {}
     findings: list[Finding] = []
-    for text, reference in references.items():
-        key = reference.canonical_repository
-        if key not in clients:
-            clients[key] = _client(reference, options, pinned[text][0], environ, trace)
-        for rule, message in _problems(clients[key], reference):
-            findings.extend(Finding.at(site, rule, message) for site in pinned[text])
+    with registry_session(options, environ=environ, trace=trace) as registry:
+        for text, reference in references.items():
+            _check_host(reference, pinned[text][0])
+            for rule, message in _problems(registry, reference):
+                findings.extend(Finding.at(site, rule, message) for site in pinned[text])
     return findings
 
 
-def _client(
-    reference: Reference,
-    options: RegistryOptions,
-    site: ImageSite,
-    environ: Mapping[str, str],
-    trace: Trace,
-) -> RegistryClient:
-    """The registry's client; an address no request could reach is named where it is pinned."""
+def _check_host(reference: Reference, site: ImageSite) -> None:
+    """An address no request could reach is named where it is pinned."""
     try:
-        check_host(reference.registry or "docker.io")
+        check_host(registry_of(reference))
     except CiImageError as error:
         raise CiImageError(error.message, path=site.path, line=site.line) from None
-    return client_for(reference, options, environ=environ, trace=trace)
 
 
-def _problems(client: RegistryClient, reference: Reference) -> list[tuple[Rule, str]]:
+def _problems(registry: Registry, reference: Reference) -> list[tuple[Rule, str]]:
     """CI007 and CI008, with advice that agrees: a pin whose digest is gone must be
     replaced, whatever its tag does; a pin whose digest exists is kept."""
     problems: list[tuple[Rule, str]] = []
-    exists = digest_exists(client, reference)
+    host = registry_of(reference)
+    # The tag first: when it still names the pin, the digest exists too (one question).
+    current = registry.tag_digest(reference)
+    exists = current == reference.digest or registry.digest_exists(reference)
     if not exists:
         problems.append(
             (
                 MISSING_DIGEST,
-                f"{reference}: {client.registry} has no manifest {reference.digest} in "
+                f"{reference}: {host} has no manifest {reference.digest} in "
                 f"{reference.path} (deleted, or never pushed); runners cannot pull it: "
                 f"{REPLACE_PIN}",
             )
         )
-    current = tag_digest(client, reference)
     if current is None:
         consequence = (
             "the pin still works while the digest exists, but nobody can tell which build "
@@ -97,7 +91,7 @@ def _problems(client: RegistryClient, reference: Reference) -> list[tuple[Rule, 
             (
                 MOVED_TAG,
                 f"{reference}: the tag {reference.tag} no longer exists in "
-                f"{client.registry}/{reference.path}; {consequence}",
+                f"{host}/{reference.path}; {consequence}",
             )
         )
     elif current != reference.digest:
