@@ -53,13 +53,12 @@ Feature: ci-image push publishes an image archive, idempotently
     And the last command uploaded no blob
 
   @registry
-  Scenario: A gzip archive is decompressed in --tmpdir, and the copy is removed
+  Scenario: The layers of a gzip archive are decompressed in --tmpdir, and removed
     Given a gzipped image archive "image.tar.gz" tagged "ci-image:v1"
     And an empty directory "scratch"
     When I run "ci-image push image.tar.gz --to $REGISTRY/ci/image --insecure --tmpdir scratch --verbose"
     Then it succeeds
     And stderr contains "/scratch/ci-image-"
-    And stderr contains "/archive.tar docker://"
     And "scratch" is empty
     And the registry holds the image of "image.tar.gz" under "$REGISTRY/ci/image:v1"
 
@@ -101,8 +100,8 @@ Feature: ci-image push publishes an image archive, idempotently
     And an image archive "image.tar" tagged "ci-image:v1"
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --retries 1"
     Then the exit status is 2
-    And stderr is one line containing "cannot reach the registry 127.0.0.1:"
-    And stderr contains "Remote end closed connection without response (gave up after 2 attempts)"
+    And stderr is one line containing "pinging container registry 127.0.0.1:"
+    And stderr contains "/v2/": EOF; check that the registry is up, then run again (gave up after 2 attempts)"
 
   Scenario Outline: Something that is not a working registry answers
     Given a server on $REGISTRY that answers every request with HTTP <status> and "<body>"
@@ -112,19 +111,19 @@ Feature: ci-image push publishes an image archive, idempotently
     And stderr is one line containing "<message>"
 
     Examples:
-      | status | body                                                      | message                                                                         |
-      | 503    | {"errors": [{"code": "UNAVAILABLE", "message": "later"}]} | answered HTTP 503 for ci/image:v1: UNAVAILABLE later (gave up after 2 attempts) |
-      | 403    | {"errors": [{"code": "DENIED", "message": "no"}]}         | answered HTTP 403 for ci/image:v1: DENIED no; the credentials (none:            |
-      | 418    | I am a teapot                                             | answered HTTP 418 for ci/image:v1: I am a teapot                                |
-      | 200    | not a manifest                                            | returned a manifest that is not a JSON object                                   |
+      | status | body                                                      | message                                                                                                                            |
+      | 503    | {"errors": [{"code": "UNAVAILABLE", "message": "later"}]} | invalid status code from registry 503 (Service Unavailable); check that the registry is up, then run again (gave up after 2 attempts) |
+      | 403    | {"errors": [{"code": "DENIED", "message": "no"}]}         | invalid status code from registry 403 (Forbidden); skopeo found no credentials for it                                              |
+      | 418    | I am a teapot                                             | invalid status code from registry 418 (I'm a teapot)                                                                               |
+      | 200    | not a manifest                                            | returned a manifest that is not a JSON object                                                                                      |
 
   Scenario Outline: HTTP 501 and 505 describe the server, not its load: they are not retried
     Given a server on $REGISTRY that answers every request with HTTP <status> and "<body>"
     And an image archive "image.tar" tagged "ci-image:v1"
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
     Then the exit status is 2
-    And stderr contains "ci-image push: error: 127.0.0.1:"
-    And stderr contains "answered HTTP <status> for ci/image:v1: <body>"
+    And stderr contains "ci-image push: error: asking 127.0.0.1:"
+    And stderr contains "invalid status code from registry <status> (<body>)"
     And stderr does not mention a retry
 
     Examples:
@@ -133,23 +132,22 @@ Feature: ci-image push publishes an image archive, idempotently
       | 505    | HTTP Version Not Supported |
 
   @registry
-  Scenario Outline: A redirect is refused, not followed, and named without its secrets
-    ci-image asks a registry only for manifests and tokens, which registries never
-    redirect (they redirect blob downloads, to a CDN or object store). A redirect could
-    carry the request, and its credentials, to another host: it is an error.
+  Scenario Outline: Redirects are followed as skopeo follows them, and their secrets never shown
+    Every registry request goes through skopeo, which follows redirects as Go's HTTP
+    client does (dropping the credentials when the host changes). A front that
+    redirects every request, uploads too, does not make a working registry; whatever
+    the error, a secret in the redirect's address is not printed, not even in --verbose.
     Given an image archive "image.tar" tagged "ci-image:v1"
     And a server on $FRONT that answers every request with a redirect to "<target>"
-    When I run "ci-image push image.tar --to $FRONT/ci/image --insecure"
+    When I run "ci-image push image.tar --to $FRONT/ci/image --insecure --verbose"
     Then the exit status is 2
-    And stderr is one line containing "/v2/ci/image/manifests/v1 with a redirect (HTTP 302) to http://127.0.0.1:"
-    And stderr contains "<shown>; ci-image does not follow redirects"
+    And stderr contains "<error>"
     And "s3cret" appears in no output
-    And the last command did not reach the registry
 
     Examples:
-      | target                                                             | shown                           |
-      | http://$REGISTRY{path}                                             | /v2/ci/image/manifests/v1       |
-      | http://robot:s3cret@$REGISTRY/blobs{path}?X-Amz-Signature=s3cret   | /blobs/v2/ci/image/manifests/v1?... |
+      | target                                                             | error                                              |
+      | http://$REGISTRY{path}                                             | failed: writing blob: initiating layer upload      |
+      | http://robot:s3cret@$REGISTRY/blobs{path}?X-Amz-Signature=s3cret   | about ci/image:v1 failed: pinging container registry |
 
   Scenario Outline: A registry address no request can reach is refused before any request
     Given an image archive "image.tar" tagged "ci-image:v1"
@@ -170,13 +168,16 @@ Feature: ci-image push publishes an image archive, idempotently
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --json"
     Then it succeeds
     And stdout contains ""skipped": false"
-    And stdout contains ""bytes_uploaded": null"
+    And stdout contains ""layers_uploaded": 3"
+    And stdout contains ""layers_reused": 0"
     And stdout contains ""tag": "v1""
     And stdout contains the config digest of "image.tar"
+    And the bytes_uploaded in stdout are the compressed sizes the registry holds for "$REGISTRY/ci/image:v1"
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --json"
     Then it succeeds
     And stdout contains ""skipped": true"
     And stdout contains ""bytes_uploaded": 0"
+    And stdout contains ""layers_reused": 3"
 
   @registry
   Scenario: --tag names the tag, also for an archive that has none
@@ -251,15 +252,15 @@ Feature: ci-image push publishes an image archive, idempotently
       | image.tar.gz | half.tar.gz |
 
   @registry
-  Scenario: A gzip archive whose end is missing is caught while it is decompressed
-    The tar inside ends before the gzip stream does, so the tag can still be read;
-    the decompression before the upload finds the damage.
+  Scenario: A gzip archive whose end is missing is caught before the registry is asked
+    The tar inside ends before the gzip stream does, so the tag could still be read;
+    the archive is read to the end of the stream, which finds the damage.
     Given a gzipped image archive "image.tar.gz" tagged "ci-image:v1"
     And "cut.tar.gz" is "image.tar.gz" without its last 8 bytes
     When I run "ci-image push cut.tar.gz --to $REGISTRY/ci/image --insecure"
     Then the exit status is 2
-    And stderr is one line containing "cut.tar.gz: cannot decompress (corrupt or truncated gzip"
-    And the last command uploaded no blob
+    And stderr is one line containing "cut.tar.gz: is not a readable docker-archive (corrupt or truncated: Compressed file ended before the end-of-stream marker was reached)"
+    And the last command did not reach the registry
     And no temporary file is left
 
   @registry
@@ -316,8 +317,8 @@ Feature: ci-image push publishes an image archive, idempotently
     When I run "ci-image push big.tar.gz --to $REGISTRY/ci/image --insecure --retries 1" and the registry is killed during the upload
     Then the exit status is 2
     And stderr is one line containing "(gave up after 2 attempts)"
-    And stderr contains "pushing to 127.0.0.1:"
-    And stderr contains "connection refused"
+    And stderr contains "cannot reach the registry 127.0.0.1:"
+    And stderr contains "connection refused; is the registry running?"
     And no temporary file is left
 
   @registry
@@ -341,12 +342,12 @@ Feature: ci-image push publishes an image archive, idempotently
     Given an image archive "image.tar" tagged "ci-image:v1"
     When I run "ci-image push image.tar --to <registry>/ci/image --insecure --retries 0"
     Then the exit status is 2
-    And stderr is one line containing "cannot reach the registry <registry>"
+    And stderr is one line containing "<message>"
 
     Examples:
-      | registry    |
-      | [::1]:9     |
-      | localhost:9 |
+      | registry    | message                                                          |
+      | [::1]:9     | skopeo cannot use the IPv6 address [::1]:9 in an image reference |
+      | localhost:9 | cannot reach the registry localhost:9: connection refused        |
 
   Scenario: --insecure towards a registry that is not on this machine is warned about
     Given an image archive "image.tar" tagged "ci-image:v1"
@@ -364,13 +365,12 @@ Feature: ci-image push publishes an image archive, idempotently
       """
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
     Then it succeeds
-    And stderr contains "skopeo --policy "
-    And stderr contains "ci_image/publish/policy.json copy"
+    And stderr contains "skopeo --debug --policy "
+    And stderr contains "/policy.json copy"
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --tag other --insecure --policy reject.json"
     Then the exit status is 2
     And stderr is one line containing "skopeo refused by the signature policy reject.json"
-    And stderr contains "leave out --policy to use the policy ci-image ships ("
-    And stderr contains "ci_image/publish/policy.json)"
+    And stderr contains "leave out --policy to use the policy ci-image writes for its own 127.0.0.1 source"
 
   @registry-readonly
   Scenario Outline: skopeo's errors are judged by its own phrases, not by words in a name

@@ -1,10 +1,16 @@
 Feature: Credentials and TLS when talking to a registry
-  `push` and `release` take credentials from `--authfile`, from
-  `CI_IMAGE_REGISTRY_USER`/`CI_IMAGE_REGISTRY_PASSWORD` (written to a private 0600
-  file for skopeo and removed afterwards), from `REGISTRY_AUTH_FILE`, or from the
-  containers tools' default auth files. A password never appears on a command line,
-  in an error or in `--verbose`. TLS is verified; `--cert-dir DIR` adds a private CA,
-  `--insecure` turns verification off (with a warning unless the registry is local).
+  Every registry question and upload goes through skopeo, so credentials and TLS work
+  as in podman and the other containers tools: `--authfile FILE`, `REGISTRY_AUTH_FILE`,
+  the default auth files (`$XDG_RUNTIME_DIR/containers/auth.json`,
+  `~/.config/containers/auth.json`, `~/.docker/config.json`), a credential helper named
+  per registry under `credHelpers` or in registries.conf's `credential-helpers`
+  (`docker-credential-NAME` on PATH), and ci-image's own route for CI secrets:
+  `CI_IMAGE_REGISTRY_USER`/`CI_IMAGE_REGISTRY_PASSWORD`, written to a private 0600 file
+  for skopeo and removed afterwards. A password or token never appears on a command line,
+  in a child's environment, in an error (even one a registry echoes back), in `--verbose`
+  or in a file left behind. TLS is verified; `--cert-dir DIR` adds a private CA and
+  client certificates, `--insecure` turns verification off (with a warning unless the
+  registry is local).
 
   @registry-auth
   Scenario: Credentials from the environment reach skopeo as a private file, not on its command line
@@ -14,9 +20,9 @@ Feature: Credentials and TLS when talking to a registry
     Then it succeeds
     And stdout is "$REGISTRY/ci/image:v1" pinned to the digest skopeo inspect reports
     And stderr contains "credentials for 127.0.0.1:"
-    And stderr contains "CI_IMAGE_REGISTRY_USER/CI_IMAGE_REGISTRY_PASSWORD"
+    And stderr contains "CI_IMAGE_REGISTRY_USER/CI_IMAGE_REGISTRY_PASSWORD (a private auth file)"
     And stderr contains "--dest-authfile"
-    And stderr contains "/auth.json --dest-tls-verify=false docker-archive:"
+    And stderr contains "/auth.json --dest-tls-verify=false docker://127.0.0.1:"
     And no output shows the password
     And no temporary file is left
 
@@ -61,7 +67,7 @@ Feature: Credentials and TLS when talking to a registry
     And stdout is "$REGISTRY/ci/image:v1" pinned to the digest skopeo inspect reports
 
   @registry-auth
-  Scenario: The first default auth file that knows the registry is used
+  Scenario: The first default auth file that knows the registry is used, and --verbose names it
     Given an image archive "image.tar" tagged "ci-image:v1"
     And a file ".home/run/containers/auth.json" with
       """
@@ -70,26 +76,43 @@ Feature: Credentials and TLS when talking to a registry
     And an auth file ".home/.docker/config.json" with the registry credentials
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
     Then it succeeds
-    And stderr contains ".home/.docker/config.json (127.0.0.1:"
-
-  @registry
-  Scenario: A default auth file that leaves credentials to a helper (Docker Desktop) is no credentials
-    Docker Desktop writes `{"auths": {"HOST": {}}, "credsStore": "desktop"}`: the entry
-    is a placeholder for a credential helper, which ci-image does not run. Found in a
-    default place, it means "no credentials here", not a broken file.
-    Given an image archive "image.tar" tagged "ci-image:v1"
-    And a file ".home/.docker/config.json" naming the registry, with
-      """
-      {"auths": {"$REGISTRY": {}}, "credsStore": "desktop"}
-      """
-    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
-    Then it succeeds
-    And stderr contains "has an entry '127.0.0.1:"
-    And stderr contains "without 'auth' (credential helpers are not run)"
-    And stderr contains "--dest-no-creds"
+    And stderr contains "credential helper containers-auth.json in file /"
+    And stderr contains "/.home/.docker/config.json"
+    And no output shows the password
 
   @registry-auth
-  Scenario: A registry that needs credentials says why the helper's placeholder was not used
+  Scenario Outline: A credential helper named in credHelpers is run, and its secret never shown
+    `{"credHelpers": {"HOST": "NAME"}}` makes skopeo run `docker-credential-NAME get`
+    from PATH; here a small script that answers with the registry's user and password.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a credential helper "citest" on the PATH that answers with the registry credentials
+    And an auth file "<file>" naming the credential helper "citest" for the registry
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose <option>"
+    Then it succeeds
+    And stdout is "$REGISTRY/ci/image:v1" pinned to the digest skopeo inspect reports
+    And the credential helper "citest" was asked for "$REGISTRY"
+    And no output shows the password
+    And no temporary file is left
+
+    Examples:
+      | file                      | option                        |
+      | helper-auth.json          | --authfile helper-auth.json   |
+      | .home/.docker/config.json |                               |
+
+  @registry-auth
+  Scenario: A credential helper named in registries.conf's credential-helpers is run
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a credential helper "citest" on the PATH that answers with the registry credentials
+    And the user's registries.conf names the credential helper "citest"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And the credential helper "citest" was asked for "$REGISTRY"
+    And no output shows the password
+
+  @registry-auth
+  Scenario: Docker Desktop's credsStore is not read by the containers tools: the error says what to write instead
+    Docker Desktop writes `{"auths": {"HOST": {}}, "credsStore": "desktop"}`. skopeo, as
+    podman, reads credential helpers only per registry (`credHelpers`).
     Given an image archive "image.tar" tagged "ci-image:v1"
     And a file ".home/.docker/config.json" naming the registry, with
       """
@@ -97,22 +120,8 @@ Feature: Credentials and TLS when talking to a registry
       """
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
     Then the exit status is 2
-    And stderr is one line containing "requires authentication and no credentials were found"
-    And stderr contains ".home/.docker/config.json has an entry '127.0.0.1:"
-
-  @registry
-  Scenario: The same entry in a file named by REGISTRY_AUTH_FILE is an error
-    A file the user named is meant to hold the credentials.
-    Given an image archive "image.tar" tagged "ci-image:v1"
-    And a file "auth.json" naming the registry, with
-      """
-      {"auths": {"$REGISTRY": {}}, "credsStore": "desktop"}
-      """
-    And the environment variable "REGISTRY_AUTH_FILE" is "$WORKDIR/auth.json"
-    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
-    Then the exit status is 2
-    And stderr is one line containing "auth.json: auth file entry '127.0.0.1:"
-    And stderr contains "has no 'auth' (identity tokens are not supported"
+    And stderr is one line containing "unauthorized: authentication required; skopeo found no credentials for it"
+    And stderr contains "names the credsStore 'desktop', which skopeo does not read: name the helper for this registry in credHelpers"
 
   @registry-auth
   Scenario: skopeo and every other program ci-image starts get no registry password
@@ -129,7 +138,8 @@ Feature: Credentials and TLS when talking to a registry
   @registry-token-tls
   Scenario: A token service on plain HTTP gets no password unless --insecure
     The registry speaks HTTPS but sends clients to a token service on plain HTTP, where
-    the password would cross the network in clear text.
+    skopeo would send the password in clear text. ci-image asks the registry once,
+    anonymously, where it sends clients, and refuses.
     Given an image archive "image.tar" tagged "ci-image:v1"
     And the registry credentials are in the environment
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --cert-dir $CERTS"
@@ -142,24 +152,22 @@ Feature: Credentials and TLS when talking to a registry
     And the token service was asked by "ci-bot" for "repository:ci/image:pull"
 
   @registry-auth
-  Scenario: No credentials for a registry that requires them
-    Given an image archive "image.tar" tagged "ci-image:v1"
-    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
-    Then the exit status is 2
-    And stderr is one line containing "requires authentication and no credentials were found"
-    And the last command uploaded no blob
-    And no temporary file is left
-
-  @registry-auth
-  Scenario: An auth file without an entry for the registry says so
+  Scenario Outline: No usable credentials for a registry that requires them
     Given an image archive "image.tar" tagged "ci-image:v1"
     And a file "auth.json" with
       """
       {"auths": {"other.example.org": {"auth": "dXNlcjpwYXNz"}}}
       """
-    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --authfile auth.json"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure <option>"
     Then the exit status is 2
-    And stderr is one line containing "(--authfile auth.json, which has no entry for 127.0.0.1:"
+    And stderr is one line containing "unauthorized: authentication required; skopeo found no credentials for it: set CI_IMAGE_REGISTRY_USER and CI_IMAGE_REGISTRY_PASSWORD, pass --authfile FILE"
+    And the last command uploaded no blob
+    And no temporary file is left
+
+    Examples:
+      | option               |
+      |                      |
+      | --authfile auth.json |
 
   @registry-auth
   Scenario: A wrong password is refused without being shown, even with --verbose
@@ -167,8 +175,7 @@ Feature: Credentials and TLS when talking to a registry
     And the environment holds the registry user with a wrong password
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
     Then the exit status is 2
-    And stderr contains "authentication to 127.0.0.1:"
-    And stderr contains "failed for user 'ci-bot'"
+    And stderr contains "unauthorized: authentication required; check the credentials (from CI_IMAGE_REGISTRY_USER/CI_IMAGE_REGISTRY_PASSWORD) and their permission"
     And no output shows the password
     And the last command uploaded no blob
     And no temporary file is left
@@ -203,7 +210,7 @@ Feature: Credentials and TLS when talking to a registry
     And stderr is one line containing "CI_IMAGE_REGISTRY_USER contains ':'"
     And "hunter2" appears in no output
 
-  Scenario Outline: A broken auth file is one clear line naming it, never its content
+  Scenario Outline: A broken auth file the user named is one clear line naming it, never its content
     Given an image archive "image.tar" tagged "ci-image:v1"
     And a file "auth.json" with
       """
@@ -215,13 +222,14 @@ Feature: Credentials and TLS when talking to a registry
     And "c2VjcmV0" appears in no output
 
     Examples:
-      | content                                            | message                                                              |
-      | {"auths": {"127.0.0.1:9": {"auth": "c2VjcmV0"}}}   | auth file entry '127.0.0.1:9': 'auth' does not hold USER:PASSWORD    |
-      | {"auths": {"127.0.0.1:9": {"auth": "c2VjcmV0!"}}}  | auth file entry '127.0.0.1:9': 'auth' is not base64 of USER:PASSWORD |
-      | {"auths": {"127.0.0.1:9": "c2VjcmV0"}}             | auth file entry '127.0.0.1:9' is not an object                       |
-      | {"auths": {"127.0.0.1:9": {"identitytoken": "x"}}} | auth file entry '127.0.0.1:9' has no 'auth' (identity tokens are not |
-      | {"auths": ["c2VjcmV0"]}                            | auth file has no "auths" object                                      |
-      | {"auths": {"127.0.0.1:9": {"auth": "c2VjcmV0"}     | auth file is not valid JSON (line                                    |
+      | content                                               | message                                                              |
+      | {"auths": {"127.0.0.1:9": {"auth": "c2VjcmV0"}}}      | auth file entry '127.0.0.1:9': 'auth' does not hold USER:PASSWORD    |
+      | {"auths": {"127.0.0.1:9": {"auth": "c2VjcmV0!"}}}     | auth file entry '127.0.0.1:9': 'auth' is not base64 of USER:PASSWORD |
+      | {"auths": {"127.0.0.1:9": "c2VjcmV0"}}                | auth file entry '127.0.0.1:9' is not an object                       |
+      | {"auths": ["c2VjcmV0"]}                               | auth file has no "auths" object                                      |
+      | {"auths": {"127.0.0.1:9": {"auth": "c2VjcmV0"}        | auth file is not valid JSON (line                                    |
+      | ["c2VjcmV0"]                                          | auth file is not a JSON object                                       |
+      | {"auths": {}, "credHelpers": {"127.0.0.1:9": 7}}      | auth file: "credHelpers" must map registries to helper names         |
 
   Scenario: A missing auth file
     Given an image archive "image.tar" tagged "ci-image:v1"
@@ -249,7 +257,7 @@ Feature: Credentials and TLS when talking to a registry
     When I run "ci-image push image.tar --to $REGISTRY/ci/image"
     Then the exit status is 2
     And stderr is one line containing "the TLS certificate of 127.0.0.1:"
-    And stderr contains "is not trusted (unable to get local issuer certificate); pass --cert-dir DIR"
+    And stderr contains "is not trusted (certificate signed by unknown authority); pass --cert-dir DIR"
     And the last command uploaded no blob
     And no temporary file is left
 
@@ -258,7 +266,7 @@ Feature: Credentials and TLS when talking to a registry
     Given an image archive "image.tar" tagged "ci-image:v1"
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
     Then it succeeds
-    And nothing was printed on stderr
+    And stderr is one line containing "ci-image: pushed 127.0.0.1:"
     And stdout is "$REGISTRY/ci/image:v1" pinned to the digest skopeo inspect reports
 
   @registry-tls
@@ -273,9 +281,9 @@ Feature: Credentials and TLS when talking to a registry
     And stderr is one line containing "<message>"
 
     Examples:
-      | dir       | message                                             |
-      | nowhere   | --cert-dir nowhere is not a directory               |
-      | bad-certs | cannot use the certificates in --cert-dir bad-certs |
+      | dir       | message                                                  |
+      | nowhere   | --cert-dir nowhere is not a directory                    |
+      | bad-certs | is not trusted (certificate signed by unknown authority) |
 
   @registry-token
   Scenario: A registry that hands out bearer tokens: the password goes to its token service only
@@ -289,7 +297,7 @@ Feature: Credentials and TLS when talking to a registry
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
     Then it succeeds
     And the last command uploaded no blob
-    And the last command made at most 3 requests to the registry
+    And the last command made at most 4 requests to the registry
 
   @registry-token
   Scenario: A wrong password is refused by the token service
@@ -297,7 +305,7 @@ Feature: Credentials and TLS when talking to a registry
     And the environment holds the registry user with a wrong password
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
     Then the exit status is 2
-    And stderr contains "failed for user 'ci-bot' (UNAUTHORIZED bad credentials; credentials from CI_IMAGE_REGISTRY_USER/CI_IMAGE_REGISTRY_PASSWORD)"
+    And stderr contains "unable to retrieve auth token: invalid username/password: unauthorized: bad credentials; check the credentials"
     And no output shows the password
 
   @registry-token
@@ -305,7 +313,7 @@ Feature: Credentials and TLS when talking to a registry
     Given an image archive "image.tar" tagged "ci-image:v1"
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
     Then the exit status is 2
-    And stderr is one line containing "requires authentication and no credentials were found"
+    And stderr is one line containing "skopeo found no credentials for it: set CI_IMAGE_REGISTRY_USER and CI_IMAGE_REGISTRY_PASSWORD"
 
   @registry-token
   Scenario: A token service that fails for a moment is retried
@@ -314,8 +322,7 @@ Feature: Credentials and TLS when talking to a registry
     And the token service fails 1 times with 503 first
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
     Then it succeeds
-    And stderr contains "answered HTTP 503 for token from http://127.0.0.1:"
-    And stderr contains "UNAVAILABLE try later; retry 1 of 3 in 1 s"
+    And stderr contains "Requesting bearer token: invalid status code from registry 503 (Service Unavailable); check that the registry is up, then run again; retry 1 of 3 in 1 s"
 
   @registry-token
   Scenario: A token service that answers without a token
@@ -324,8 +331,8 @@ Feature: Credentials and TLS when talking to a registry
     And the token service answers without a token
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
     Then the exit status is 2
-    And stderr is one line containing "the token service of 127.0.0.1:"
-    And stderr contains "returned no token"
+    And stderr is one line containing "asking 127.0.0.1:"
+    And stderr contains "about ci/image:v1 failed: invalid character"
 
   @registry-mtls
   Scenario: A registry that wants a client certificate gets the one in --cert-dir
@@ -351,6 +358,28 @@ Feature: Credentials and TLS when talking to a registry
     And the token service grants pull but not push
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
     Then the exit status is 2
-    And stderr contains "check the credentials and their push permission"
+    And stderr contains "invalid status code from registry 403 (Forbidden); check the credentials"
+    And stderr contains "and their permission to push and pull"
     And stderr does not mention a retry
     And no output shows the password
+
+  @registry-auth
+  Scenario Outline: A registry that echoes the credentials it got has them redacted, in every form
+    A registry or proxy may quote the Authorization header back in its error body (here
+    HTTP 403 "you sent Basic ... i.e. USER:PASSWORD"), and skopeo prints that body. Each
+    secret in play is replaced by *** before anything is shown: the password, the user
+    with it, and their base64 form, whichever route they came by.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a server on $FRONT that echoes the credentials it gets in an HTTP 403 body
+    And <route>
+    When I run "ci-image push image.tar --to $FRONT/ci/image --insecure --retries 0 --verbose <option>"
+    Then the exit status is 2
+    And stderr contains "denied: you sent Basic *** i.e. ***"
+    And no output shows the password
+    And no output shows the password in base64
+
+    Examples:
+      | route                                                                                                | option                 |
+      | the registry credentials are in the environment                                                      |                        |
+      | an auth file "auth.json" with the registry credentials for $FRONT                                    | --authfile auth.json   |
+      | a credential helper "citest" named for $FRONT in "helper.json", with the registry credentials | --authfile helper.json |

@@ -237,7 +237,7 @@ Feature: ci-image release pushes the image, then pins what the registry confirme
     And an image archive "result.tar" tagged "ci-image:v2"
     When I run "ci-image release result.tar --insecure"
     Then the exit status is 2
-    And stderr is one line containing "failed for user 'ci-bot'"
+    And stderr is one line containing "unauthorized: authentication required; check the credentials (from CI_IMAGE_REGISTRY_USER/CI_IMAGE_REGISTRY_PASSWORD)"
     And no file in the project changed
     And no output shows the password
     And no temporary file is left
@@ -276,6 +276,7 @@ Feature: ci-image release pushes the image, then pins what the registry confirme
     Then the exit status is 2
     And stderr is one line containing "pushed 127.0.0.1:"
     And stderr contains "but no workflow was changed: cannot create a temporary file in .forgejo/workflows"
-    And stderr contains "run the release again (the push will upload nothing)"
+    And stderr contains "fix that, then finish with: ci-image pin 127.0.0.1:"
+    And stderr contains " --workflows .forgejo/workflows (or run the release again: it uploads nothing)"
     And no file in the project changed
     And the registry holds the image of "result.tar" under "$REGISTRY/ci/image:v2"

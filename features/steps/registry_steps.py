@@ -18,13 +18,13 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 from behave import given, then, when
 from behave.runner import Context
 
 from support.cli import ci_image_command, describe, expand, snapshot
+from support.faulty import serve_raw
 from support.images import seeded_layers, write_oci_index_layout
 from support.podman import podman_run
 from support.registry import free_port
@@ -177,28 +177,6 @@ def step_redirecting_server(context: Context, target: str) -> None:
 def step_hang_up_server(context: Context) -> None:
     """Accepts TCP connections and closes them unanswered, as a crashing registry does."""
     serve_raw(context, lambda connection, request: None)
-
-
-def serve_raw(
-    context: Context,
-    answer: Callable[[socket.socket, bytes], None],
-    placeholder: str = "REGISTRY",
-) -> None:
-    """A TCP server on 127.0.0.1 (as ``$placeholder``) answering each request's first bytes."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    context.placeholders[placeholder] = f"127.0.0.1:{listener.getsockname()[1]}"
-
-    def serve() -> None:
-        while True:
-            try:
-                connection, _ = listener.accept()
-            except OSError:
-                return
-            with connection:
-                answer(connection, connection.recv(65536))
-
-    threading.Thread(target=serve, daemon=True).start()
-    context.add_cleanup(listener.close)
 
 
 @given("no registry is listening")
@@ -367,6 +345,16 @@ def step_pinned_inspectable(context: Context) -> None:
     inspected = skopeo_inspect(context, f"{repository}@{digest}", "--raw")
     assert inspected.returncode == 0, inspected.stderr
     assert "sha256:" + hashlib.sha256(inspected.stdout.encode()).hexdigest() == digest
+
+
+@then('the bytes_uploaded in stdout are the compressed sizes the registry holds for "{reference}"')
+def step_bytes_uploaded(context: Context, reference: str) -> None:
+    """Every layer was sent: the sizes of the layers in the manifest the registry holds."""
+    inspected = skopeo_inspect(context, expand(context, [reference])[0], "--raw")
+    assert inspected.returncode == 0, inspected.stderr
+    sizes = [layer["size"] for layer in json.loads(inspected.stdout)["layers"]]
+    document = json.loads(context.result.stdout)
+    assert document["bytes_uploaded"] == sum(sizes), (document, sizes)
 
 
 @then('stdout contains the config digest of "{archive}"')

@@ -9,6 +9,7 @@ from __future__ import annotations
 import string
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from behave.runner import Context
@@ -44,6 +45,7 @@ def expand(context: Context, arguments: list[str]) -> list[str]:
 
 def run_cli(context: Context, arguments: list[str], *, cwd: Path | None = None) -> None:
     context.before = snapshot(context.workdir)
+    started = time.monotonic()
     context.result = subprocess.run(
         [*ci_image_command(), *expand(context, arguments)],
         cwd=cwd or context.workdir,
@@ -52,6 +54,7 @@ def run_cli(context: Context, arguments: list[str], *, cwd: Path | None = None) 
         text=True,
         timeout=600,
     )
+    context.elapsed = time.monotonic() - started
 
 
 def describe(context: Context) -> str:

@@ -25,13 +25,19 @@ def emit(line: str = "") -> None:
     sys.stdout.write(line + "\n")
 
 
+def note(message: str) -> None:
+    """What a command did, on stderr, when stdout carries only its result; no secrets."""
+    sys.stderr.write(f"ci-image: {message}\n")
+
+
 def warn(message: str) -> None:
     """A warning on stderr; never carries secrets."""
     sys.stderr.write(f"ci-image: warning: {message}\n")
 
 
-def note(message: str) -> None:
-    """A note on stderr: something the user should know that is no failure."""
+def notice(message: str) -> None:
+    """``ci-image: note: ...`` on stderr: something the user should know that is no
+    failure (a file skipped, leftovers removed)."""
     sys.stderr.write(f"ci-image: note: {message}\n")
 
 

@@ -19,7 +19,6 @@ from ci_image.settings import Settings, load_settings
 from ci_image.workflows.discovery import existing_workflow_dir
 
 if TYPE_CHECKING:
-    from ci_image.pinning.resolve import RegistryAccess
     from ci_image.publish.registry import RegistryOptions
 
 
@@ -90,11 +89,14 @@ def add_registry_arguments(parser: argparse.ArgumentParser, *, many: bool = Fals
         "--authfile",
         type=Path,
         metavar="FILE",
-        help="containers auth file (default: CI_IMAGE_REGISTRY_USER/PASSWORD, "
-        "REGISTRY_AUTH_FILE, then the containers tools' default files)",
+        help="containers auth file (default: CI_IMAGE_REGISTRY_USER/PASSWORD, else what "
+        "skopeo finds: REGISTRY_AUTH_FILE, the containers auth files, credHelpers)",
     )
     parser.add_argument(
-        "--cert-dir", type=Path, metavar="DIR", help="CA certificates (*.crt) for the registry"
+        "--cert-dir",
+        type=Path,
+        metavar="DIR",
+        help="CA certificates (*.crt) and client certificates (*.cert, *.key) for the registry",
     )
     parser.add_argument(
         "--insecure-registry",
@@ -121,6 +123,20 @@ def add_registry_arguments(parser: argparse.ArgumentParser, *, many: bool = Fals
         help="retries after transient failures, with backoff 1 s, 2 s, 4 s... (default 3)",
     )
     parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="longest a registry question may take, everything included (default 60)",
+    )
+    parser.add_argument(
+        "--stall-timeout",
+        type=_seconds,
+        default=300.0,
+        metavar="SECONDS",
+        help="an upload that moves no data for this long fails (default 300)",
+    )
+    parser.add_argument(
         "-v", "--verbose", action="store_true", help="say what is asked and run (no secrets)"
     )
 
@@ -141,28 +157,41 @@ def _registry_host(text: str) -> str:
     return text
 
 
-def registry_access(args: argparse.Namespace, project: ProjectSettings) -> RegistryAccess:
+def registry_access(args: argparse.Namespace, project: ProjectSettings) -> RegistryOptions:
     """The registry options of ``pin`` and ``check``: TLS verification off for the hosts
     of ``--insecure-registry`` and of ``insecure-registries`` in the settings (read only
     now, when a registry is to be asked)."""
-    from ci_image.pinning.resolve import RegistryAccess  # noqa: PLC0415
-
     if args.insecure:
         warn(
             "--insecure is deprecated here: it turns TLS verification off for every "
             "registry the workflows name; name the hosts with --insecure-registry HOST"
         )
-    hosts = frozenset(args.insecure_registry) | project.settings.insecure_registries
-    return RegistryAccess(registry_options(args), hosts)
+    return registry_options(args, project.settings.insecure_registries)
 
 
-def registry_options(args: argparse.Namespace) -> RegistryOptions:
-    # Imported here: the registry client (http, ssl) is only needed by commands that use it.
-    from ci_image.publish.registry import RegistryOptions  # noqa: PLC0415
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 1 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text} is outside 1..86400 seconds")
+    return value
 
+
+def registry_options(
+    args: argparse.Namespace, more_insecure_hosts: frozenset[str] = frozenset()
+) -> RegistryOptions:
+    """``--insecure`` is every host; else ``--insecure-registry`` and ``more_insecure_hosts``."""
+    # Imported here: only the commands that ask a registry need it.
+    from ci_image.publish.registry import ALL_HOSTS, RegistryOptions  # noqa: PLC0415
+
+    hosts = frozenset(args.insecure_registry) | more_insecure_hosts
     return RegistryOptions(
         authfile=args.authfile,
         cert_dir=args.cert_dir,
-        insecure=args.insecure,
+        insecure_hosts=ALL_HOSTS if args.insecure else hosts,
         retries=args.retries,
+        timeout=args.timeout,
+        stall=args.stall_timeout,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import sys
@@ -109,24 +110,27 @@ def run(args: argparse.Namespace) -> int:
 
         current_tag = image_tag_from_flake(args.flake)
     options = CheckOptions(image, current_tag, args.flake, args.allow_unreleased)
+    with contextlib.ExitStack() as session:
 
-    def connect() -> RegistryQueries:
-        """The registries, asked only when there is something to ask them."""
-        from ci_image.pinning.resolve import RegistryQueries  # noqa: PLC0415
+        def connect() -> RegistryQueries:
+            """The registries, asked only when there is something to ask them; one
+            session for the command."""
+            from ci_image.pinning.resolve import registry_queries  # noqa: PLC0415
 
-        access = registry_access(args, project)
-        return RegistryQueries(access, environ=os.environ, trace=Trace(enabled=args.verbose))
+            options = registry_access(args, project)
+            trace = Trace(enabled=args.verbose)
+            return session.enter_context(registry_queries(options, environ=os.environ, trace=trace))
 
-    checked = run_check(
-        workflows,
-        options,
-        ignore=project.settings.ignore,
-        pyproject=project.settings.pyproject,
-        connect=connect,
-        fix=args.fix,
-        dry_run=args.dry_run,
-        registry=args.registry,
-    )
+        checked = run_check(
+            workflows,
+            options,
+            ignore=project.settings.ignore,
+            pyproject=project.settings.pyproject,
+            connect=connect,
+            fix=args.fix,
+            dry_run=args.dry_run,
+            registry=args.registry,
+        )
     base = Path.cwd()
     _report_fix(checked, base, fmt, args.dry_run)
     if checked.fix is not None and checked.fix.unreachable:

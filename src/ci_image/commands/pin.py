@@ -8,10 +8,11 @@ each kept, when REF names none). Without a digest, the registry is asked for it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ci_image.commands.arguments import (
     ProjectSettings,
@@ -22,7 +23,11 @@ from ci_image.commands.arguments import (
 )
 from ci_image.output import display_path, emit, emit_json, plural
 from ci_image.pinning.apply import PinResult, Resolver, pin_workflows
+from ci_image.reference import Reference
 from ci_image.trace import Trace
+
+if TYPE_CHECKING:
+    from ci_image.pinning.resolve import RegistryQueries
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -58,12 +63,13 @@ def run(args: argparse.Namespace) -> int:
     project = ProjectSettings()
     directory = project.workflow_directory(args.workflows)
     ci_image = project.image(args.image, "--image")
-    resolve: Resolver | None = None
-    if reference.digest is None:
-        resolve = _resolver(args, project)
-    result = pin_workflows(
-        reference, directory, ci_image=ci_image, dry_run=args.dry_run, resolve=resolve
-    )
+    with contextlib.ExitStack() as session:
+        resolve: Resolver | None = None
+        if reference.digest is None:
+            resolve = _resolver(args, project, session)
+        result = pin_workflows(
+            reference, directory, ci_image=ci_image, dry_run=args.dry_run, resolve=resolve
+        )
     base = Path.cwd()
     if args.json:
         emit_json(as_json(result, base))
@@ -72,14 +78,25 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _resolver(args: argparse.Namespace, project: ProjectSettings) -> Resolver:
-    """The registry's digest for a tag, asked only when REF names none."""
-    from ci_image.pinning.resolve import RegistryQueries, resolve_tag  # noqa: PLC0415
+def _resolver(
+    args: argparse.Namespace, project: ProjectSettings, session: contextlib.ExitStack
+) -> Resolver:
+    """The registry's digest for a tag, asked only when REF names none (the registry
+    session opened at the first question, closed with ``session``)."""
+    from ci_image.pinning.resolve import registry_queries, resolve_tag  # noqa: PLC0415
 
-    queries = RegistryQueries(
-        registry_access(args, project), environ=os.environ, trace=Trace(enabled=args.verbose)
-    )
-    return lambda reference: resolve_tag(queries, reference)
+    opened: list[RegistryQueries] = []
+
+    def resolve(reference: Reference) -> str:
+        if not opened:
+            options = registry_access(args, project)
+            trace = Trace(enabled=args.verbose)
+            opened.append(
+                session.enter_context(registry_queries(options, environ=os.environ, trace=trace))
+            )
+        return resolve_tag(opened[0], reference)
+
+    return resolve
 
 
 def report(result: PinResult, base: Path) -> None:

@@ -7,10 +7,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ci_image.commands.arguments import ProjectSettings, add_registry_arguments
-from ci_image.output import emit, emit_json
-from ci_image.publish.push import PushOptions, push
-from ci_image.publish.skopeo import POLICY
+from ci_image.commands.arguments import (
+    ProjectSettings,
+    add_registry_arguments,
+    add_workflows_argument,
+    registry_options,
+)
+from ci_image.errors import CiImageError
+from ci_image.output import emit, emit_json, note
+from ci_image.publish.push import PushOptions, PushResult, push
 from ci_image.trace import Trace
 
 
@@ -20,13 +25,15 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         parents=parents,
         help="push an image archive with skopeo; print REPO:TAG@DIGEST",
         description=(
-            "Push a docker-archive (.tar or .tar.gz) to REPO under the tag in its "
-            "manifest. Uploads nothing when the tag already holds the same image (same "
-            "config digest), refuses when it holds another one, and prints the "
-            "reference with the manifest digest the registry reports."
+            "Push a docker-archive (.tar, .tar.gz or .tar.zst) to REPO under the tag in "
+            "its manifest. Uploads nothing when the tag already holds the same image (same "
+            "config digest), refuses when it holds another one, uploads only the layers "
+            "the repository lacks (learned from the images the workflows pin), and prints "
+            "the reference with the manifest digest the registry reports."
         ),
     )
     add_push_arguments(parser)
+    add_workflows_argument(parser)
     parser.set_defaults(handler=run)
 
 
@@ -43,31 +50,50 @@ def add_push_arguments(parser: argparse.ArgumentParser) -> None:
         "--tmpdir",
         type=Path,
         metavar="DIR",
-        help="where a .tar.gz is decompressed (default: the system temporary directory)",
+        help="where the private directory goes: the layers to upload of a compressed "
+        "archive are written there (default: the system temporary directory)",
     )
     parser.add_argument(
         "--policy",
         type=Path,
         metavar="FILE",
-        default=POLICY,
-        help="containers signature policy for skopeo (default: the one shipped in the package)",
+        help="containers signature policy for skopeo (default: one that accepts exactly "
+        "the image ci-image serves skopeo from 127.0.0.1)",
     )
     add_registry_arguments(parser)
 
 
 def push_options(args: argparse.Namespace, project: ProjectSettings) -> PushOptions:
-    repository = project.require_image(args.to, "--to")
     return PushOptions(
         archive=args.archive,
-        repository=repository,
+        repository=project.require_image(args.to, "--to"),
+        registry=registry_options(args),
         tag=args.tag,
-        authfile=args.authfile,
-        cert_dir=args.cert_dir,
-        insecure=args.insecure or repository.registry in args.insecure_registry,
-        retries=args.retries,
         tmpdir=args.tmpdir,
         policy=args.policy,
+        workflows=pin_source(args, project),
     )
+
+
+def pin_source(args: argparse.Namespace, project: ProjectSettings) -> Path | None:
+    """Where the pins to learn layers from are read: --workflows, else the project's
+    workflows if it has any (a push outside a project learns nothing, and says so)."""
+    if args.workflows is not None:
+        return project.workflow_directory(args.workflows)
+    try:
+        return project.workflow_directory(None)
+    except CiImageError:
+        return None
+
+
+def report(result: PushResult) -> None:
+    """The summary line, on stderr: stdout carries the reference alone."""
+    if result.skipped:
+        note(f"{result.reference.bare}:{result.reference.tag} already holds this image; "
+             "nothing uploaded")  # fmt: skip
+    else:
+        note(f"pushed {result.reference.bare}:{result.reference.tag}: "
+             f"{result.transfer.summary()}")  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,4 +103,5 @@ def run(args: argparse.Namespace) -> int:
         emit_json(result.as_json())
     else:
         emit(str(result.reference))
+        report(result)
     return 0

@@ -12,6 +12,7 @@ from ci_image.commands.arguments import ProjectSettings, add_workflows_argument
 from ci_image.commands.pin import as_json as pin_json
 from ci_image.commands.pin import note_left_alone, report_changed_files
 from ci_image.commands.push import add_push_arguments, push_options
+from ci_image.commands.push import report as report_push
 from ci_image.output import display_path, emit, emit_json, plural
 from ci_image.publish.release import ReleaseResult, release
 from ci_image.trace import Trace
@@ -66,6 +67,8 @@ def report(result: ReleaseResult, base: Path, archive: Path) -> None:
             emit(f"  {where} {item.where}: {item.old}")
         return
     emit(str(pin.reference))
+    if result.push is not None:
+        report_push(result.push)
     if pin.already_pinned:
         emit(f"already pinned in {plural(len(pin.changes), 'file')}; nothing to change")
     elif pin.dry_run:

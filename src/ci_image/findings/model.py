@@ -15,13 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ci_image.findings.rules import DOCS_URL, Rule, find_rule
-from ci_image.output import display_path, plural
+from ci_image.output import JSON_VERSION, display_path, plural
 from ci_image.reference import Reference
 from ci_image.workflows.sites import ImageSite
-
-# The version of check's JSON document (schemas/check.schema.json); bumped on any
-# change a reader could notice other than a new optional key.
-JSON_VERSION = 1
 
 
 class Severity(enum.Enum):

@@ -4,8 +4,9 @@ Offline rules (:mod:`ci_image.findings.offline`) prove a pin is *written* immuta
 the registry can tell whether the digest still exists (``CI007 missing-digest``: deleted,
 garbage-collected, never pushed) and whether the tag still resolves to it (``CI008
 moved-tag``: someone pushed another image under an immutable tag, or deleted it).
-Each distinct pinned reference is asked once: one ``HEAD`` for the digest, one ``GET``
-for the tag. A registry that cannot be asked is no finding but an error: it is reported
+Each distinct pinned reference is asked once, through the registry API
+(:mod:`ci_image.pinning.resolve`): the tag, and the digest only when the tag no longer
+names it. A registry that cannot be asked is no finding but an error: it is reported
 once (where it is first pinned), its other references are not asked, and the other
 registries are checked all the same; the command then exits 2 after reporting the rest.
 """
@@ -79,7 +80,9 @@ def _problems(queries: RegistryQueries, reference: Reference) -> list[tuple[Rule
     replaced, whatever its tag does; a pin whose digest exists is kept."""
     registry = registry_host(reference)
     problems: list[tuple[Rule, str]] = []
-    exists = queries.digest_exists(reference)
+    # The tag first: when it still names the pin, the digest exists too (one question).
+    current = queries.current_digest(reference)
+    exists = current == reference.digest or queries.digest_exists(reference)
     if not exists:
         problems.append(
             (
@@ -89,7 +92,6 @@ def _problems(queries: RegistryQueries, reference: Reference) -> list[tuple[Rule
                 f"{REPLACE_PIN}",
             )
         )
-    current = queries.current_digest(reference)
     if current is None:
         consequence = (
             "the pin still works while the digest exists, but nobody can tell which build "

@@ -18,7 +18,7 @@ from pathlib import Path
 from ci_image.errors import CiImageError
 from ci_image.image.nix import image_tag_from_flake
 from ci_image.image.storepath import in_store, parse_store_path
-from ci_image.publish.archive import read_archive
+from ci_image.publish.archive import read_archive, require_regular_file
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ def tag_of_source(text: str) -> TagAnswer:
         return TagAnswer(
             tag=store_path.hash, kind="store-path", source=text, detail=str(store_path)
         )
+    if Path(target).exists() and not Path(target).is_dir():
+        require_regular_file(Path(target))  # a FIFO or a device: said so, never opened
     if Path(target).is_dir():
         raise CiImageError(
             "is a directory outside the Nix store: give a docker-archive, a store path "

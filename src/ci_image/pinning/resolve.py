@@ -1,23 +1,22 @@
 """What a registry says about a reference now: the one place ``pin``, ``check --fix``
-and ``check --registry`` ask it.
+and ``check --registry`` ask it, through the registry API of
+:mod:`ci_image.publish.registry` (skopeo).
 
 - :meth:`RegistryQueries.current_digest`: the digest a reference's tag resolves to now.
   For a multi-platform image that is the digest of its index (the manifest list), the
-  one ``docker pull`` and Renovate pin, so every platform's runner pulls the same
-  image; the registry's answer is hashed as received, never taken on trust.
+  one ``docker pull`` and Renovate pin, so every platform's runner pulls the same image.
 - :meth:`RegistryQueries.digest_exists`: whether the registry holds a pinned digest.
 
 Docker Hub's short names resolve as a runner resolves them (``python:3.12`` is
-``docker.io/library/python:3.12``). One client per repository (credentials and
-tokens are per repository), made when first needed. TLS verification is off only for
-the hosts named by ``--insecure-registry`` or ``insecure-registries`` (the warning for
-a host that is not loopback stays).
+``docker.io/library/python:3.12``). TLS verification is off only for the hosts named by
+``--insecure-registry`` or ``insecure-registries`` (the warning for a host that is not
+loopback stays).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from ci_image.errors import CiImageError
@@ -25,7 +24,7 @@ from ci_image.reference import DEFAULT_REGISTRY, Reference
 from ci_image.trace import Trace
 
 if TYPE_CHECKING:
-    from ci_image.publish.registry import RegistryClient, RegistryOptions
+    from ci_image.publish.registry import Registry, RegistryOptions
 
 
 def registry_host(reference: Reference) -> str:
@@ -35,50 +34,31 @@ def registry_host(reference: Reference) -> str:
     return DEFAULT_REGISTRY if host == "index.docker.io" else host
 
 
-@dataclass(frozen=True)
-class RegistryAccess:
-    """How to reach registries: ``push``'s options, and the hosts reached without TLS
-    verification (the flags and the setting together)."""
-
-    options: RegistryOptions
-    insecure_hosts: frozenset[str] = frozenset()
-
-    def options_for(self, host: str) -> RegistryOptions:
-        return replace(self.options, insecure=self.options.insecure or host in self.insecure_hosts)
-
-
 class RegistryQueries:
     """Questions about references, to whichever registries they name."""
 
-    def __init__(self, access: RegistryAccess, *, environ: Mapping[str, str], trace: Trace):
-        self._access = access
-        self._environ = environ
-        self._trace = trace
-        self._clients: dict[str, RegistryClient] = {}
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
 
     def current_digest(self, reference: Reference) -> str | None:
         """The digest ``reference``'s tag resolves to now; None when there is no such tag."""
-        # Imported here: only commands that ask a registry load its client (http, ssl).
-        from ci_image.publish.registry import tag_digest  # noqa: PLC0415
-
-        return tag_digest(self._client(reference), reference)
+        return self._registry.tag_digest(reference)
 
     def digest_exists(self, reference: Reference) -> bool:
         """Whether the registry holds the manifest ``reference``'s digest names."""
-        from ci_image.publish.registry import digest_exists  # noqa: PLC0415
+        return self._registry.digest_exists(reference)
 
-        return digest_exists(self._client(reference), reference)
 
-    def _client(self, reference: Reference) -> RegistryClient:
-        from ci_image.publish.registry import client_for  # noqa: PLC0415
+@contextmanager
+def registry_queries(
+    options: RegistryOptions, *, environ: Mapping[str, str], trace: Trace
+) -> Iterator[RegistryQueries]:
+    """Queries for one command; the registry session's private files go with it."""
+    # Imported here: only commands that ask a registry load its code.
+    from ci_image.publish.registry import registry_session  # noqa: PLC0415
 
-        key = reference.canonical_repository
-        if key not in self._clients:
-            options = self._access.options_for(registry_host(reference))
-            self._clients[key] = client_for(
-                reference, options, environ=self._environ, trace=self._trace
-            )
-        return self._clients[key]
+    with registry_session(options, environ=environ, trace=trace) as registry:
+        yield RegistryQueries(registry)
 
 
 def resolve_tag(queries: RegistryQueries, reference: Reference) -> str:

@@ -1,23 +1,29 @@
 """Reading docker-archives (``docker save`` format, as dockerTools writes them).
 
-An archive is a tar, possibly gzip-compressed (detected by its magic bytes, never by
-its name), holding ``manifest.json`` (``Config``, ``RepoTags``, ``Layers``), the image
-config JSON and one uncompressed tar per layer. The config's sha256 is the image ID:
-the one digest that is the same wherever the image is pushed, so images are compared
-by it.
+An archive is a tar, uncompressed (``.tar``), gzip (``.tar.gz``, gzip or pigz) or zstd
+(``.tar.zst``), told apart by its first bytes, never by its name. It holds
+``manifest.json`` (``Config``, ``RepoTags``, ``Layers``), the image config JSON and one
+uncompressed tar per layer. The config's sha256 is the image ID: the one digest that is
+the same wherever the image is pushed, so images are compared by it.
 
-Debian 12's skopeo 1.9.3 cannot read a gzip archive ("loading tar component
-manifest.json: unexpected EOF") nor a pipe. Newer skopeo can, but only by
-decompressing it to a temporary file itself (in ``/var/tmp``), so decompressing here
-costs the same and keeps the copy in the directory the user chose: a gzip archive is
-always decompressed to ``--tmpdir`` before skopeo sees it.
+Python 3.11 has no zstd: a zstd archive is read through the ``zstd`` program (Debian's
+and nixpkgs' ``zstd``), and without it the error says so ("zstd archive: ...").
+
+Reading is in two steps. :func:`read_archive` reads what the registry must be asked
+about (tag, config, layer names and sizes); it reads a plain tar's headers only, and
+streams a compressed one once. :func:`stage_layers` then prepares exactly the layers to
+upload, hashing each against the config's ``diff_ids`` in the same pass: in place for a
+plain tar (a range of the archive), written to the private directory for a compressed
+one. Layers the registry already holds are neither read nor written.
 """
 
 from __future__ import annotations
 
+import enum
 import gzip
 import hashlib
 import json
+import stat
 import tarfile
 import zlib
 from collections.abc import Iterator
@@ -27,13 +33,28 @@ from pathlib import Path
 from typing import IO, Any
 
 from ci_image.errors import CiImageError
+from ci_image.process import Program, output_stream
 from ci_image.reference import MalformedReferenceError, validate_tag
 
-GZIP_MAGIC = b"\x1f\x8b"
 MANIFEST = "manifest.json"
 MAX_JSON_BYTES = 16 * 1024 * 1024
 CHUNK = 1024 * 1024
+ZSTD = Program(
+    "zstd",
+    "install it (apt install zstd, or use nix develop), or build the image with "
+    'compressor = "gzip"',
+)
 _READ_ERRORS = (tarfile.TarError, EOFError, OSError, zlib.error, gzip.BadGzipFile)
+
+
+class Compression(enum.Enum):
+    NONE = "tar"
+    GZIP = "gzip"
+    ZSTD = "zstd"
+
+
+# First bytes of formats dockerTools does not write, named so the error can say what it is.
+_OTHER_FORMATS = {b"\xfd7zXZ\x00": "xz", b"BZh": "bzip2", b"PK\x03\x04": "zip"}
 
 
 class ArchiveError(CiImageError):
@@ -44,6 +65,17 @@ class ArchiveError(CiImageError):
 class Layer:
     name: str
     diff_id: str
+    size: int
+    offset: int  # of its data in a plain tar; -1 in a compressed archive
+
+
+@dataclass(frozen=True)
+class Blob:
+    """Bytes ready to be served: ``size`` bytes of ``path`` from ``offset``."""
+
+    path: Path
+    offset: int
+    size: int
 
 
 @dataclass(frozen=True)
@@ -51,10 +83,18 @@ class ArchiveImage:
     """What the archive says about its one image."""
 
     path: Path
-    compressed: bool
+    compression: Compression
     repo_tags: tuple[str, ...]
-    config_digest: str
+    config: bytes
     layers: tuple[Layer, ...]
+
+    @property
+    def config_digest(self) -> str:
+        return "sha256:" + hashlib.sha256(self.config).hexdigest()
+
+    @property
+    def diff_ids(self) -> tuple[str, ...]:
+        return tuple(layer.diff_id for layer in self.layers)
 
     def single_tag(self) -> str:
         """The tag of the archive's only RepoTags entry; none or several is an error.
@@ -89,32 +129,98 @@ def split_repo_tag(repo_tag: str, path: Path) -> tuple[str, str]:
         raise ArchiveError(str(error), path=path) from None
 
 
-def is_gzip(path: Path) -> bool:
+def require_regular_file(path: Path) -> None:
+    """Refuse what is not a regular file *before* opening it: opening a named pipe waits
+    for a writer, and an archive is read more than once."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ArchiveError("no such file; build the image first", path=path) from None
+    except OSError as error:
+        raise ArchiveError(f"cannot read: {error.strerror or error}; check the path",
+                           path=path) from None  # fmt: skip
+    if stat.S_ISDIR(mode):
+        raise ArchiveError("is a directory, not a docker-archive", path=path)
+    if stat.S_ISFIFO(mode):
+        raise ArchiveError(
+            "is a named pipe (FIFO), not a file: the archive is read more than once; write "
+            "it to a file first (or give the result link of nix build)",
+            path=path,
+        )
+    if not stat.S_ISREG(mode):
+        raise ArchiveError("is not a regular file (a device or socket); give the archive file",
+                           path=path)  # fmt: skip
+
+
+def compression_of(path: Path) -> Compression:
+    """By the first bytes: gzip, zstd, else a plain tar (or not an archive at all)."""
     with path.open("rb") as stream:
-        return stream.read(2) == GZIP_MAGIC
+        head = stream.read(6)
+    if head.startswith(b"\x1f\x8b"):
+        return Compression.GZIP
+    if head.startswith(b"\x28\xb5\x2f\xfd"):
+        return Compression.ZSTD
+    for magic, name in _OTHER_FORMATS.items():
+        if head.startswith(magic):
+            raise ArchiveError(
+                f"{name} archive: dockerTools writes .tar, .tar.gz (gzip) and .tar.zst "
+                f"(zstd); decompress it to a .tar first",
+                path=path,
+            )
+    return Compression.NONE
 
 
 def read_archive(path: Path) -> ArchiveImage:
     """Read and validate the archive's metadata; layers are checked for presence and size."""
+    require_regular_file(path)
     try:
-        compressed = is_gzip(path)
-    except IsADirectoryError:
-        raise ArchiveError("is a directory, not a docker-archive", path=path) from None
-    except FileNotFoundError:
-        raise ArchiveError("no such file; build the image first", path=path) from None
+        compression = compression_of(path)
     except OSError as error:
-        raise ArchiveError(
-            f"cannot read: {error.strerror or error}; check the path", path=path
-        ) from None
+        raise ArchiveError(f"cannot read: {error.strerror or error}; check the path",
+                           path=path) from None  # fmt: skip
     try:
-        members, blobs = _scan_stream(path) if compressed else _scan_file(path)
+        if compression is Compression.NONE:
+            members, blobs = _scan_file(path)
+        else:
+            with _decompressed(path, compression) as stream:
+                members, blobs = _scan_stream(stream)
     except _READ_ERRORS as error:
         raise ArchiveError(
-            f"is not a readable docker-archive (corrupt or truncated: {_describe(error)}); "
-            "rebuild it",
+            f"{_kind(compression)}is not a readable docker-archive (corrupt or truncated: "
+            f"{_describe(error)}); rebuild it",
             path=path,
         ) from None
-    return _image_from(path, compressed, members, blobs)
+    return _image_from(path, compression, members, blobs)
+
+
+def _kind(compression: Compression) -> str:
+    """How a message names a zstd archive, whose reading goes through another program."""
+    return "zstd archive: " if compression is Compression.ZSTD else ""
+
+
+@contextmanager
+def _decompressed(path: Path, compression: Compression) -> Iterator[IO[bytes]]:
+    if compression is Compression.GZIP:
+        with path.open("rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+            yield stream  # type: ignore[misc]  # a GzipFile is a binary stream
+        return
+    try:
+        program = ZSTD.find()
+    except CiImageError as error:
+        raise ArchiveError(f"zstd archive: reading it needs the zstd program: {error.message}",
+                           path=path) from None  # fmt: skip
+    try:
+        with output_stream(
+            [program, "--decompress", "--stdout", "--quiet", "--", str(path)], what="zstd"
+        ) as stream:
+            yield stream
+    except ArchiveError:
+        raise
+    except CiImageError as error:
+        raise ArchiveError(
+            f"zstd archive: cannot decompress (corrupt or truncated: {error.message}); rebuild it",
+            path=path,
+        ) from None
 
 
 def _describe(error: BaseException) -> str:
@@ -133,33 +239,43 @@ def _wanted(member: tarfile.TarInfo) -> bool:
     return member.isfile() and name.endswith(".json") and member.size <= MAX_JSON_BYTES
 
 
-def _scan_file(path: Path) -> tuple[dict[str, int], dict[str, bytes]]:
-    """Member sizes and small JSON members of a plain tar; catches truncated members."""
+Members = dict[str, tarfile.TarInfo]
+
+
+def _scan_file(path: Path) -> tuple[Members, dict[str, bytes]]:
+    """Members and small JSON members of a plain tar; catches truncated members."""
     actual_size = path.stat().st_size
-    members: dict[str, int] = {}
+    members: Members = {}
     blobs: dict[str, bytes] = {}
     with tarfile.open(path, mode="r:") as archive:
         for member in archive:
             if member.offset_data + member.size > actual_size:
                 raise EOFError(f"member {member.name} ends past the end of the file")
             name = _normal(member.name)
-            members[name] = member.size
+            members[name] = member
             if _wanted(member):
                 blobs[name] = _read_member(archive, member)
     return members, blobs
 
 
-def _scan_stream(path: Path) -> tuple[dict[str, int], dict[str, bytes]]:
-    """The same for a gzip archive, read once as a stream (manifest.json may come last)."""
-    members: dict[str, int] = {}
+def _scan_stream(stream: IO[bytes]) -> tuple[Members, dict[str, bytes]]:
+    """The same for a compressed archive, read once as a stream (manifest.json may come
+    last); the rest of the stream is read too, so a damaged end is found."""
+    members: Members = {}
     blobs: dict[str, bytes] = {}
-    with tarfile.open(path, mode="r|gz") as archive:
+    with tarfile.open(fileobj=stream, mode="r|") as archive:
         for member in archive:
             name = _normal(member.name)
-            members[name] = member.size
+            members[name] = member
             if _wanted(member):
                 blobs[name] = _read_member(archive, member)
+    _drain(stream)
     return members, blobs
+
+
+def _drain(stream: IO[bytes]) -> None:
+    while stream.read(CHUNK):
+        pass
 
 
 def _read_member(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
@@ -171,7 +287,7 @@ def _read_member(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
 
 
 def _image_from(
-    path: Path, compressed: bool, members: dict[str, int], blobs: dict[str, bytes]
+    path: Path, compression: Compression, members: Members, blobs: dict[str, bytes]
 ) -> ArchiveImage:
     if MANIFEST not in blobs:
         raise ArchiveError(
@@ -192,8 +308,8 @@ def _image_from(
             f"manifest.json names the config {config_name!r}, which is not in the archive",
             path=path,
         )
-    config_bytes = blobs[config_name]
-    diff_ids = _diff_ids(config_bytes, config_name, path)
+    config = blobs[config_name]
+    diff_ids = _diff_ids(config, config_name, path)
     if len(diff_ids) != len(layer_names):
         raise ArchiveError(
             f"manifest.json has {len(layer_names)} entries in Layers but the config has "
@@ -203,18 +319,23 @@ def _image_from(
     layers: list[Layer] = []
     for raw_name, diff_id in zip(layer_names, diff_ids, strict=True):
         name = _normal(raw_name)
-        if name not in members:
+        member = members.get(name)
+        if member is None:
             raise ArchiveError(
                 f"manifest.json names the layer {name!r}, which is not in the archive "
                 "(truncated?); rebuild it",
                 path=path,
             )
-        layers.append(Layer(name=name, diff_id=diff_id))
+        if not member.isfile():
+            raise ArchiveError(f"layer {name!r} is not a file in the archive; rebuild it",
+                               path=path)  # fmt: skip
+        offset = member.offset_data if compression is Compression.NONE else -1
+        layers.append(Layer(name=name, diff_id=diff_id, size=member.size, offset=offset))
     return ArchiveImage(
         path=path,
-        compressed=compressed,
+        compression=compression,
         repo_tags=tuple(repo_tags),
-        config_digest="sha256:" + hashlib.sha256(config_bytes).hexdigest(),
+        config=config,
         layers=tuple(layers),
     )
 
@@ -259,75 +380,90 @@ def _diff_ids(config_bytes: bytes, name: str, path: Path) -> list[str]:
     return diff_ids
 
 
-@contextmanager
-def plain_archive(image: ArchiveImage, tmpdir: Path) -> Iterator[Path]:
-    """A path skopeo can read: the archive itself, or a decompressed copy in ``tmpdir``.
-
-    The copy is removed when the block ends, also when it ends with an error.
-    """
-    if not image.compressed:
-        yield image.path
-        return
-    target = tmpdir / "archive.tar"
+def stage_layers(image: ArchiveImage, wanted: set[str], directory: Path) -> dict[str, Blob]:
+    """The layers whose diff_id is in ``wanted``, each hashed against its diff_id, as
+    :class:`Blob` s keyed by diff_id: ranges of a plain tar, files in ``directory`` for a
+    compressed archive (removed with it). A layer that does not match is an error before
+    anything is sent: skopeo would push it, and the image would fail only when a runner
+    pulls it."""
+    if image.compression is Compression.NONE:
+        return _stage_in_place(image, wanted)
+    staged: dict[str, Blob] = {}
+    index = {layer.name: number for number, layer in enumerate(image.layers, start=1)}
     try:
-        with gzip.open(image.path, "rb") as source, target.open("xb") as sink:
-            _decompress(image.path, source, sink, tmpdir)
-        yield target
-    finally:
-        target.unlink(missing_ok=True)
-
-
-def _decompress(path: Path, source: gzip.GzipFile, sink: IO[bytes], tmpdir: Path) -> None:
-    while True:
-        try:
-            chunk = source.read(CHUNK)
-        except _READ_ERRORS as error:
-            raise ArchiveError(
-                f"cannot decompress (corrupt or truncated gzip: {_describe(error)}); rebuild it",
-                path=path,
-            ) from None
-        if not chunk:
-            return
-        try:
-            sink.write(chunk)
-        except OSError as error:  # pragma: no cover - needs a full disk to provoke
-            raise CiImageError(
-                f"cannot decompress the archive into {tmpdir}: {error.strerror or error}; "
-                "free space there or pass --tmpdir DIR"
-            ) from None
-
-
-def verify_layers(plain: Path, image: ArchiveImage) -> None:
-    """Check every layer's sha256 against the config's diff_ids before anything is pushed.
-
-    skopeo does not: it pushes a layer whose bytes no longer match the config, and the
-    image then fails only when a runner pulls it.
-    """
-    try:
-        with tarfile.open(plain, mode="r:") as archive:
-            by_name = {_normal(member.name): member for member in archive.getmembers()}
-            for index, layer in enumerate(image.layers, start=1):
-                member = by_name.get(layer.name)
-                stream = None if member is None else archive.extractfile(member)
-                if stream is None:
-                    raise ArchiveError(
-                        f"layer {layer.name!r} is not a file in the archive; rebuild it",
-                        path=image.path,
-                    )
-                digest = hashlib.sha256()
-                with stream:
-                    while chunk := stream.read(CHUNK):
-                        digest.update(chunk)
-                if "sha256:" + digest.hexdigest() != layer.diff_id:
-                    raise ArchiveError(
-                        f"layer {index} ({layer.name}) is corrupt: its sha256 is "
-                        f"sha256:{digest.hexdigest()}, the config says {layer.diff_id}; "
-                        "rebuild the archive",
-                        path=image.path,
-                    )
-    except _READ_ERRORS as error:  # pragma: no cover - read_archive read every header already
+        with _decompressed(image.path, image.compression) as stream:
+            with tarfile.open(fileobj=stream, mode="r|") as archive:
+                for member in archive:
+                    number = index.get(_normal(member.name))
+                    if number is None:
+                        continue
+                    layer = image.layers[number - 1]
+                    if layer.diff_id not in wanted or layer.diff_id in staged:
+                        continue
+                    source = archive.extractfile(member)
+                    if source is None:  # pragma: no cover - read_archive checked it is a file
+                        raise EOFError(f"layer {layer.name} has no data")
+                    target = directory / layer.diff_id.removeprefix("sha256:")
+                    with source, target.open("xb") as sink:
+                        _copy_checked(image, number, source, sink)
+                    staged[layer.diff_id] = Blob(target, 0, layer.size)
+            _drain(stream)
+    except _READ_ERRORS as error:
         raise ArchiveError(
-            f"is not a readable docker-archive (corrupt or truncated: {_describe(error)}); "
-            "rebuild it",
+            f"{_kind(image.compression)}cannot decompress (corrupt or truncated "
+            f"{image.compression.value}: {_describe(error)}); rebuild it",
             path=image.path,
         ) from None
+    return staged
+
+
+def _stage_in_place(image: ArchiveImage, wanted: set[str]) -> dict[str, Blob]:
+    staged: dict[str, Blob] = {}
+    with image.path.open("rb") as stream:
+        for number, layer in enumerate(image.layers, start=1):
+            if layer.diff_id not in wanted or layer.diff_id in staged:
+                continue
+            stream.seek(layer.offset)
+            _copy_checked(image, number, _Limited(stream, layer.size), None)
+            staged[layer.diff_id] = Blob(image.path, layer.offset, layer.size)
+    return staged
+
+
+class _Limited:
+    """``size`` bytes of a stream, no more."""
+
+    def __init__(self, stream: IO[bytes], size: int) -> None:
+        self.stream = stream
+        self.left = size
+
+    def read(self, count: int) -> bytes:
+        data = self.stream.read(min(count, self.left))
+        self.left -= len(data)
+        return data
+
+
+def _copy_checked(
+    image: ArchiveImage, number: int, source: IO[bytes] | _Limited, sink: IO[bytes] | None
+) -> None:
+    """Read layer ``number`` (writing it to ``sink``, if any) and check its sha256."""
+    layer = image.layers[number - 1]
+    digest = hashlib.sha256()
+    read = 0
+    while chunk := source.read(CHUNK):
+        digest.update(chunk)
+        read += len(chunk)
+        if sink is not None:
+            try:
+                sink.write(chunk)
+            except OSError as error:  # pragma: no cover - needs a full disk to provoke
+                raise CiImageError(
+                    f"cannot write the layers to upload into {Path(sink.name).parent}: "
+                    f"{error.strerror or error}; free space there or pass --tmpdir DIR"
+                ) from None
+    actual = "sha256:" + digest.hexdigest()
+    if actual != layer.diff_id or read != layer.size:
+        raise ArchiveError(
+            f"layer {number} ({layer.name}) is corrupt: its sha256 is {actual}, the config "
+            f"says {layer.diff_id}; rebuild the archive",
+            path=image.path,
+        )

@@ -1,20 +1,22 @@
-"""Registry credentials: found once, given to skopeo as a file, never on a command line.
+"""Registry credentials: skopeo finds them; ci-image only adds a CI secret and hides them.
 
-Where they come from, first match wins:
+skopeo itself looks for credentials, as every containers tool does: ``--authfile FILE``
+(then ``REGISTRY_AUTH_FILE``, ``$XDG_RUNTIME_DIR/containers/auth.json``), then
+``$XDG_CONFIG_HOME/containers/auth.json``, ``~/.docker/config.json`` and
+``~/.dockercfg``; an entry under ``credHelpers`` (``{"credHelpers": {"HOST": "NAME"}}``)
+or a ``credential-helpers`` list in registries.conf runs ``docker-credential-NAME get``
+from PATH (``credsStore`` is not read by the containers tools). ci-image adds one route:
+``CI_IMAGE_REGISTRY_USER`` and ``CI_IMAGE_REGISTRY_PASSWORD`` (a CI secret), written to a
+0600 auth file in the private temporary directory, given to skopeo as ``--authfile`` and
+removed when the command ends. No program ci-image starts inherits the two variables.
 
-1. ``--authfile FILE`` (containers-auth.json format, as ``podman login`` writes it);
-2. ``CI_IMAGE_REGISTRY_USER`` and ``CI_IMAGE_REGISTRY_PASSWORD`` (a CI secret): written
-   to a 0600 temporary auth file that is removed when the command ends;
-3. ``REGISTRY_AUTH_FILE``;
-4. the default files of the containers tools: ``$XDG_RUNTIME_DIR/containers/auth.json``
-   (``/run/containers/UID/auth.json`` without it), ``$XDG_CONFIG_HOME/containers/auth.json``,
-   ``~/.docker/config.json``. These may be another tool's: an entry there without
-   ``auth`` (Docker Desktop's ``credsStore`` leaves ``{}``) is passed over, while in a
-   file named by ``--authfile`` or ``REGISTRY_AUTH_FILE`` it is an error.
-
-skopeo gets exactly the file chosen here (or ``--dest-no-creds``), so it and ci-image's
-own registry queries always use the same identity. Credential helpers (``credHelpers``)
-are not run.
+A registry or proxy may echo what it was sent in an error body, and skopeo prints that
+("denied: you sent Basic Y2l1c2Vy..."). So every message built from skopeo's or a
+registry's words goes through :func:`redact`: each secret ci-image can know (the
+environment's, every entry of the auth files skopeo reads, and what the credential
+helpers configured for the registry return) is replaced by ``***`` in every form
+(password, token, ``user:password``, its base64), and so is anything that looks like an
+``Authorization`` value, a JWT or the user info of a URL.
 """
 
 from __future__ import annotations
@@ -23,18 +25,39 @@ import base64
 import binascii
 import json
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ci_image import process
 from ci_image.errors import CiImageError
 from ci_image.process import REGISTRY_PASSWORD as ENV_PASSWORD
 from ci_image.process import REGISTRY_USER as ENV_USER
+from ci_image.process import Program
+from ci_image.trace import Trace
 
 ENV_AUTH_FILE = "REGISTRY_AUTH_FILE"
-DOCKER_HUB_KEYS = ("docker.io", "index.docker.io", "registry-1.docker.io")
+HELPER_TIMEOUT_SECONDS = 30.0
+_PATTERNS = (
+    # An Authorization header's value, as an echo shows it.
+    (re.compile(r"\b(Basic|Bearer)(\s+|%20)[A-Za-z0-9+/=._~-]{6,}", re.IGNORECASE), r"\1\2***"),
+    # A JSON Web Token (what token services hand out).
+    (re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "***"),
+    # user:password@ in a URL.
+    (re.compile(r"(://)[^/\s@\"']+@"), r"\1***@"),
+    # Signed URLs and token parameters.
+    (
+        re.compile(
+            r"\b(token|access_token|refresh_token|password|secret|X-Amz-Signature|Signature)"
+            r"=[^&\s\"']+",
+            re.IGNORECASE,
+        ),
+        r"\1=***",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -47,205 +70,222 @@ class Credentials:
         """The base64 ``user:password`` of HTTP basic auth and of auth files."""
         return base64.b64encode(f"{self.username}:{self.password}".encode()).decode("ascii")
 
-
-@dataclass(frozen=True)
-class RegistryAuth:
-    """The identity to use with one registry, and where it was found (for messages)."""
-
-    registry: str
-    credentials: Credentials | None
-    source: str
-    authfile: Path | None = None  # the file holding them; None for the environment or none
-    skipped: tuple[str, ...] = ()  # default-file entries passed over (no "auth" in them)
-
     @property
     def secrets(self) -> tuple[str, ...]:
-        if self.credentials is None:
-            return ()
-        return (self.credentials.password, self.credentials.basic)
+        return (self.password, f"{self.username}:{self.password}", self.basic)
 
 
-def find_auth(
-    registry: str, path: str, *, authfile: Path | None, environ: Mapping[str, str]
-) -> RegistryAuth:
-    """The credentials for ``registry``/``path`` by the rules in the module docstring."""
-    if authfile is not None:
-        return _from_file(registry, path, authfile, f"--authfile {authfile}", explicit=True)
-    if ENV_USER in environ or ENV_PASSWORD in environ:
-        return _from_environment(registry, environ)
-    if environ.get(ENV_AUTH_FILE):
-        file = Path(environ[ENV_AUTH_FILE])
-        return _from_file(registry, path, file, f"{ENV_AUTH_FILE}={file}", explicit=True)
-    # Found implicitly, a file may be another tool's: Docker Desktop writes
-    # {"auths": {"HOST": {}}, "credsStore": "desktop"}. An entry without "auth" there
-    # means "no credentials here", not a broken file.
-    skipped: list[str] = []
-    for file in default_authfiles(environ):
-        if file.is_file():
-            found = _from_file(registry, path, file, str(file), explicit=False)
-            if found.credentials is not None:
-                return found
-            skipped.extend(found.skipped)
-    note = f"; {'; '.join(skipped)}" if skipped else ""
-    return RegistryAuth(
-        registry=registry,
-        credentials=None,
-        source=f"none: no --authfile, {ENV_USER}/{ENV_PASSWORD} or {ENV_AUTH_FILE}, "
-        f"and no entry in the default auth files{note}",
-    )
+def redact(text: str, trace: Trace) -> str:
+    """``text`` without any secret ``trace`` knows, nor anything shaped like one."""
+    text = trace.redact(text)
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
-def default_authfiles(environ: Mapping[str, str]) -> list[Path]:
-    runtime = environ.get("XDG_RUNTIME_DIR") or f"/run/containers/{os.getuid()}"
-    home = Path(environ.get("HOME") or Path.home())
-    config = Path(environ.get("XDG_CONFIG_HOME") or home / ".config")
-    return [
-        Path(runtime) / "containers/auth.json",
-        config / "containers/auth.json",
-        home / ".docker/config.json",
-    ]
-
-
-def _from_environment(registry: str, environ: Mapping[str, str]) -> RegistryAuth:
+def environment_credentials(environ: Mapping[str, str]) -> Credentials | None:
+    """``CI_IMAGE_REGISTRY_USER``/``PASSWORD``: both or neither, neither empty."""
+    if ENV_USER not in environ and ENV_PASSWORD not in environ:
+        return None
     username = environ.get(ENV_USER, "")
     password = environ.get(ENV_PASSWORD, "")
     for name, value in ((ENV_USER, username), (ENV_PASSWORD, password)):
         if not value:
             state = "is empty" if name in environ else "is not set"
-            raise CiImageError(
-                f"{name} {state} but {ENV_USER if name == ENV_PASSWORD else ENV_PASSWORD} "
-                "is: set both (e.g. from the CI secrets) or neither"
-            )
+            other = ENV_USER if name == ENV_PASSWORD else ENV_PASSWORD
+            raise CiImageError(f"{name} {state} but {other} is: set both (e.g. from the CI "
+                               "secrets) or neither")  # fmt: skip
     if ":" in username:
         raise CiImageError(f"{ENV_USER} contains ':', which basic auth cannot carry")
-    return RegistryAuth(
-        registry=registry,
-        credentials=Credentials(username, password),
-        source=f"{ENV_USER}/{ENV_PASSWORD}",
-    )
+    return Credentials(username, password)
 
 
-def _from_file(
-    registry: str, path: str, file: Path, source: str, *, explicit: bool
-) -> RegistryAuth:
-    """The first entry for the registry that holds credentials.
-
-    In a file the user named (``explicit``), an entry without ``auth`` is an error; in a
-    default file it is passed over and noted in ``skipped``.
-    """
-    auths = _read_auths(file)
-    skipped: list[str] = []
-    for key in _candidate_keys(registry, path):
-        entry = auths.get(key)
-        if entry is None:
-            continue
-        credentials = _decode_entry(entry, key, file)
-        if credentials is not None:
-            return RegistryAuth(registry, credentials, f"{source} ({key})", authfile=file)
-        if explicit:
-            raise CiImageError(
-                f"auth file entry {key!r} has no 'auth' (identity tokens are not supported, "
-                "and credential helpers are not run); log in with a user and password or token",
-                path=file,
-            )
-        skipped.append(
-            f"{file} has an entry {key!r} without 'auth' (credential helpers are not run)"
-        )
-    return RegistryAuth(
-        registry, None, f"{source}, which has no entry for {registry}", skipped=tuple(skipped)
-    )
+def write_authfile(credentials: Credentials, registry: str, directory: Path) -> Path:
+    """A 0600 auth file in ``directory`` (private; removed with it) for skopeo."""
+    target = directory / "auth.json"
+    content = json.dumps({"auths": {registry: {"auth": credentials.basic}}})
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        stream.write(content)
+    return target
 
 
-def _read_auths(file: Path) -> dict[str, Any]:
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CiImageError(
-            "auth file does not exist; log in (podman login --authfile FILE) or fix the path",
-            path=file,
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not UTF-8"
-        raise CiImageError(f"cannot read the auth file: {reason or error}", path=file) from None
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise CiImageError(
-            f"auth file is not valid JSON (line {getattr(error, 'lineno', '?')}); "
-            'it should be {"auths": {"REGISTRY": {"auth": "BASE64"}}}',
-            path=file,
-        ) from None
-    auths = data.get("auths", {}) if isinstance(data, dict) else None
+def check_authfile(file: Path) -> None:
+    """A file the user named (``--authfile``, ``REGISTRY_AUTH_FILE``) must be one skopeo
+    can use: refused here with one line naming it, rather than by skopeo later."""
+    data = _read_json(file, strict=True)
+    auths = data.get("auths", {})
     if not isinstance(auths, dict):
         raise CiImageError(
             'auth file has no "auths" object; it should be '
             '{"auths": {"REGISTRY": {"auth": "BASE64"}}}',
             path=file,
         )
-    normalized: dict[str, Any] = {}
     for key, entry in auths.items():
-        normalized.setdefault(_normalize_key(key), entry)
-    return normalized
+        if not isinstance(entry, dict):
+            raise CiImageError(f"auth file entry {key!r} is not an object", path=file)
+        if "auth" in entry:
+            _decode(entry["auth"], key, file)
+    helpers = data.get("credHelpers", {})
+    if not isinstance(helpers, dict) or not all(isinstance(v, str) for v in helpers.values()):
+        raise CiImageError('auth file: "credHelpers" must map registries to helper names',
+                           path=file)  # fmt: skip
 
 
-def _normalize_key(key: str) -> str:
-    """Docker writes ``https://index.docker.io/v1/``; containers tools write hosts."""
-    for scheme in ("https://", "http://"):
-        if key.startswith(scheme):
-            return key[len(scheme) :].split("/", 1)[0]
-    return key.rstrip("/")
-
-
-def _candidate_keys(registry: str, path: str) -> list[str]:
-    """Most specific first: ``host/owner/image``, ``host/owner``, then ``host``."""
-    hosts = DOCKER_HUB_KEYS if registry in DOCKER_HUB_KEYS else (registry,)
-    components = path.split("/")
-    keys: list[str] = []
-    for host in hosts:
-        keys.extend(f"{host}/{'/'.join(components[:n])}" for n in range(len(components), 0, -1))
-        keys.append(host)
-    return keys
-
-
-def _decode_entry(entry: object, key: str, file: Path) -> Credentials | None:
-    """The entry's USER:PASSWORD; None when it has no ``auth`` (an identity token, or a
-    credential helper's placeholder)."""
-    if not isinstance(entry, dict):
-        raise CiImageError(f"auth file entry {key!r} is not an object", path=file)
-    if not isinstance(entry.get("auth"), str) or not entry["auth"]:
-        return None
+def _read_json(file: Path, *, strict: bool) -> dict[str, Any]:
     try:
-        decoded = base64.b64decode(entry["auth"], validate=True).decode("utf-8")
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if not strict:
+            return {}
+        raise CiImageError(
+            "auth file does not exist; log in (podman login --authfile FILE) or fix the path",
+            path=file,
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        if not strict:
+            return {}
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8"
+        raise CiImageError(f"cannot read the auth file: {reason or error}", path=file) from None
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        if not strict:
+            return {}
+        raise CiImageError(
+            f"auth file is not valid JSON (line {getattr(error, 'lineno', '?')}); "
+            'it should be {"auths": {"REGISTRY": {"auth": "BASE64"}}}',
+            path=file,
+        ) from None
+    if not isinstance(data, dict):
+        if not strict:
+            return {}
+        raise CiImageError("auth file is not a JSON object", path=file)
+    return data
+
+
+def _decode(value: object, key: str, file: Path) -> str:
+    """An entry's ``auth``: base64 of ``USER:PASSWORD``."""
+    try:
+        decoded = base64.b64decode(str(value), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         raise CiImageError(
             f"auth file entry {key!r}: 'auth' is not base64 of USER:PASSWORD; log in again",
             path=file,
         ) from None
     username, colon, password = decoded.partition(":")
-    if colon and username and password:
-        return Credentials(username, password)
-    raise CiImageError(
-        f"auth file entry {key!r}: 'auth' does not hold USER:PASSWORD; log in again",
-        path=file,
-    )
+    if not (colon and username and password):
+        raise CiImageError(
+            f"auth file entry {key!r}: 'auth' does not hold USER:PASSWORD; log in again",
+            path=file,
+        )
+    return decoded
 
 
-@contextmanager
-def skopeo_authfile(auth: RegistryAuth, tmpdir: Path) -> Iterator[Path | None]:
-    """The file for skopeo's ``--authfile``: the user's own, or a private temporary one.
+def auth_files(authfile: Path | None, environ: Mapping[str, str]) -> list[Path]:
+    """The auth files skopeo reads, in its order (containers-auth.json(5), and
+    containers/image 5.23 ``pkg/docker/config``: a given file does not stop the search)."""
+    home = Path(environ.get("HOME") or Path.home())
+    runtime = environ.get("XDG_RUNTIME_DIR") or f"/run/containers/{os.getuid()}"
+    config = Path(environ.get("XDG_CONFIG_HOME") or home / ".config")
+    docker = environ.get("DOCKER_CONFIG")
+    first = authfile or (Path(environ[ENV_AUTH_FILE]) if environ.get(ENV_AUTH_FILE) else None)
+    files = [first or Path(runtime) / "containers/auth.json"]
+    files += [config / "containers/auth.json"]
+    files += [Path(docker) / "config.json" if docker else home / ".docker/config.json"]
+    return [*files, home / ".dockercfg"]
 
-    Credentials from the environment are written to a 0600 file in ``tmpdir`` (itself
-    private), removed when the block ends, also on failure. None means anonymous.
-    """
-    if auth.credentials is None or auth.authfile is not None:
-        yield auth.authfile
-        return
-    target = tmpdir / "auth.json"
-    content = json.dumps({"auths": {auth.registry: {"auth": auth.credentials.basic}}})
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+def known_secrets(registry: str, authfile: Path | None, environ: Mapping[str, str]) -> list[str]:
+    """Every secret the auth files skopeo reads hold (any registry's), and what the
+    credential helpers configured for ``registry`` return: for :func:`redact`."""
+    found: list[str] = []
+    helpers: set[str] = set()
+    for file in auth_files(authfile, environ):
+        data = _read_json(file, strict=False)
+        found.extend(_file_secrets(data))
+        named = data.get("credHelpers")
+        if isinstance(named, dict) and isinstance(named.get(registry), str):
+            helpers.add(named[registry])
+    helpers.update(_registries_conf_helpers(environ))
+    for helper in sorted(helpers - {"containers-auth.json"}):
+        found.extend(_helper_secrets(helper, registry))
+    return found
+
+
+def creds_store_hint(authfile: Path | None, environ: Mapping[str, str]) -> str | None:
+    """Docker Desktop keeps credentials in a ``credsStore``, which the containers tools do
+    not read (only ``credHelpers``, per registry): say so when such a file is there."""
+    for file in auth_files(authfile, environ):
+        store = _read_json(file, strict=False).get("credsStore")
+        if isinstance(store, str) and store:
+            return (
+                f"{file} names the credsStore {store!r}, which skopeo does not read: name "
+                f'the helper for this registry in credHelpers ({{"credHelpers": {{"HOST": '
+                f'"{store}"}}}})'
+            )
+    return None
+
+
+def _file_secrets(data: dict[str, Any]) -> Iterable[str]:
+    auths = data.get("auths")
+    # ~/.dockercfg (legacy) has the entries at the top level.
+    entries = auths.values() if isinstance(auths, dict) else data.values()
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        for key in ("identitytoken", "registrytoken", "password"):
+            if isinstance(entry.get(key), str):
+                yield entry[key]
+        if isinstance(entry.get("auth"), str):
+            yield entry["auth"]
+            try:
+                decoded = base64.b64decode(entry["auth"]).decode("utf-8", "replace")
+            except (binascii.Error, ValueError):
+                continue
+            yield decoded
+            yield decoded.partition(":")[2]
+
+
+def _registries_conf_helpers(environ: Mapping[str, str]) -> list[str]:
+    """``credential-helpers`` of registries.conf: the user's file replaces the system's;
+    drop-ins in ``registries.conf.d`` come after and override (containers-registries.conf(5))."""
+    home = Path(environ.get("HOME") or Path.home())
+    config = Path(environ.get("XDG_CONFIG_HOME") or home / ".config")
+    user = config / "containers/registries.conf"
+    main = user if user.is_file() else Path("/etc/containers/registries.conf")
+    files = [main]
+    drop_ins = (Path("/etc/containers/registries.conf.d"), config / "containers/registries.conf.d")
+    for directory in drop_ins:
+        if directory.is_dir():
+            files += sorted(directory.glob("*.conf"))
+    helpers: list[str] = []
+    for file in files:
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        value = data.get("credential-helpers")
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            helpers = value
+    return helpers
+
+
+def _helper_secrets(helper: str, registry: str) -> list[str]:
+    """``docker-credential-HELPER get``, as skopeo runs it: its Secret, in every form."""
+    program = Program(f"docker-credential-{helper}", "")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(content)
-        yield target
-    finally:
-        target.unlink(missing_ok=True)
+        path = program.find()
+    except CiImageError:
+        return []  # skopeo will not find it either, and says so
+    try:
+        completed = process.run(
+            [path, "get"], timeout=HELPER_TIMEOUT_SECONDS, what=program.name, stdin=registry
+        )
+        answer = json.loads(completed.stdout)
+        username, secret = str(answer.get("Username", "")), str(answer.get("Secret", ""))
+    except (CiImageError, ValueError, AttributeError):
+        return []
+    if not secret:
+        return []
+    return [secret, *Credentials(username, secret).secrets] if username else [secret]

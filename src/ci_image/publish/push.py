@@ -1,67 +1,89 @@
 """Publishing an archive: idempotent by image ID, never moving a tag, verified by digest.
 
 1. Read the archive (tag, config digest = image ID) before touching the network.
-2. Ask the registry what the tag holds (one manifest GET):
+2. Ask the registry what the tag holds (``skopeo inspect --raw``, two requests):
    the same image ID -> nothing to upload, report the registry's manifest digest;
    another image -> refuse: an immutable tag must never move.
-3. Otherwise check every layer against the config, then ``skopeo copy`` (retried when
-   transient), and read the digest skopeo wrote (``--digestfile``).
-4. Verify by digest that the registry holds that manifest with the archive's config,
-   and that the tag resolves to it. The printed digest is the registry's, never a
-   prediction (skopeo re-compresses layers, so only the config digest is reproducible).
+3. Otherwise learn which layers the repository holds (:mod:`ci_image.publish.reuse`),
+   hash every other layer against the config in one pass, and let skopeo copy the image
+   from ci-image's own 127.0.0.1 source (:mod:`ci_image.publish.source`): layers the
+   repository holds are found with a ``HEAD`` and not sent, on any runner.
+4. Right before skopeo writes the manifest (when it asks the source for the config),
+   re-read the tag: if another push wrote it meanwhile, refuse before overwriting.
+5. After the upload, re-read the tag: it must resolve to the digest skopeo reported,
+   with this archive's config. The printed digest is the registry's, never a prediction.
+
+Two pushes of different images under one tag: the registry offers no compare-and-swap on
+tags, so one window remains, between step 4's re-read and skopeo's manifest write (the
+config upload and one request, milliseconds). A push whose manifest lands in another's
+window exits 2 at step 5 naming the image the tag holds; the other's step 5 then sees
+its own image and succeeds. Only when both writes fall within each other's windows can
+both succeed, the later write holding the tag; ``release`` re-reads the tag once more
+right before it writes pins.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ci_image.errors import CiImageError
 from ci_image.publish import skopeo
-from ci_image.publish.archive import (
-    ArchiveError,
-    ArchiveImage,
-    plain_archive,
-    read_archive,
-    verify_layers,
-)
-from ci_image.publish.credentials import RegistryAuth, skopeo_authfile
+from ci_image.publish.archive import ArchiveError, ArchiveImage, Blob, read_archive, stage_layers
 from ci_image.publish.registry import (
-    ManifestInfo,
-    RegistryClient,
+    DOCKER_MANIFEST,
+    Descriptor,
+    Manifest,
+    Registry,
     RegistryOptions,
-    api_path,
-    client_for,
+    registry_of,
+    registry_session,
 )
 from ci_image.publish.retry import with_retries
+from ci_image.publish.reuse import config_diff_ids, known_layers, pinned_images
+from ci_image.publish.source import ImageSource, policy_for
 from ci_image.reference import MalformedReferenceError, Reference, validate_tag
 from ci_image.trace import Trace
+
+DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json"
+UNCOMPRESSED_LAYER = "application/vnd.docker.image.rootfs.diff.tar"
 
 
 @dataclass(frozen=True)
 class PushOptions:
     archive: Path
     repository: Reference
+    registry: RegistryOptions = field(default_factory=RegistryOptions)
     tag: str | None = None
-    authfile: Path | None = None
-    cert_dir: Path | None = None
-    insecure: bool = False
-    retries: int = 3
     tmpdir: Path | None = None
-    policy: Path = skopeo.POLICY
+    policy: Path | None = None  # None: one that accepts exactly ci-image's own source
+    workflows: Path | None = None  # where the pins to learn layers from are read
 
-    @property
-    def registry_options(self) -> RegistryOptions:
-        return RegistryOptions(
-            authfile=self.authfile,
-            cert_dir=self.cert_dir,
-            insecure=self.insecure,
-            retries=self.retries,
+
+@dataclass(frozen=True)
+class Transfer:
+    """What went to the registry, and what it already had (compressed sizes)."""
+
+    layers_uploaded: int
+    bytes_uploaded: int
+    layers_reused: int
+    bytes_reused: int
+
+    def summary(self) -> str:
+        return (
+            f"uploaded {self.layers_uploaded} of {self.layers_uploaded + self.layers_reused} "
+            f"layers ({_megabytes(self.bytes_uploaded)}), reused {self.layers_reused} already "
+            f"in the repository ({_megabytes(self.bytes_reused)})"
         )
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1e6:.1f} MB"
 
 
 @dataclass(frozen=True)
@@ -69,11 +91,7 @@ class PushResult:
     reference: Reference  # REPO:TAG@DIGEST, the digest as the registry reports it
     config_digest: str
     skipped: bool
-    # 0 when skipped; None after an upload. What an upload sent is not known: skopeo
-    # compresses each layer while it pushes, so the compressed digests (the only ones the
-    # registry knows) exist only afterwards and cannot be asked about beforehand, and
-    # skopeo reports which blobs it skipped only in its --debug log.
-    bytes_uploaded: int | None
+    transfer: Transfer
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -83,7 +101,10 @@ class PushResult:
             "digest": self.reference.digest,
             "config_digest": self.config_digest,
             "skipped": self.skipped,
-            "bytes_uploaded": self.bytes_uploaded,
+            "layers_uploaded": self.transfer.layers_uploaded,
+            "bytes_uploaded": self.transfer.bytes_uploaded,
+            "layers_reused": self.transfer.layers_reused,
+            "bytes_reused": self.transfer.bytes_reused,
         }
 
 
@@ -94,12 +115,7 @@ class Plan:
     repository: Reference
     image: ArchiveImage
     tag: str
-    client: RegistryClient
-    existing: ManifestInfo | None  # set when the tag already holds this image
-
-    @property
-    def auth(self) -> RegistryAuth:
-        return self.client.auth
+    existing: Manifest | None  # set when the tag already holds this image
 
     @property
     def reference(self) -> Reference | None:
@@ -108,11 +124,14 @@ class Plan:
             return None
         return self.repository.with_pin(self.tag, self.existing.digest)
 
+    @property
+    def tagged(self) -> Reference:
+        return self.repository.with_pin(self.tag, None)
 
-def plan_push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) -> Plan:
+
+def plan_push(options: PushOptions, registry: Registry, trace: Trace) -> Plan:
     """Read the archive and ask the registry; refuse if the tag holds another image."""
     repository = options.repository
-    _registry_of(repository)
     image = read_archive(options.archive)
     if options.tag is None:
         tag = _archive_tag(image)
@@ -123,17 +142,55 @@ def plan_push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) ->
             raise CiImageError(str(error)) from None
     _refuse_movable(tag, options)
     _note_name(image, repository, trace)
-    client = client_for(repository, options.registry_options, environ=environ, trace=trace)
-    existing = client.get_manifest(api_path(repository), tag)
+    tagged = repository.with_pin(tag, None)
+    existing = registry.manifest(tagged)
     if existing is not None and existing.config_digest != image.config_digest:
-        held = existing.config_digest or f"an index or config-less manifest ({existing.media_type})"
-        raise CiImageError(
-            f"refusing to move the tag: {repository}:{tag} already holds image {held} "
-            f"(manifest {existing.digest}), not this archive's image {image.config_digest}; "
-            "tags are immutable: rebuild so the image gets its own tag",
-            path=options.archive,
+        raise _refusal(tagged, existing, image, registry, options.archive)
+    return Plan(repository=repository, image=image, tag=tag, existing=existing)
+
+
+def _refusal(
+    tagged: Reference, held: Manifest, image: ArchiveImage, registry: Registry, archive: Path
+) -> CiImageError:
+    """Why the tag is not overwritten, and what to do: a tag is immutable."""
+    if held.is_index:
+        what = f"an index or config-less manifest ({held.media_type})"
+        advice = "tags are immutable: rebuild so the image gets its own tag"
+    else:
+        what = str(held.config_digest)
+        advice = _advice_for(tagged, held, image, registry)
+    return CiImageError(
+        f"refusing to move the tag: {tagged} already holds image {what} (manifest "
+        f"{held.digest}), not this archive's image {image.config_digest}; {advice}",
+        path=archive,
+    )
+
+
+def _advice_for(tagged: Reference, held: Manifest, image: ArchiveImage, registry: Registry) -> str:
+    """Rebuilding gives the same tag again: that advice fits only a different build."""
+    config = registry.config(tagged.with_pin(None, held.digest))
+    if config is None or config_diff_ids(config) != list(image.diff_ids):
+        return "tags are immutable: rebuild so the image gets its own tag"
+    pin = f"ci-image pin {tagged.with_pin(tagged.tag, held.digest)}"
+    if _same_json(config, image.config):
+        return (
+            "it has the same layers and the same config, encoded differently (another tool "
+            f"re-wrote it, e.g. copied as {held.media_type}): it is this build under another "
+            f"image ID; pin it as it is ({pin}), or delete the tag in the registry and push "
+            "again to publish this archive's encoding (rebuilding gives the same tag)"
         )
-    return Plan(repository=repository, image=image, tag=tag, client=client, existing=existing)
+    return (
+        "it has the same layers but another config (created, labels or settings differ): "
+        f"pin it as it is ({pin}) if that image is right, else delete the tag in the registry "
+        "and push again; rebuilding gives the same tag"
+    )
+
+
+def _same_json(first: bytes, second: bytes) -> bool:
+    try:
+        return bool(json.loads(first) == json.loads(second))
+    except (ValueError, UnicodeDecodeError):
+        return False
 
 
 def _archive_tag(image: ArchiveImage) -> str:
@@ -158,88 +215,183 @@ def _refuse_movable(tag: str, options: PushOptions) -> None:
 
 
 def push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) -> PushResult:
-    with private_tmpdir(options.tmpdir) as work:
-        plan = plan_push(options, trace, environ)
-        return finish_push(plan, options, work, trace)
+    with (
+        private_tmpdir(options.tmpdir) as work,
+        registry_session(options.registry, environ=environ, trace=trace, work=work) as registry,
+    ):
+        plan = plan_push(options, registry, trace)
+        return finish_push(plan, options, registry, work, trace)
 
 
-def finish_push(plan: Plan, options: PushOptions, work: Path, trace: Trace) -> PushResult:
+def finish_push(
+    plan: Plan, options: PushOptions, registry: Registry, work: Path, trace: Trace
+) -> PushResult:
     """Carry out a plan: nothing to do when the tag holds the image, else upload and verify."""
-    if plan.reference is not None:
-        trace(f"{plan.reference.bare}:{plan.tag} already holds this image; nothing to upload")
-        return PushResult(
-            reference=plan.reference,
-            config_digest=plan.image.config_digest,
-            skipped=True,
-            bytes_uploaded=0,
-        )
-    digest = _upload(plan, options, work, trace)
-    _verify(plan, options.repository, digest)
+    if plan.existing is not None and plan.reference is not None:
+        trace(f"{plan.tagged} already holds this image; nothing to upload")
+        held = plan.existing.layers
+        transfer = Transfer(0, 0, len(held), sum(layer.size for layer in held))
+        return PushResult(plan.reference, plan.image.config_digest, True, transfer)
+    images = pinned_images(options.workflows, plan.repository, trace)
+    known = known_layers(registry, images, trace)
+    digest, uploaded, reused = _Upload(plan, options, registry, work, trace).run(known)
+    stored = confirm_tag(registry, plan, digest)
     return PushResult(
-        reference=options.repository.with_pin(plan.tag, digest),
+        reference=plan.repository.with_pin(plan.tag, digest),
         config_digest=plan.image.config_digest,
         skipped=False,
-        bytes_uploaded=None,
+        transfer=_transfer(plan.image, stored, uploaded, reused),
     )
 
 
-def _upload(plan: Plan, options: PushOptions, work: Path, trace: Trace) -> str:
-    registry = _registry_of(options.repository)
-    digestfile = work / "digest"
-    with plain_archive(plan.image, work) as plain:
-        verify_layers(plain, plan.image)
-        with skopeo_authfile(plan.auth, work) as authfile:
+@dataclass(frozen=True)
+class _Upload:
+    """One upload of a plan: skopeo copy from ci-image's source, then the digest."""
+
+    plan: Plan
+    options: PushOptions
+    registry: Registry
+    work: Path
+    trace: Trace
+
+    def run(self, known: dict[str, Descriptor]) -> tuple[str, frozenset[str] | None, set[str]]:
+        """Returns the digest, the layers skopeo said it uploaded (None if its log did
+        not say), and the diff_ids named by registry digest. A layer the registry lost
+        (its ``HEAD`` answered 404) is sent after all."""
+        image = self.plan.image
+        reused = {diff_id: known[diff_id] for diff_id in image.diff_ids if diff_id in known}
+        layers = self.work / "layers"
+        layers.mkdir()
+        staged = stage_layers(image, set(image.diff_ids) - set(reused), layers)
+        while True:
+            try:
+                digest, uploaded = self._copy(reused, staged)
+                return digest, uploaded, set(reused)
+            except skopeo.MissingSourceBlobError as error:
+                lost = [d for d, layer in reused.items() if layer.digest == error.digest]
+                if not lost:  # pragma: no cover - the source only misses what it was told of
+                    raise
+                self.trace(f"{error.message}; uploading it after all")
+                for diff_id in lost:
+                    del reused[diff_id]
+                staged.update(stage_layers(image, set(lost), layers))
+
+    def _copy(
+        self, reused: dict[str, Descriptor], staged: dict[str, Blob]
+    ) -> tuple[str, frozenset[str] | None]:
+        plan, image, trace = self.plan, self.plan.image, self.trace
+        manifest = _source_manifest(image, reused)
+        blobs = {diff_id: blob for diff_id, blob in staged.items() if diff_id not in reused}
+        trace(f"{len(reused)} of {len(image.layers)} layers are in the repository already")
+
+        def gate() -> None:
+            current = self.registry.manifest(plan.tagged)
+            if current is not None and current.config_digest != image.config_digest:
+                raise _overwritten(plan, current, "while this push uploaded")
+
+        access = self.registry.access(registry_of(plan.repository))
+        digestfile = self.work / "digest"
+        with ImageSource(manifest, image.config_digest, image.config, blobs, gate) as source:
+            policy = self.options.policy
+            if policy is None:
+                policy = self.work / "policy.json"
+                policy.write_text(policy_for(source), encoding="utf-8")
             request = skopeo.CopyRequest(
-                archive=plain,
-                destination=f"{options.repository}:{plan.tag}",
-                registry=registry,
+                source=source.reference,
+                destination=str(plan.tagged),
+                access=access,
                 digestfile=digestfile,
-                tmpdir=work,
-                policy=options.policy,
-                authfile=authfile,
-                cert_dir=options.cert_dir,
-                insecure=options.insecure,
+                tmpdir=self.work,
+                policy=policy,
             )
-            with_retries(
-                lambda: _copy(request, trace),
-                retries=options.retries,
-                what=f"skopeo copy to {registry}",
+
+            def attempt() -> skopeo.CopyOutcome:
+                source.reset_gate()
+                try:
+                    return skopeo.copy(
+                        request,
+                        stall=self.options.registry.stall,
+                        trace=trace,
+                        environ=dict(self.registry.environ),
+                        waiting=lambda: source.waiting,
+                        missing=lambda: source.missing,
+                    )
+                except CiImageError:
+                    if source.gate_error is not None:
+                        raise source.gate_error from None
+                    raise
+
+            outcome = with_retries(
+                attempt,
+                retries=self.options.registry.retries,
+                what=f"skopeo copy to {access.registry}",
                 trace=trace,
             )
-    digest = digestfile.read_text(encoding="utf-8").strip() if digestfile.exists() else ""
-    if not digest.startswith("sha256:"):  # pragma: no cover - skopeo writes it on success
-        raise CiImageError(f"skopeo reported no manifest digest for {registry}")
-    return digest
+        digest = digestfile.read_text(encoding="utf-8").strip() if digestfile.exists() else ""
+        if not digest.startswith("sha256:"):  # pragma: no cover - skopeo writes it on success
+            raise CiImageError(f"skopeo reported no manifest digest for {access.registry}")
+        return digest, outcome.uploaded if outcome.decided else None
 
 
-def _copy(request: skopeo.CopyRequest, trace: Trace) -> None:
-    try:
-        skopeo.copy(request, trace)
-    except CiImageError as error:
-        error.message = trace.redact(error.message)
-        raise
+def _source_manifest(image: ArchiveImage, reused: dict[str, Descriptor]) -> bytes:
+    """Docker schema 2, as a docker-archive source gives skopeo: reused layers by their
+    registry digest, the others uncompressed by diff_id."""
+    layers = []
+    for layer in image.layers:
+        held = reused.get(layer.diff_id)
+        if held is not None:
+            layers.append({"mediaType": held.media_type, "size": held.size, "digest": held.digest})
+        else:
+            layers.append({"mediaType": UNCOMPRESSED_LAYER, "size": layer.size,
+                           "digest": layer.diff_id})  # fmt: skip
+    config = {"mediaType": DOCKER_CONFIG, "size": len(image.config), "digest": image.config_digest}
+    document = {"schemaVersion": 2, "mediaType": DOCKER_MANIFEST, "config": config,
+                "layers": layers}  # fmt: skip
+    return json.dumps(document, separators=(",", ":")).encode()
 
 
-def _verify(plan: Plan, repository: Reference, digest: str) -> None:
-    """The registry holds ``digest`` with the archive's config, and the tag resolves to it."""
-    stored = plan.client.get_manifest(api_path(repository), digest)
-    current = plan.client.get_manifest(api_path(repository), plan.tag)
-    stored_config = None if stored is None else stored.config_digest
-    tag_digest = None if current is None else current.digest
-    if stored_config != plan.image.config_digest or tag_digest != digest:  # pragma: no cover
-        # Only a registry that loses what it accepted, or a concurrent push, gets here.
+def confirm_tag(registry: Registry, plan: Plan, digest: str) -> Manifest:
+    """The tag resolves to ``digest``, whose config is the archive's; else another push
+    wrote the tag after this one (exit 2, naming the image it holds now)."""
+    current = registry.manifest(plan.tagged)
+    if current is None or current.digest != digest:
+        raise _overwritten(plan, current, "after this push")
+    if current.config_digest != plan.image.config_digest:  # pragma: no cover - a registry bug
         raise CiImageError(
-            f"after the push, {repository}@{digest} holds config {stored_config} (expected "
-            f"{plan.image.config_digest}) and the tag {plan.tag} resolves to {tag_digest}; "
-            "the registry did not keep what was pushed, or someone pushed the tag at the "
-            "same time: check it, then run again"
+            f"{plan.tagged}@{digest} holds config {current.config_digest}, not this archive's "
+            f"{plan.image.config_digest}: the registry did not keep what was pushed"
         )
+    return current
 
 
-def _registry_of(repository: Reference) -> str:
-    if repository.registry is None:  # pragma: no cover - parse_repository requires a host
-        raise CiImageError(f"{repository} names no registry host")
-    return repository.registry
+def _overwritten(plan: Plan, current: Manifest | None, when: str) -> CiImageError:
+    if current is None:
+        held = "no image (the tag was deleted)"
+    elif current.is_index:
+        held = f"an index ({current.media_type}, manifest {current.digest})"
+    else:
+        held = f"image {current.config_digest} (manifest {current.digest})"
+    return CiImageError(
+        f"{plan.tagged} was written by someone else {when}: it now holds {held}, not this "
+        f"archive's image {plan.image.config_digest}; two pushes raced for one tag (a "
+        "registry cannot refuse the second): find out which build is right, and pin that one",
+        path=plan.image.path,
+    )
+
+
+def _transfer(
+    image: ArchiveImage, stored: Manifest, uploaded: frozenset[str] | None, reused: set[str]
+) -> Transfer:
+    """Counted on the manifest the registry holds: its compressed sizes. ``uploaded``: the
+    layers skopeo said it sent; None when its log did not say (another skopeo release),
+    and then every layer not named by a registry digest counts as sent."""
+    sent = kept = sent_bytes = kept_bytes = 0
+    for layer, diff_id in zip(stored.layers, image.diff_ids, strict=False):
+        if layer.digest in uploaded if uploaded is not None else diff_id not in reused:
+            sent, sent_bytes = sent + 1, sent_bytes + layer.size
+        else:
+            kept, kept_bytes = kept + 1, kept_bytes + layer.size
+    return Transfer(sent, sent_bytes, kept, kept_bytes)
 
 
 def _note_name(image: ArchiveImage, repository: Reference, trace: Trace) -> None:
@@ -254,10 +406,10 @@ def _note_name(image: ArchiveImage, repository: Reference, trace: Trace) -> None
 
 @contextmanager
 def private_tmpdir(parent: Path | None) -> Iterator[Path]:
-    """A 0700 directory for the decompressed archive, the auth file and skopeo's files.
+    """A 0700 directory for the layers to upload, the auth file and skopeo's files.
 
-    Removed when the block ends, also on errors and on SIGTERM (which the CLI turns into
-    an interrupt, so this cleanup runs).
+    Removed when the block ends, also on errors, Ctrl-C and SIGTERM (which the CLI turns
+    into the same interruption).
     """
     try:
         directory = tempfile.TemporaryDirectory(

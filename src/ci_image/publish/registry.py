@@ -1,42 +1,48 @@
-"""Asking a registry about tags and digests: a small client of the Registry HTTP API v2.
+"""Asking registries about tags and digests, through skopeo: the query API.
 
-Why not ``skopeo inspect``: it pings ``/v2/`` before every call, and ``--config`` then
-fetches the config blob, so "does this tag hold this image?" costs 3 to 5 requests.
-The config digest is already in the manifest, so here the answer is one ``GET`` of the
-manifest (plus one 401 round trip when the registry wants credentials): a re-push
-costs at most 3 requests and uploads nothing.
+``push``, ``release``, ``check --registry`` and ``pin`` ask registries the same few
+questions, all answered by ``skopeo inspect --raw`` (:mod:`ci_image.publish.skopeo`), so
+credentials, credential helpers, TLS and registries.conf are those of the containers
+tools. Open a :func:`registry_session`, then:
 
-Credentials go in an ``Authorization`` header (basic, or a bearer token fetched from
-the realm the registry names), never in a URL, and never to a plain-HTTP token realm
-without ``--insecure``. Redirects are refused, not followed: a redirect could carry a
-request, and its credentials, to another host. The client only asks for manifests and
-tokens; registries redirect *blob* downloads (to a CDN or object store), never these,
-so a redirect here means a misconfigured address. TLS is verified against the system
-CAs plus ``--cert-dir`` (``*.crt`` CAs, ``*.cert``/``*.key`` client pairs, as
-containers-certs.d); ``--insecure`` turns verification off and falls back to plain
-HTTP, as skopeo's ``--tls-verify=false`` does.
+- :meth:`Registry.tag_digest`: the digest a tag resolves to, as ``docker pull`` sees it
+  (for a multi-platform image, the index's digest), or None;
+- :meth:`Registry.digest_exists`: does the repository hold that manifest?
+- :meth:`Registry.manifest`: a manifest (its digest, media type, config digest and
+  layers), or None;
+- :meth:`Registry.config`: the raw config blob an image manifest names (for an index,
+  the image skopeo picks for this platform), or None.
+
+Each question is one skopeo run (two requests: ``GET /v2/`` and the manifest; a third
+for the config blob), retried when the failure is transient, within ``timeout`` seconds
+each. An answer by digest is checked against the digest asked for: the sha256 of the
+bytes received is the manifest's digest, never taken on trust.
 """
 
 from __future__ import annotations
 
 import hashlib
-import http.client
 import ipaddress
 import json
-import re
-import socket
-import ssl
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Mapping
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ci_image.errors import CiImageError
 from ci_image.output import warn
-from ci_image.publish.credentials import RegistryAuth, find_auth
-from ci_image.publish.retry import TransientError, transient_status, with_retries
+from ci_image.publish import skopeo
+from ci_image.publish.credentials import (
+    ENV_AUTH_FILE,
+    check_authfile,
+    creds_store_hint,
+    environment_credentials,
+    known_secrets,
+    write_authfile,
+)
+from ci_image.publish.realm import refuse_plain_http_realm
+from ci_image.publish.retry import with_retries
 from ci_image.reference import DIGEST_RE, Reference
 from ci_image.trace import Trace
 
@@ -44,61 +50,88 @@ OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
-ACCEPT = ", ".join([DOCKER_MANIFEST, OCI_MANIFEST, DOCKER_LIST, OCI_INDEX])
-MAX_MANIFEST_BYTES = 4 * 1024 * 1024
-TIMEOUT_SECONDS = 30.0
-USER_AGENT = "ci-image"
-_CHALLENGE_PARAM = re.compile(r'(\w+)="([^"]*)"')
+INDEX_TYPES = frozenset({OCI_INDEX, DOCKER_LIST})
+DEFAULT_TIMEOUT_SECONDS = 60.0
+DEFAULT_STALL_SECONDS = 300.0
 MAX_LABEL = 63  # DNS: the longest label of a host name
+# ``--insecure`` (every host) until per-registry options replace it.
+ALL_HOSTS = frozenset({"*"})
 
 
 @dataclass(frozen=True)
-class TlsOptions:
+class RegistryOptions:
+    """How to reach registries: the same options for every command that asks them.
+
+    ``insecure_hosts``: registries reached over plain HTTP or without TLS verification;
+    :data:`ALL_HOSTS` for every one. ``timeout``: seconds for one question, everything
+    included. ``stall``: seconds an upload may go without moving data.
+    """
+
+    authfile: Path | None = None
     cert_dir: Path | None = None
-    insecure: bool = False
+    insecure_hosts: frozenset[str] = frozenset()
+    retries: int = 3
+    timeout: float = DEFAULT_TIMEOUT_SECONDS
+    stall: float = DEFAULT_STALL_SECONDS
+
+    def is_insecure(self, registry: str) -> bool:
+        return "*" in self.insecure_hosts or registry in self.insecure_hosts
 
 
 @dataclass(frozen=True)
-class ManifestInfo:
+class Descriptor:
+    media_type: str
+    digest: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Manifest:
     """A manifest as the registry holds it; ``config_digest`` is None for an index."""
 
     digest: str
     media_type: str
     config_digest: str | None
+    layers: tuple[Descriptor, ...] = ()
+
+    @property
+    def is_index(self) -> bool:
+        return self.config_digest is None
 
 
-@dataclass(frozen=True)
-class _Response:
-    status: int
-    headers: http.client.HTTPMessage
-    body: bytes
-
-
-def api_host(registry: str) -> str:
-    """The host that serves the API: Docker Hub's names map to registry-1.docker.io."""
-    return "registry-1.docker.io" if registry in {"docker.io", "index.docker.io"} else registry
-
-
-def warn_if_insecure(registry: str, insecure: bool) -> None:
-    """``--insecure`` is announced unless the registry is on this machine."""
-    if insecure and not is_loopback(registry):
-        warn(
-            f"--insecure: talking to {registry} without TLS verification; anyone on the "
-            "network path could change what is pushed or read"
-        )
-
-
-def api_path(reference: Reference) -> str:
-    """The repository path in API URLs (Docker Hub's official images live in library/)."""
-    return reference.canonical_repository.split("/", 1)[1]
+def parse_manifest(raw: bytes, where: str) -> Manifest:
+    """A manifest's digest (of these bytes), media type, config and layers."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise CiImageError(f"{where} returned a manifest that is not a JSON object")
+    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    media_type = str(data.get("mediaType") or (OCI_INDEX if "manifests" in data else OCI_MANIFEST))
+    config = data.get("config")
+    config_digest = config.get("digest") if isinstance(config, dict) else None
+    if "manifests" in data or not isinstance(config_digest, str):
+        return Manifest(digest, media_type, None)
+    if not DIGEST_RE.fullmatch(config_digest):
+        return Manifest(digest, media_type, None)
+    layers = []
+    for layer in data.get("layers") or []:
+        if not isinstance(layer, dict):
+            continue
+        layer_digest, size = layer.get("digest"), layer.get("size")
+        if not isinstance(layer_digest, str) or not isinstance(size, int):
+            continue
+        if DIGEST_RE.fullmatch(layer_digest):
+            layers.append(Descriptor(str(layer.get("mediaType", "")), layer_digest, size))
+    return Manifest(digest, media_type, config_digest, tuple(layers))
 
 
 def check_host(registry: str) -> None:
     """Refuse a registry address no request could reach, before any request is made.
 
     The reference grammar allows labels of any length (a name is bounded only by the
-    255 characters of the whole repository); DNS allows 63 per label, and Python's
-    resolver fails on a longer one with a ``UnicodeError`` rather than a lookup error.
+    255 characters of the whole repository); DNS allows 63 per label.
     """
     if registry.startswith("["):
         address, _, rest = registry.partition("]")
@@ -138,356 +171,146 @@ def is_loopback(registry: str) -> bool:
         return False
 
 
-class RegistryClient:
-    """Read-only questions to one registry; every request retried when transient."""
+def registry_of(reference: Reference) -> str:
+    return reference.canonical_repository.split("/", 1)[0]
 
-    def __init__(
-        self,
-        registry: str,
-        *,
-        auth: RegistryAuth,
-        tls: TlsOptions,
-        trace: Trace,
-        retries: int = 3,
-        timeout: float = TIMEOUT_SECONDS,
-    ) -> None:
+
+@dataclass
+class Registry:
+    """Questions to registries, one :func:`registry_session` long; see the module
+    docstring. Use :meth:`access` for what skopeo needs to reach one registry."""
+
+    options: RegistryOptions
+    environ: Mapping[str, str]
+    trace: Trace
+    work: Path
+    _access: dict[str, skopeo.Access] = field(default_factory=dict)
+    # Answers by digest never change: each is asked once per session.
+    _by_digest: dict[tuple[str, bool], bytes | None] = field(default_factory=dict)
+
+    def access(self, registry: str) -> skopeo.Access:
+        """Credentials, certificates and transport for ``registry``, settled once: a host
+        no request could reach is refused, ``--insecure`` towards a remote host is warned
+        about, secrets are registered for redaction, and a plain-HTTP token realm behind
+        HTTPS is refused (:mod:`ci_image.publish.realm`)."""
+        if registry in self._access:
+            return self._access[registry]
         check_host(registry)
-        self.registry = registry
-        self.host = api_host(registry)
-        self.auth = auth
-        self.tls = tls
-        self.trace = trace
-        self.retries = retries
-        self.timeout = timeout
-        self._scheme = "https"
-        self._scheme_settled = not tls.insecure
-        self._authorization: str | None = None
-        self._context = _ssl_context(tls)
-        self._opener = urllib.request.build_opener(
-            urllib.request.HTTPSHandler(context=self._context), _NoRedirects()
-        )
+        insecure = self.options.is_insecure(registry)
+        if insecure and not is_loopback(registry):
+            warn(
+                f"--insecure: talking to {registry} without TLS verification; anyone on the "
+                "network path could change what is pushed or read"
+            )
+        if self.options.cert_dir is not None and not self.options.cert_dir.is_dir():
+            raise CiImageError(f"--cert-dir {self.options.cert_dir} is not a directory")
+        authfile = self._authfile(registry)
+        self.trace.add_secrets(*known_secrets(registry, authfile, self.environ))
+        if not insecure:
+            home = Path(self.environ.get("HOME") or Path.home())
+            refuse_plain_http_realm(registry, self.options.cert_dir, home, self.trace)
+        label = None
+        if authfile is not None and self.options.authfile is None:
+            label = "CI_IMAGE_REGISTRY_USER/CI_IMAGE_REGISTRY_PASSWORD"
+        hint = creds_store_hint(self.options.authfile, self.environ)
+        access = skopeo.Access(registry, authfile, self.options.cert_dir, insecure, label, hint)
+        self._access[registry] = access
+        return access
+
+    def _authfile(self, registry: str) -> Path | None:
+        """``--authfile``; else the CI secret as a private file; else None: skopeo searches
+        (``REGISTRY_AUTH_FILE``, the default files, credential helpers)."""
+        if self.options.authfile is not None:
+            check_authfile(self.options.authfile)
+            self.trace(f"credentials for {registry}: --authfile {self.options.authfile}")
+            return self.options.authfile
+        credentials = environment_credentials(self.environ)
+        if credentials is not None:
+            self.trace.add_secrets(*credentials.secrets)
+            self.trace(
+                f"credentials for {registry}: CI_IMAGE_REGISTRY_USER/CI_IMAGE_REGISTRY_PASSWORD "
+                "(a private auth file)"
+            )
+            target = self.work / f"auth-{len(self._access)}"
+            target.mkdir(mode=0o700)
+            return write_authfile(credentials, registry, target)
+        if self.environ.get(ENV_AUTH_FILE):
+            check_authfile(Path(self.environ[ENV_AUTH_FILE]))
+        self.trace(f"credentials for {registry}: as skopeo finds them")
+        return None
 
     # Questions -----------------------------------------------------------------------
 
-    def get_manifest(self, path: str, reference: str) -> ManifestInfo | None:
-        """The manifest a tag or digest names, or None when the registry has none."""
-        response = self._request("GET", path, reference)
-        if response.status == 404:
+    def tag_digest(self, reference: Reference) -> str | None:
+        """The digest ``reference``'s tag resolves to now; None when the tag does not exist."""
+        if reference.tag is None:
+            raise CiImageError(f"{reference} has no tag to resolve")
+        found = self.manifest(reference.with_pin(reference.tag, None))
+        return None if found is None else found.digest
+
+    def digest_exists(self, reference: Reference) -> bool:
+        """Does the repository hold the manifest ``reference``'s digest names?"""
+        if reference.digest is None:
+            raise CiImageError(f"{reference} has no digest to look up")
+        return self.manifest(reference.with_pin(None, reference.digest)) is not None
+
+    def manifest(self, reference: Reference) -> Manifest | None:
+        """The manifest ``reference`` names (by digest if it has one, else by tag)."""
+        raw = self._ask(reference, config=False)
+        if raw is None:
             return None
-        # The digest is computed from the bytes received, never taken on trust.
-        digest = "sha256:" + hashlib.sha256(response.body).hexdigest()
-        if DIGEST_RE.fullmatch(reference) and digest != reference:  # pragma: no cover
+        where = registry_of(reference)
+        found = parse_manifest(raw, where)
+        if reference.digest is not None and found.digest != reference.digest:
             raise CiImageError(
-                f"{self.registry} returned a manifest for {path}@{reference} whose sha256 is "
-                f"{digest}; the registry or a proxy altered it"
+                f"{where} returned a manifest for {reference.bare}@{reference.digest} whose "
+                f"sha256 is {found.digest}; the registry or a proxy altered it"
             )
-        media_type, config_digest = _parse_manifest(
-            response.body, response.headers.get_content_type(), self.registry
-        )
-        return ManifestInfo(digest=digest, media_type=media_type, config_digest=config_digest)
+        return found
 
-    def manifest_exists(self, path: str, digest: str) -> bool:
-        return self._request("HEAD", path, digest).status == 200
+    def config(self, reference: Reference) -> bytes | None:
+        """The raw config blob of the image ``reference`` names; None if there is none."""
+        return self._ask(reference, config=True)
 
-    # HTTP ----------------------------------------------------------------------------
-
-    def _request(self, method: str, path: str, reference: str) -> _Response:
-        """One manifest request, retried when transient; only 200 and 404 come back."""
-        url_path = f"/v2/{path}/manifests/{reference}"
-        named = f"{path}{'@' if DIGEST_RE.fullmatch(reference) else ':'}{reference}"
-
-        def attempt() -> _Response:
-            response = self._authorized(method, url_path, path)
-            if response.status not in {200, 404}:
-                raise self._status_error(response, named)
-            return response
-
-        what = f"{method} {self.registry}/{named}"
-        return with_retries(attempt, retries=self.retries, what=what, trace=self.trace)
-
-    def _authorized(self, method: str, url_path: str, path: str) -> _Response:
-        response = self._send(method, url_path, self._authorization)
-        if response.status != 401:
-            return response
-        challenge = response.headers.get("WWW-Authenticate", "")
-        self._authorization = self._authorize(challenge, path)
-        response = self._send(method, url_path, self._authorization)
-        if response.status == 401:
-            raise self._auth_failure(response)
-        return response
-
-    def _authorize(self, challenge: str, path: str) -> str:
-        scheme, _, params_text = challenge.partition(" ")
-        params = dict(_CHALLENGE_PARAM.findall(params_text))
-        if scheme.lower() == "bearer" and params.get("realm"):
-            return f"Bearer {self._token(params, path)}"
-        if self.auth.credentials is None:
-            raise self._no_credentials()
-        return f"Basic {self.auth.credentials.basic}"
-
-    def _token(self, params: dict[str, str], path: str) -> str:
-        query = {"service": params.get("service", "")}
-        query["scope"] = params.get("scope") or f"repository:{path}:pull"
-        url = f"{params['realm']}?{urllib.parse.urlencode(query)}"
-        if not url.startswith(("https://", "http://")):  # pragma: no cover - a hostile registry
-            raise CiImageError(f"{self.registry} named a token realm that is not an HTTP URL")
-        if url.startswith("http://") and not self.tls.insecure:
-            raise CiImageError(
-                f"{self.registry} sends clients to the token service {_safe_url(params['realm'])}"
-                ", which is plain HTTP: the credentials (or the token) would cross the network "
-                "unencrypted; have the registry use an https:// realm, or pass --insecure"
-            )
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310
-        if self.auth.credentials is not None:
-            request.add_unredirected_header("Authorization", f"Basic {self.auth.credentials.basic}")
-        response = self._open(request, url)
-        if response.status == 401:
-            raise self._auth_failure(response)
-        if response.status != 200:
-            raise self._status_error(response, f"token from {params['realm']}")
-        try:
-            data = json.loads(response.body)
-            token = data.get("token") or data.get("access_token")
-        except (ValueError, AttributeError):
-            token = None
-        if not isinstance(token, str) or not token:
-            raise CiImageError(f"the token service of {self.registry} returned no token")
-        self.trace.add_secrets(token)
-        return token
-
-    def _send(self, method: str, url_path: str, authorization: str | None) -> _Response:
-        while True:
-            url = f"{self._scheme}://{self.host}{url_path}"
-            request = urllib.request.Request(  # noqa: S310 - scheme is https or http
-                url, method=method, headers={"Accept": ACCEPT, "User-Agent": USER_AGENT}
-            )
-            if authorization is not None:
-                request.add_unredirected_header("Authorization", authorization)
-            try:
-                response = self._open(request, url)
-            except _PlainHttpError as error:
-                if self._scheme_settled:
-                    raise CiImageError(_tls_failure(self.registry, error.message)) from None
-                self.trace(f"{self.registry}: no TLS, falling back to plain HTTP (--insecure)")
-                self._scheme = "http"
-                self._scheme_settled = True
-                continue
-            self._scheme_settled = True
-            return response
-
-    def _open(self, request: urllib.request.Request, url: str) -> _Response:
-        self.trace(f"{request.get_method()} {url}")
-        try:
-            with self._opener.open(request, timeout=self.timeout) as raw:
-                body = raw.read(MAX_MANIFEST_BYTES + 1)
-                status, headers = raw.status, raw.headers
-        except urllib.error.HTTPError as error:
-            with error:
-                body = error.read(MAX_MANIFEST_BYTES + 1)
-            status, headers = error.code, error.headers
-        except urllib.error.URLError as error:
-            raise self._connection_error(error.reason) from None
-        except (OSError, http.client.HTTPException) as error:
-            raise self._connection_error(error) from None
-        except ValueError as error:  # pragma: no cover - check_host refuses such hosts first
-            # A UnicodeError (a ValueError) is how the resolver refuses a host name.
-            raise CiImageError(
-                f"cannot send a request to the registry {self.registry}: {error}; "
-                "check the registry part of the reference"
-            ) from None
-        self.trace(f"-> HTTP {status}")
-        if 300 <= status < 400:
-            raise self._redirect_error(request, url, status, headers)
-        if len(body) > MAX_MANIFEST_BYTES:  # pragma: no cover - no real registry sends one
-            raise CiImageError(f"{self.registry} sent a manifest larger than 4 MiB for {url}")
-        return _Response(status=status, headers=headers, body=body)
-
-    # Errors --------------------------------------------------------------------------
-
-    def _connection_error(self, reason: object) -> Exception:
-        if isinstance(reason, ssl.SSLCertVerificationError):
-            return CiImageError(
-                f"the TLS certificate of {self.registry} is not trusted "
-                f"({reason.verify_message}); pass --cert-dir DIR with its CA certificate "
-                "(*.crt), or --insecure"
-            )
-        if isinstance(reason, ssl.SSLError):
-            return _PlainHttpError(reason.reason or str(reason))
-        if isinstance(reason, ConnectionRefusedError):
-            detail = "connection refused; is the registry running?"
-        elif isinstance(reason, socket.gaierror):
-            detail = f"cannot resolve the host name ({reason.strerror})"
-        elif isinstance(reason, TimeoutError):  # pragma: no cover - 30 s per attempt to provoke
-            detail = f"no answer within {self.timeout:g} s"
+    def _ask(self, reference: Reference, *, config: bool) -> bytes | None:
+        registry = registry_of(reference)
+        access = self.access(registry)
+        name = reference.canonical_repository
+        if reference.digest is not None:
+            target = f"{name}@{reference.digest}"  # skopeo 1.9.3 refuses TAG@DIGEST
+        elif reference.tag is not None:
+            target = f"{name}:{reference.tag}"
         else:
-            detail = " ".join(str(reason).split()) or type(reason).__name__
-        return TransientError(f"cannot reach the registry {self.registry}: {detail}")
-
-    def _redirect_error(
-        self,
-        request: urllib.request.Request,
-        url: str,
-        status: int,
-        headers: http.client.HTTPMessage,
-    ) -> CiImageError:
-        location = headers.get("Location")
-        target = _safe_url(urllib.parse.urljoin(url, location)) if location else "nowhere"
-        return CiImageError(
-            f"{self.registry} answered {request.get_method()} {_safe_url(url)} with a redirect "
-            f"(HTTP {status}) to {target}; ci-image does not follow redirects (they could "
-            "carry the credentials elsewhere): use the address the registry serves its API at"
-        )
-
-    def _no_credentials(self) -> CiImageError:
-        return CiImageError(
-            f"{self.registry} requires authentication and no credentials were found "
-            f"({self.auth.source}); set CI_IMAGE_REGISTRY_USER and CI_IMAGE_REGISTRY_PASSWORD "
-            "or pass --authfile FILE"
-        )
-
-    def _auth_failure(self, response: _Response) -> CiImageError:
-        if self.auth.credentials is None:
-            return self._no_credentials()
-        return CiImageError(
-            f"authentication to {self.registry} failed for user "
-            f"{self.auth.credentials.username!r} ({_registry_message(response)}; credentials "
-            f"from {self.auth.source}); check the user and password"
-        )
-
-    def _status_error(self, response: _Response, what: str) -> Exception:
-        message = (
-            f"{self.registry} answered HTTP {response.status} for {what}: "
-            f"{_registry_message(response)}"
-        )
-        if transient_status(response.status):
-            return TransientError(message)
-        if response.status == 403:
-            return CiImageError(f"{message}; the credentials ({self.auth.source}) lack permission")
-        return CiImageError(message)
+            raise CiImageError(f"{reference} names neither a tag nor a digest")
+        if reference.digest is not None and (target, config) in self._by_digest:
+            return self._by_digest[(target, config)]
+        environ = dict(self.environ, TMPDIR=str(self.work))
+        answer = with_retries(
+            lambda: skopeo.inspect(
+                target, access, config=config, timeout=self.options.timeout,
+                trace=self.trace, environ=environ,
+            ),
+            retries=self.options.retries,
+            what=f"asking {registry}",
+            trace=self.trace,
+        )  # fmt: skip
+        if reference.digest is not None:
+            self._by_digest[(target, config)] = answer
+        return answer
 
 
-class _PlainHttpError(CiImageError):
-    """The TLS handshake failed: with --insecure, try plain HTTP."""
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A 3xx answer comes back as it is (an ``HTTPError``), to be refused, never followed."""
-
-    def redirect_request(  # noqa: PLR0917 - urllib's signature
-        self,
-        req: urllib.request.Request,
-        fp: object,
-        code: int,
-        msg: str,
-        headers: http.client.HTTPMessage,
-        newurl: str,
-    ) -> None:
-        return None
-
-
-def _safe_url(url: str) -> str:
-    """A URL fit for a message: no user:password@, and no query (signed URLs carry keys)."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    query = "?..." if parts.query else ""
-    return f"{parts.scheme}://{host}{parts.path}{query}"
-
-
-def _tls_failure(registry: str, reason: str) -> str:
-    if reason in {"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "HTTP_REQUEST"}:
-        return (
-            f"TLS with {registry} failed ({reason}): it answers in plain HTTP; for a "
-            "plain-HTTP registry pass --insecure"
-        )
-    return f"TLS with {registry} failed ({reason}); check its certificate and --cert-dir"
-
-
-def _registry_message(response: _Response) -> str:
-    try:
-        errors = json.loads(response.body).get("errors") or []
-        texts = [f"{e.get('code', '')} {e.get('message', '')}".strip() for e in errors]
-        text = "; ".join(t for t in texts if t)
-    except (ValueError, AttributeError, TypeError):
-        text = ""
-    return " ".join((text or response.body.decode("utf-8", "replace")[:200]).split()) or (
-        f"HTTP {response.status}"
-    )
-
-
-def _parse_manifest(body: bytes, content_type: str, registry: str) -> tuple[str, str | None]:
-    """Media type and config digest; None for an index or a manifest without a config."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        raise CiImageError(f"{registry} returned a manifest that is not a JSON object")
-    media_type = str(data.get("mediaType") or content_type)
-    config = data.get("config")
-    digest = config.get("digest") if isinstance(config, dict) else None
-    if "manifests" in data or not isinstance(digest, str) or not DIGEST_RE.fullmatch(digest):
-        return media_type, None
-    return media_type, digest
-
-
-def _ssl_context(tls: TlsOptions) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if tls.insecure:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    if tls.cert_dir is None:
-        return context
-    if not tls.cert_dir.is_dir():
-        raise CiImageError(f"--cert-dir {tls.cert_dir} is not a directory")
-    try:
-        for ca in sorted(tls.cert_dir.glob("*.crt")):
-            context.load_verify_locations(cafile=str(ca))
-        for certificate in sorted(tls.cert_dir.glob("*.cert")):
-            context.load_cert_chain(str(certificate), str(certificate.with_suffix(".key")))
-    except (OSError, ssl.SSLError) as error:
-        raise CiImageError(
-            f"cannot use the certificates in --cert-dir {tls.cert_dir}: {error}"
-        ) from None
-    return context
-
-
-# For ``check --registry`` ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RegistryOptions:
-    """How to reach registries: the same options as ``push``."""
-
-    authfile: Path | None = None
-    cert_dir: Path | None = None
-    insecure: bool = False
-    retries: int = 3
-
-
-def client_for(
-    reference: Reference, options: RegistryOptions, *, environ: Mapping[str, str], trace: Trace
-) -> RegistryClient:
-    """A client for the registry a reference names, with the credentials found for it."""
-    registry = reference.registry or "docker.io"
-    check_host(registry)  # before any warning or credential lookup about it
-    auth = find_auth(registry, api_path(reference), authfile=options.authfile, environ=environ)
-    trace.add_secrets(*auth.secrets)
-    trace(f"credentials for {registry}: {auth.source}")
-    warn_if_insecure(registry, options.insecure)
-    tls = TlsOptions(cert_dir=options.cert_dir, insecure=options.insecure)
-    return RegistryClient(registry, auth=auth, tls=tls, trace=trace, retries=options.retries)
-
-
-def digest_exists(client: RegistryClient, reference: Reference) -> bool:
-    """Does the registry hold the manifest the pinned digest names (rule CI007)?"""
-    if reference.digest is None:  # pragma: no cover - callers pass pinned references
-        raise CiImageError(f"{reference} has no digest to look up")
-    return client.manifest_exists(api_path(reference), reference.digest)
-
-
-def tag_digest(client: RegistryClient, reference: Reference) -> str | None:
-    """The digest the reference's tag resolves to now, None when the tag is gone (CI008)."""
-    if reference.tag is None:  # pragma: no cover - callers pass pinned references
-        raise CiImageError(f"{reference} has no tag to resolve")
-    current = client.get_manifest(api_path(reference), reference.tag)
-    return None if current is None else current.digest
+@contextmanager
+def registry_session(
+    options: RegistryOptions,
+    *,
+    environ: Mapping[str, str],
+    trace: Trace,
+    work: Path | None = None,
+) -> Iterator[Registry]:
+    """A :class:`Registry` whose private files (the CI secret's auth file) live in
+    ``work`` (a 0700 directory), or in a private temporary directory removed at the end."""
+    if work is not None:
+        yield Registry(options, environ, trace, work)
+        return
+    with tempfile.TemporaryDirectory(prefix="ci-image-") as name:
+        yield Registry(options, environ, trace, Path(name))

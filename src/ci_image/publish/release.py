@@ -8,9 +8,13 @@ Order matters:
    only: a broken workflow, or workflows that never name the repository, stop the
    release *before* the registry changes.
 3. The push (upload and verification by digest). If it fails, no workflow changes.
-4. ``pin_workflows`` with the digest the registry reported: all files or none. If this
-   fails the image is already pushed; the error says so, and running the release again
-   is safe (the push then uploads nothing).
+4. The tag is read once more, right before the pins are written: a push of another
+   image under the same tag since step 3 stops the release with no file changed
+   (see :mod:`ci_image.publish.push` for the window that remains).
+5. ``pin_workflows`` with the digest the registry reported: all files or none. If this
+   fails the image is already pushed; the error says so and names the ``ci-image pin``
+   command that finishes the job (running the release again also does: it uploads
+   nothing).
 
 ``--dry-run`` stops after step 2: when the tag already holds the image the pinned
 reference is known and the real diff is shown; otherwise the digest exists only after
@@ -24,15 +28,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ci_image.errors import CiImageError
+from ci_image.output import display_path
 from ci_image.pinning.apply import PinResult, pin_workflows
 from ci_image.publish.push import (
     Plan,
     PushOptions,
     PushResult,
+    confirm_tag,
     finish_push,
     plan_push,
     private_tmpdir,
 )
+from ci_image.publish.registry import registry_session
 from ci_image.trace import Trace
 
 # Only ever used in memory, to plan the pin before the real digest exists; never written.
@@ -58,8 +65,11 @@ def release(
     trace: Trace,
     environ: Mapping[str, str],
 ) -> ReleaseResult:
-    with private_tmpdir(options.tmpdir) as work:
-        plan = plan_push(options, trace, environ)
+    with (
+        private_tmpdir(options.tmpdir) as work,
+        registry_session(options.registry, environ=environ, trace=trace, work=work) as registry,
+    ):
+        plan = plan_push(options, registry, trace)
         placeholder = options.repository.with_pin(plan.tag, PLACEHOLDER_DIGEST)
         ci_image = options.repository
         planned = pin_workflows(placeholder, directory, ci_image=ci_image, dry_run=True)
@@ -67,14 +77,18 @@ def release(
             if plan.reference is not None:
                 planned = pin_workflows(plan.reference, directory, ci_image=ci_image, dry_run=True)
             return ReleaseResult(plan=plan, push=None, pin=planned)
-        pushed = finish_push(plan, options, work, trace)
-    try:
-        pinned = pin_workflows(pushed.reference, directory, ci_image=options.repository)
-    except CiImageError as error:
-        raise CiImageError(
-            f"pushed {pushed.reference}, but no workflow was changed: {error.message}; "
-            "fix that and run the release again (the push will upload nothing)",
-            path=error.path,
-            line=error.line,
-        ) from None
+        pushed = finish_push(plan, options, registry, work, trace)
+        reference = pushed.reference
+        if not pushed.skipped:
+            confirm_tag(registry, plan, str(reference.digest))
+        try:
+            pinned = pin_workflows(reference, directory, ci_image=options.repository)
+        except CiImageError as error:
+            raise CiImageError(
+                f"pushed {reference}, but no workflow was changed: {error.message}; fix "
+                f"that, then finish with: ci-image pin {reference} --workflows "
+                f"{display_path(directory)} (or run the release again: it uploads nothing)",
+                path=error.path,
+                line=error.line,
+            ) from None
     return ReleaseResult(plan=plan, push=pushed, pin=pinned)

@@ -4,6 +4,11 @@ Authentication failures, refused tags and bad input are never retried: the same
 request would fail the same way, and retrying a wrong password can lock an account.
 Nor are HTTP 501 (Not Implemented) and 505 (HTTP Version Not Supported): they describe
 the server, not its load, and never succeed on a second try.
+
+A registry that answered 429 with ``Retry-After`` gets the wait it asked for before the
+next attempt, when that is longer than the backoff, up to
+:data:`ci_image.publish.skopeo.RETRY_AFTER_CAP_SECONDS` (a longer one stops the command
+at once, saying so).
 """
 
 from __future__ import annotations
@@ -17,11 +22,17 @@ from ci_image.trace import Trace
 
 T = TypeVar("T")
 FIRST_DELAY_SECONDS = 1.0
+MAX_WAIT_SECONDS = 60.0
 PERMANENT_5XX = frozenset({501, 505})
 
 
 class TransientError(CiImageError):
-    """A failure worth another attempt after a pause."""
+    """A failure worth another attempt after a pause; ``retry_after`` is the wait the
+    registry asked for (HTTP 429), if it named one."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def transient_status(status: int) -> bool:
@@ -37,7 +48,8 @@ def with_retries(
     trace: Trace,
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:
-    """Run ``operation``; on a :class:`TransientError` wait 1 s, 2 s, 4 s, ... and retry.
+    """Run ``operation``; on a :class:`TransientError` wait 1 s, 2 s, 4 s, ... (or what the
+    registry asked for, if longer) and retry.
 
     After ``retries`` retries the last error is raised, saying how often it was tried.
     """
@@ -51,6 +63,8 @@ def with_retries(
                 suffix = "attempt" if attempts == 1 else "attempts"
                 raise CiImageError(f"{error.message} (gave up after {attempts} {suffix})") from None
             delay = FIRST_DELAY_SECONDS * 2**attempt
+            if error.retry_after is not None:
+                delay = min(max(delay, error.retry_after), MAX_WAIT_SECONDS)
             attempt += 1
             trace(f"{what}: {error.message}; retry {attempt} of {retries} in {delay:g} s")
             sleep(delay)

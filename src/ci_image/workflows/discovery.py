@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 from ci_image.errors import CiImageError
-from ci_image.output import display_path, note, plural
+from ci_image.output import display_path, notice, plural
 from ci_image.pinning.temporaries import leftover_of
 
 # Forgejo reads the first of these that exists, recursively, *.yml and *.yaml.
@@ -115,7 +115,9 @@ def list_workflow_files(directory: Path, *, remove_leftovers: bool = False) -> l
             elif entry.name.endswith(WORKFLOW_SUFFIXES):
                 _refuse_escaping_symlink(path, boundary)
                 if not entry.is_file():  # follows a link; never opens the file
-                    note(f"{display_path(path)}: skipped: {_file_kind(path)}, not a workflow file")
+                    notice(
+                        f"{display_path(path)}: skipped: {_file_kind(path)}, not a workflow file"
+                    )
                     continue
                 found.append(path)
                 if remove_leftovers and entry.is_symlink():
@@ -162,7 +164,7 @@ def _remove_leftovers(leftovers: list[Path]) -> None:
         except FileNotFoundError:  # pragma: no cover - another run removed it just now
             continue
         except OSError as error:
-            note(
+            notice(
                 f"{display_path(path)}: a temporary file an interrupted ci-image run left "
                 f"behind; cannot remove it ({error.strerror}): remove it by hand"
             )
@@ -170,7 +172,7 @@ def _remove_leftovers(leftovers: list[Path]) -> None:
         removed.append(path)
     if removed:
         others = f" and {plural(len(removed) - 1, 'other')}" if len(removed) > 1 else ""
-        note(
+        notice(
             f"removed {display_path(removed[0])}{others}: "
             f"{'temporary files' if len(removed) > 1 else 'a temporary file'} an interrupted "
             "(killed) ci-image run left behind; if files were half pinned, run the pin again"

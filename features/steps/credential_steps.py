@@ -1,0 +1,124 @@
+"""Steps about the routes credentials take to skopeo: credential helpers (small scripts on
+PATH named ``docker-credential-NAME``), registries.conf, and servers that echo what they
+were sent."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shlex
+import socket
+from pathlib import Path
+
+from behave import given, then
+from behave.runner import Context
+
+from support.cli import describe, expand
+from support.faulty import serve_raw
+
+
+def registry_server(context: Context):  # type: ignore[no-untyped-def]
+    assert hasattr(context, "registry"), "this scenario needs a @registry tag"
+    return context.registry
+
+
+def helper_log(context: Context, name: str) -> Path:
+    return context.workdir / ".home" / f"helper-{name}.log"
+
+
+@given('a credential helper "{name}" on the PATH that answers with the registry credentials')
+def step_helper(context: Context, name: str) -> None:
+    """A docker-credential-NAME that logs what it was asked (its argument and stdin) and
+    answers ``get`` as the credential helper protocol says: ServerURL, Username, Secret."""
+    registry = registry_server(context)
+    directory = context.workdir / ".home" / "helper-bin"
+    directory.mkdir(parents=True, exist_ok=True)
+    script = directory / f"docker-credential-{name}"
+    answer = json.dumps({"Username": registry.username, "Secret": registry.password})
+    log = shlex.quote(str(helper_log(context, name)))
+    script.write_text(
+        f'#!/bin/sh\nasked=$(cat)\necho "$1 $asked" >> {log}\n'
+        f"printf '%s\\n' {shlex.quote(answer)}\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    if str(directory) not in context.env.get("PATH", ""):
+        context.env["PATH"] = f"{directory}{os.pathsep}{context.env.get('PATH', '')}"
+
+
+@given('an auth file "{file}" naming the credential helper "{name}" for the registry')
+def step_helper_authfile(context: Context, file: str, name: str) -> None:
+    write_helper_file(context, file, name, registry_server(context).host)
+
+
+@given('a credential helper "{name}" named for $FRONT in "{file}", with the registry credentials')
+def step_helper_for_front(context: Context, name: str, file: str) -> None:
+    step_helper(context, name)
+    write_helper_file(context, file, name, context.placeholders["FRONT"])
+
+
+def write_helper_file(context: Context, file: str, name: str, host: str) -> None:
+    path = context.workdir / file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"auths": {}, "credHelpers": {host: name}}), encoding="utf-8")
+
+
+@given('the user\'s registries.conf names the credential helper "{name}"')
+def step_registries_conf_helper(context: Context, name: str) -> None:
+    """``$HOME/.config/containers/registries.conf`` replaces the system's for skopeo."""
+    path = context.workdir / ".home" / ".config" / "containers" / "registries.conf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'credential-helpers = ["{name}"]\n', encoding="utf-8")
+
+
+@then('the credential helper "{name}" was asked for "{host}"')
+def step_helper_asked(context: Context, name: str, host: str) -> None:
+    log = helper_log(context, name)
+    asked = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    assert f"get {expand(context, [host])[0]}" in asked, (asked, describe(context))
+
+
+@given('an auth file "{file}" with the registry credentials for $FRONT')
+def step_authfile_front(context: Context, file: str) -> None:
+    registry = registry_server(context)
+    token = base64.b64encode(f"{registry.username}:{registry.password}".encode()).decode()
+    entry = {"auths": {context.placeholders["FRONT"]: {"auth": token}}}
+    (context.workdir / file).write_text(json.dumps(entry), encoding="utf-8")
+
+
+@given("a server on $FRONT that echoes the credentials it gets in an HTTP 403 body")
+def step_echoing_server(context: Context) -> None:
+    """Asks for basic credentials (401), then answers 403 quoting the Authorization header
+    it got, and its decoded form, as a careless proxy's error page does."""
+
+    def answer(connection: socket.socket, request: bytes) -> None:
+        header = re.search(rb"(?im)^authorization: *basic +(\S+)", request)
+        if header is None:
+            connection.sendall(
+                b'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="echo"\r\n'
+                b"Docker-Distribution-API-Version: registry/2.0\r\n"
+                b"Content-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            return
+        sent = header[1].decode()
+        decoded = base64.b64decode(sent).decode("utf-8", "replace")
+        message = f"you sent Basic {sent} i.e. {decoded}"
+        body = json.dumps({"errors": [{"code": "DENIED", "message": message}]}).encode()
+        connection.sendall(
+            b"HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
+
+    serve_raw(context, answer, placeholder="FRONT")
+
+
+@then("no output shows the password in base64")
+def step_no_base64(context: Context) -> None:
+    registry = registry_server(context)
+    basic = base64.b64encode(f"{registry.username}:{registry.password}".encode()).decode()
+    output = context.result.stdout + context.result.stderr
+    assert basic not in output, describe(context)
+    assert f"{registry.username}:{registry.password}" not in output, describe(context)

@@ -1,0 +1,102 @@
+"""Which of the archive's layers the repository already holds, learned from the registry.
+
+A registry stores layers compressed, under digests that exist only once something has
+compressed them; an archive knows its layers only uncompressed (its config's
+``diff_ids``). The bridge is an image already in the repository: its config lists the
+``diff_ids`` in the order of its manifest's compressed layers. So before uploading,
+ci-image asks the repository for the images the workflows pin today (the tag about to be
+replaced among them), one manifest and one config each (two ``skopeo inspect`` runs, in
+parallel), and matches their layers to the archive's by ``diff_id``. Those layers are
+then named to skopeo by their registry digests (:mod:`ci_image.publish.source`), found
+with a ``HEAD``, and neither read nor sent: the upload does not depend on skopeo's
+blob-info cache, which an ephemeral runner starts without.
+
+Only the same repository counts: a registry finds another repository's blob only by a
+cross-repository mount, which skopeo attempts only for what its cache knows. Learning is
+an optimisation: a pin that cannot be read (deleted, malformed) is passed over, said in
+``--verbose``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ci_image.errors import CiImageError
+from ci_image.publish.registry import Descriptor, Manifest, Registry
+from ci_image.reference import Reference
+from ci_image.trace import Trace
+from ci_image.workflows.loader import load_workflows
+from ci_image.workflows.sites import find_all_image_sites
+
+DOCKER_GZIP_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+# Layer media types that hold the same bytes as a docker gzip layer, which is what the
+# manifest skopeo writes (docker schema 2, from an uncompressed source) calls them.
+GZIP_LAYERS = frozenset({DOCKER_GZIP_LAYER, "application/vnd.oci.image.layer.v1.tar+gzip"})
+MAX_IMAGES = 4
+
+
+def pinned_images(directory: Path | None, repository: Reference, trace: Trace) -> list[Reference]:
+    """The distinct digests of ``repository`` pinned in the workflows under ``directory``
+    (at most :data:`MAX_IMAGES`, in the order they appear); none when they cannot be read."""
+    if directory is None:
+        return []
+    try:
+        sites = find_all_image_sites(load_workflows(directory))
+    except CiImageError as error:
+        trace(f"not learning layers from the workflows: {error}")
+        return []
+    found: dict[str, Reference] = {}
+    for site in sites:
+        reference = site.reference
+        if reference is None or reference.digest is None:
+            continue
+        if reference.same_repository(repository) and reference.digest not in found:
+            found[reference.digest] = reference.with_pin(None, reference.digest)
+    return list(found.values())[:MAX_IMAGES]
+
+
+def known_layers(
+    registry: Registry, images: Sequence[Reference], trace: Trace
+) -> dict[str, Descriptor]:
+    """diff_id -> the registry's layer, from ``images`` (all asked at once)."""
+    if not images:
+        return {}
+    with ThreadPoolExecutor(max_workers=2 * len(images)) as pool:
+        manifests = [pool.submit(registry.manifest, image) for image in images]
+        configs = [pool.submit(registry.config, image) for image in images]
+        answers: list[tuple[Reference, Manifest | None, bytes | None]] = []
+        for image, asked_manifest, asked_config in zip(images, manifests, configs, strict=True):
+            try:
+                answers.append((image, asked_manifest.result(), asked_config.result()))
+            except CiImageError as error:
+                trace(f"not learning layers from {image}: {error}")
+    known: dict[str, Descriptor] = {}
+    for image, manifest, config in answers:
+        if manifest is None or manifest.is_index or config is None:
+            trace(f"not learning layers from {image}: no image manifest there")
+            continue
+        diff_ids = config_diff_ids(config)
+        if len(diff_ids) != len(manifest.layers):
+            trace(f"not learning layers from {image}: its config and manifest disagree")
+            continue
+        for diff_id, layer in zip(diff_ids, manifest.layers, strict=True):
+            if layer.media_type in GZIP_LAYERS:
+                known.setdefault(diff_id, Descriptor(DOCKER_GZIP_LAYER, layer.digest, layer.size))
+    trace(f"the repository holds {len(known)} known layers, learned from {len(answers)} images")
+    return known
+
+
+def config_diff_ids(config: bytes) -> list[str]:
+    """``rootfs.diff_ids`` of a config blob; empty when it has none."""
+    try:
+        data = json.loads(config)
+    except (ValueError, UnicodeDecodeError):
+        return []
+    rootfs = data.get("rootfs") if isinstance(data, dict) else None
+    diff_ids = rootfs.get("diff_ids") if isinstance(rootfs, dict) else None
+    if not isinstance(diff_ids, list) or not all(isinstance(item, str) for item in diff_ids):
+        return []
+    return diff_ids
