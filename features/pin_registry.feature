@@ -160,5 +160,6 @@ Feature: ci-image pin IMAGE[:TAG] asks the registry for the digest
         a: {runs-on: docker, container: "python:3.12"}
       """
     When I run "ci-image pin python:3.12 --dry-run --verbose --retries 0"
-    Then stderr contains "GET https://registry-1.docker.io/v2/library/python/manifests/3.12"
+    Then stderr contains "inspect --raw docker://docker.io/library/python:3.12"
+    And stderr contains "GET https://registry-1.docker.io/v2/"
     And no file in the project changed
