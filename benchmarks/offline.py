@@ -29,7 +29,6 @@ from pathlib import Path
 
 from ci_image.findings.offline import CheckOptions, check_workflows
 from ci_image.pinning.apply import pin_workflows
-from ci_image.pinning.plan import plan_pin
 from ci_image.reference import parse_reference, parse_repository
 from ci_image.workflows.loader import load_workflows
 
@@ -213,8 +212,10 @@ def main() -> int:
                 lambda: check_workflows(load_workflows(work_dir), CheckOptions(image=image)),
                 args.repeat,
             ),
-            "in-process: load + plan_pin": timed(
-                lambda: plan_pin(load_workflows(work_dir), new), args.repeat, fresh_copy
+            "in-process: pin_workflows --dry-run": timed(
+                lambda: pin_workflows(new, work_dir, ci_image=image, dry_run=True),
+                args.repeat,
+                fresh_copy,
             ),
             "in-process: pin_workflows (writes)": timed(
                 lambda: pin_workflows(new, work_dir, ci_image=image), args.repeat, fresh_copy

@@ -386,6 +386,8 @@ Feature: ci-image check
       | dir                  | options                          | message                                          |
       | .                    | --image codeberg.org/acme/ci:1   | --image 'codeberg.org/acme/ci:1': 'codeberg.org/acme/ci:1' is a pinned reference; give the repository alone |
       | .                    | --image acme/ci                  | --image 'acme/ci': 'acme/ci' names no registry host |
+      | .                    | --insecure-registry a/b          | argument --insecure-registry: 'a/b' is not a registry host[:port] |
+      | .                    | --format xml                     | argument --format: invalid choice: 'xml'         |
 
   Scenario: --flake needs to know which image is the CI image
     Given a file "bare/pyproject.toml" with

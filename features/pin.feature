@@ -325,6 +325,19 @@ Feature: ci-image pin REF
     And ".forgejo/workflows/same.yml" is still a symbolic link to "ci.yml"
     And stdout contains "changed .forgejo/workflows/ci.yml (1 reference)"
 
+  Scenario: Without a tag, only references with a version tag are pinned; none is an error
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+        b: {runs-on: docker, container: "alpine:latest"}
+      """
+    When I run "ci-image pin alpine"
+    Then the exit status is 2
+    And stderr is one line containing "names alpine with a version tag (alpine, alpine:latest name none, or 'latest'): write the version's tag in the workflow, then pin"
+    And no file in the project changed
+
   Scenario Outline: REF must name a version tag: <case>
     Given a file ".forgejo/workflows/ci.yml" with
       """

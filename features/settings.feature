@@ -75,6 +75,7 @@ Feature: Settings in [tool.ci-image] of pyproject.toml
       | ignore a number       | [tool.ci-image]<LF>ignore = [1]                        | :2    | ignore in [tool.ci-image]: 1 is neither a rule id nor a table |
       | ignore a rule number  | [tool.ci-image]<LF>ignore = [{rule = 1}]               | :2    | ignore in [tool.ci-image]: rule in {'rule': 1} must be a rule id or a list of them |
       | ignore an image number | [tool.ci-image]<LF>ignore = [{image = 1}]             | :2    | ignore in [tool.ci-image]: image in {'image': 1} must be a string |
+      | ignore no rule at all | [tool.ci-image]<LF>ignore = [{rule = []}]              | :2    | ignore in [tool.ci-image]: rule in {'rule': []} must be a rule id or a list of them |
       | insecure hosts not a list | [tool.ci-image]<LF>insecure-registries = "h:5000"  | :2    | insecure-registries in [tool.ci-image] must be a list of hosts like "HOST:PORT" |
       | insecure host not a host | [tool.ci-image]<LF>insecure-registries = ["h/x"]    | :2    | insecure-registries in [tool.ci-image]: 'h/x' is not a registry host[:port] |
 

@@ -524,3 +524,17 @@ Feature: Reading workflow files, and refusing bad ones
     When I run "ci-image pin --dry-run codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"
     Then it succeeds
     And ".forgejo/workflows/.ci.yml.k3x9_a0q.ci-image.tmp" still exists
+
+  Scenario: A leftover that cannot be removed is named, and the check goes on
+    Given a file ".forgejo/workflows/z/ci.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "alpine:3.20@sha256:2222222222222222222222222222222222222222222222222222222222222222"}
+      """
+    And a temporary file ".forgejo/workflows/z/.ci.yml.k3x9_a0q.ci-image.tmp" left by a killed run
+    And the project belongs to an unprivileged user
+    And the directory ".forgejo/workflows/z" is not writable
+    When I run "ci-image check" as the unprivileged user
+    Then it succeeds
+    And stderr contains "ci-image: note: .forgejo/workflows/z/.ci.yml.k3x9_a0q.ci-image.tmp: a temporary file an interrupted ci-image run left behind; cannot remove it (Permission denied): remove it by hand"

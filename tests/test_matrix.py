@@ -76,3 +76,11 @@ def test_an_expression_value_in_the_list_is_unresolvable_and_the_others_are_read
         SiteStatus.REFERENCE,
         SiteStatus.MALFORMED,
     ]
+
+
+def test_include_entries_that_are_not_mappings_add_nothing() -> None:
+    text = (
+        "on: push\njobs:\n  t:\n    container: ${{ matrix.i }}\n"
+        "    strategy: {matrix: {i: [a:1], include: [b:2, {i: c:3}]}}\n"
+    )
+    assert [value for _where, value, _status in sites(text)] == ["a:1", "c:3"]

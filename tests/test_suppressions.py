@@ -98,3 +98,16 @@ def test_setting_entries_become_suppressions_of_pyproject() -> None:
     assert setting_suppressions([entry], None) == []
     (item,) = setting_suppressions([entry], Path("/repo/pyproject.toml"))
     assert (item.line, item.covers, item.rules) == (1, None, frozenset({"CI003"}))
+
+
+def test_empty_names_a_comment_at_the_end_and_aliases() -> None:
+    text = (
+        "x: &img alpine:3  # ci-image: ignore[CI001,]\n"
+        "on: push\njobs:\n  a: {container: *img}\n  b: {container: *img}\n"
+        "# ci-image: ignore[CI009]"
+    )
+    found = inline_suppressions(workflow(text))
+    assert [(item.covers, sorted(item.rules)) for item in found] == [
+        (1, ["CI001"]),
+        (7, ["CI009"]),  # nothing follows: the next line
+    ]

@@ -44,6 +44,8 @@ def step_run_and_signal(context: Context, arguments: str, name: str, moment: str
     directory = context.workdir / ".forgejo" / "workflows"
     context.before = snapshot(context.workdir)
     with Watch(directory, IN_CREATE | IN_MOVED_TO) as watch:
+        # At the lowest priority, so that on a busy machine the watcher (woken by the
+        # event) runs before the command gets much further.
         process = subprocess.Popen(
             [*ci_image_command(), *expand(context, shlex.split(arguments))],
             cwd=context.workdir,
@@ -51,6 +53,8 @@ def step_run_and_signal(context: Context, arguments: str, name: str, moment: str
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            process_group=0,
+            preexec_fn=lambda: os.nice(19),  # noqa: PLW1509 - no threads in the test process
         )
         try:
             seen = watch.wait_for(mask, suffix, timeout=60)

@@ -199,7 +199,11 @@ def _ignore_entries(value: object, pyproject: Path, text: str) -> tuple[IgnoreSe
             raise bad(f"unknown key {unknown[0]!r} in {item!r}")
         names = table.get("rule", [])
         names = [names] if isinstance(names, str) else names
-        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        if (
+            not isinstance(names, list)
+            or not all(isinstance(name, str) for name in names)
+            or ("rule" in table and not names)
+        ):
             raise bad(f"rule in {item!r} must be a rule id or a list of them")
         rules = []
         for name in names:

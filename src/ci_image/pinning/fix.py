@@ -18,7 +18,6 @@ from pathlib import Path
 from ci_image.errors import CiImageError
 from ci_image.findings.model import CheckResult
 from ci_image.findings.rules import FLOATING
-from ci_image.output import display_path
 from ci_image.pinning.plan import FileChange, Replacement, SiteKey, plan_rewrites
 from ci_image.pinning.resolve import RegistryQueries, registry_host
 from ci_image.reference import Reference
@@ -117,8 +116,3 @@ def fixed_workflows(workflows: Sequence[Workflow], plan: FixPlan) -> list[Workfl
         else:
             fixed.append(Workflow(workflow.path, text, parse_workflow_text(text, workflow.path)))
     return fixed
-
-
-def unresolved_note(site: ImageSite, why: str, base: Path) -> str:
-    where = f"{display_path(site.path, base)}:{site.line}:{site.col}"
-    return f"{where}: cannot pin {site.text}: {why}; check the tag"

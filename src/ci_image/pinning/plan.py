@@ -24,7 +24,7 @@ from ci_image.output import display_path
 from ci_image.pinning.diff import rewrite_diff
 from ci_image.reference import Reference
 from ci_image.workflows.loader import Workflow, compose_unchecked
-from ci_image.workflows.sites import ImageSite, Span, find_image_sites, image_texts
+from ci_image.workflows.sites import ImageSite, Span, image_texts
 
 
 @dataclass(frozen=True)
@@ -195,13 +195,3 @@ def plan_rewrites(
         if change.replacements:
             changes.append(change)
     return tuple(changes)
-
-
-def plan_pin(workflows: Sequence[Workflow], reference: Reference) -> tuple[FileChange, ...]:
-    """``reference`` (tag and digest) pinned everywhere its repository is named: the CI
-    image's rewrite, as ``release`` plans it (pure)."""
-    sites = {workflow.path: find_image_sites(workflow) for workflow in workflows}
-    chosen = select_everywhere((site for group in sites.values() for site in group), reference)
-    pins = {site.key: site.reference.with_pin(reference.tag, reference.digest)
-            for site in chosen if site.reference is not None}  # fmt: skip
-    return plan_rewrites(workflows, sites, pins)
