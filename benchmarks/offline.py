@@ -25,10 +25,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ci_image.check import CheckOptions, check_workflows
-from ci_image.pin import pin_workflows, plan_pin
+from ci_image.findings.offline import CheckOptions, check_workflows
+from ci_image.pinning.apply import pin_workflows
+from ci_image.pinning.plan import plan_pin
 from ci_image.reference import parse_reference, parse_repository
-from ci_image.workflows import load_workflows
+from ci_image.workflows.loader import load_workflows
 
 IMAGE = "codeberg.org/acme/ci"
 OLD = f"{IMAGE}:0aaa@sha256:{'1' * 64}"

@@ -26,9 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from ci_image import pathpattern
-from ci_image.triggers import decide, parse_ref, read_push_trigger
-from ci_image.workflows import load_workflows
+from ci_image.triggers import patterns
+from ci_image.triggers.decision import decide, parse_ref, read_push_trigger
+from ci_image.workflows.loader import load_workflows
 
 WORKFLOWS = 200
 PATTERNS = 20
@@ -113,8 +113,8 @@ def measure(wild: bool) -> tuple[float, float]:
 
         def in_process() -> None:
             # Start cold, as a new process does: no compiled pattern is reused.
-            pathpattern.compile_pattern.cache_clear()
-            pathpattern._index.cache_clear()
+            patterns.compile_pattern.cache_clear()
+            patterns._index.cache_clear()
             re.purge()
             for workflow in load_workflows(directory):
                 decide(read_push_trigger(workflow, root), ref, files)

@@ -1,6 +1,6 @@
 Feature: The image-inputs digest has one definition, in Nix and in Python
   The image build bakes CI_IMAGE_INPUTS and CI_IMAGE_INPUT_FILES from nix/inputs.nix;
-  `ci-image env-check` recomputes them in Python (src/ci_image/inputs.py). If the two
+  `ci-image env-check` recomputes them in Python (src/ci_image/image/inputs.py). If the two
   sides disagreed on any file, every job would call a current image stale, or a stale
   one current. The definition: the sha256 of the listing "<sha256 hex>  <name>\n" of
   pyproject.toml and uv.lock, in that order, over the files' raw bytes (nothing is

@@ -82,8 +82,8 @@ Feature: The CI image's Nix expression
     And the image's environment has no "LD_LIBRARY_PATH"
 
   Scenario: The image bakes the digest of its dependency files, as the helper computes it
-    Then the image's CI_IMAGE_INPUTS is the digest ci_image.inputs computes for the copy
-    And the image's CI_IMAGE_INPUT_FILES is the per-file list ci_image.inputs computes for the copy
+    Then the image's CI_IMAGE_INPUTS is the digest the helper computes for the copy
+    And the image's CI_IMAGE_INPUT_FILES is the per-file list the helper computes for the copy
 
   Scenario: The image's venv has every dependency and group of the project, but not the project
     Then the image's venv holds every dependency, extra and dependency group of the project in uv.lock
@@ -124,4 +124,4 @@ Feature: The CI image's Nix expression
   Scenario: The list of the image's inputs is in one place
     Then nix/image-inputs.nix lists the paths "pyproject.toml, uv.lock, flake.nix, flake.lock, nix/**"
     And the flake exposes the same list as lib.imageInputs
-    And the image's workspace files are the files nix/inputs.nix and ci_image.inputs hash
+    And the image's workspace files are the files nix/inputs.nix and the helper hash

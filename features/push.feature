@@ -365,12 +365,12 @@ Feature: ci-image push publishes an image archive, idempotently
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose"
     Then it succeeds
     And stderr contains "skopeo --policy "
-    And stderr contains "ci_image/policy.json copy"
+    And stderr contains "ci_image/publish/policy.json copy"
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --tag other --insecure --policy reject.json"
     Then the exit status is 2
     And stderr is one line containing "skopeo refused by the signature policy reject.json"
     And stderr contains "leave out --policy to use the policy ci-image ships ("
-    And stderr contains "ci_image/policy.json)"
+    And stderr contains "ci_image/publish/policy.json)"
 
   @registry-readonly
   Scenario Outline: skopeo's errors are judged by its own phrases, not by words in a name

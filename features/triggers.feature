@@ -467,6 +467,7 @@ Feature: Does a push run the workflow? (ci-image triggers)
         },
         "ref": "refs/heads/main",
         "triggers": true,
+        "version": 1,
         "workflows": [
           {
             "branch_and_tag": false,
@@ -832,7 +833,7 @@ Feature: Does a push run the workflow? (ci-image triggers)
     And git cannot be found on the PATH
     When I run "ci-image triggers --git HEAD~1 HEAD"
     Then the exit status is 2
-    And stderr is one line containing "git is not installed (needed for --git); install git or pass --changed PATH..."
+    And stderr is one line containing "git is not installed or not on PATH; install git, or pass --changed PATH... instead of --git"
 
   Scenario: --git outside a git repository is an error
     Given the project is not inside a git repository

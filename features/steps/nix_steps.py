@@ -20,7 +20,7 @@ from typing import Any
 from behave import given, then, when
 from behave.runner import Context
 
-from ci_image.inputs import INPUT_FILES, file_hashes, format_per_file, inputs_digest
+from ci_image.image.inputs import INPUT_FILES, file_hashes, format_per_file, inputs_digest
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SUPPORT = REPOSITORY / "features" / "support" / "nix"
@@ -626,13 +626,13 @@ def step_environment_lacks(context: Context, name: str) -> None:
         assert name not in environment, (system_name, environment[name])
 
 
-@then("the image's CI_IMAGE_INPUTS is the digest ci_image.inputs computes for the copy")
+@then("the image's CI_IMAGE_INPUTS is the digest the helper computes for the copy")
 def step_inputs_digest(context: Context) -> None:
     expected = inputs_digest(file_hashes(context.project_copy))
     assert image_environment(context)["CI_IMAGE_INPUTS"] == expected
 
 
-@then("the image's CI_IMAGE_INPUT_FILES is the per-file list ci_image.inputs computes for the copy")
+@then("the image's CI_IMAGE_INPUT_FILES is the per-file list the helper computes for the copy")
 def step_inputs_per_file(context: Context) -> None:
     expected = format_per_file(file_hashes(context.project_copy))
     assert image_environment(context)["CI_IMAGE_INPUT_FILES"] == expected
@@ -718,7 +718,7 @@ def step_flake_image_inputs(context: Context) -> None:
     assert probe(context)["imageInputs"] == context.image_inputs
 
 
-@then("the image's workspace files are the files nix/inputs.nix and ci_image.inputs hash")
+@then("the image's workspace files are the files nix/inputs.nix and the helper hash")
 def step_workspace_files(context: Context) -> None:
     root = nix_string(context.project_copy)
     workspace = nix_eval_expression(

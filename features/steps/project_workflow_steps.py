@@ -18,9 +18,9 @@ import yaml
 from behave import given, then, when
 from behave.runner import Context
 
-from ci_image.imagerefs import SiteKind, find_image_sites
 from ci_image.settings import load_settings
-from ci_image.workflows import load_workflow
+from ci_image.workflows.loader import load_workflow
+from ci_image.workflows.sites import SiteKind, find_image_sites
 from support.git import run_git
 
 REPOSITORY = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ci_image.errors import CiImageError
 from ci_image.reference import MalformedReferenceError, Reference, parse_repository
-from ci_image.workflows import find_workflow_dir
+from ci_image.workflows.discovery import find_workflow_dir
 
 TABLE = "ci-image"
 KNOWN_KEYS = frozenset({"image", "workflows"})

@@ -7,13 +7,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ci_image.check import check_directory
-from ci_image.commands._common import (
+from ci_image.commands.arguments import (
     ProjectSettings,
     add_registry_arguments,
     add_workflows_argument,
     registry_options,
 )
+from ci_image.findings.check import check_directory
 from ci_image.output import emit, emit_json
 from ci_image.reference import Reference
 from ci_image.trace import Trace
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         trace = Trace(enabled=args.verbose)
         options = registry_options(args)
         # Imported here: only --registry needs the registry client.
-        from ci_image.registry_check import registry_findings  # noqa: PLC0415
+        from ci_image.findings.registry import registry_findings  # noqa: PLC0415
 
         extra = registry_findings(result.sites, options, environ=os.environ, trace=trace)
         result = result.with_findings(extra)

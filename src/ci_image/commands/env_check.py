@@ -13,11 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ci_image import envcheck, fallback, imagepins
-from ci_image.envcheck import Outcome, Verdict
 from ci_image.errors import CiImageError
-from ci_image.inputs import ImageInputs
+from ci_image.image import fallback, freshness
+from ci_image.image.freshness import Outcome, Verdict
+from ci_image.image.inputs import ImageInputs
 from ci_image.output import emit, emit_json
+from ci_image.pinning import pinned
 from ci_image.settings import find_pyproject, load_settings
 
 ADVICE = {
@@ -84,13 +85,13 @@ def run(args: argparse.Namespace) -> int:
     checkout = ImageInputs.of_checkout(root)
     if args.print_inputs:
         return _print_inputs(checkout, as_json=args.json)
-    verdict = envcheck.compare(checkout, envcheck.read_baked(os.environ))
+    verdict = freshness.compare(checkout, freshness.read_baked(os.environ))
     if verdict.outcome is Outcome.CURRENT:
-        message = envcheck.finding(verdict)
+        message = freshness.finding(verdict)
         _finish(args, verdict, message, quiet_stdout=args.fallback is not None)
         return 0
     tags, unknown = _pinned_tags(root)
-    statement = f"{envcheck.finding(verdict)} ({envcheck.pins_phrase(tags, unknown)})"
+    statement = f"{freshness.finding(verdict)} ({freshness.pins_phrase(tags, unknown)})"
     if args.strict:
         message = f"{statement}; {STRICT_ADVICE[verdict.outcome]}"
         if args.json:
@@ -125,7 +126,7 @@ def _print_inputs(checkout: ImageInputs, *, as_json: bool) -> int:
 def _pinned_tags(root: Path) -> tuple[list[str], str | None]:
     """The CI image's pinned tags, or why they cannot be named (never fatal here)."""
     try:
-        return imagepins.pinned_tags(load_settings(root)), None
+        return pinned.pinned_tags(load_settings(root)), None
     except CiImageError as error:
         return [], str(error)
 

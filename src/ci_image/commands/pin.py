@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ci_image.commands._common import (
+from ci_image.commands.arguments import (
     ProjectSettings,
     add_workflows_argument,
     reference_argument,
 )
 from ci_image.output import display_path, emit, emit_json, plural
-from ci_image.pin import PinResult, pin_workflows
+from ci_image.pinning.apply import PinResult, pin_workflows
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:

@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ci_image.commands._common import ProjectSettings, add_registry_arguments
+from ci_image.commands.arguments import ProjectSettings, add_registry_arguments
 from ci_image.output import emit, emit_json
-from ci_image.push import PushOptions, push
-from ci_image.skopeo import POLICY
+from ci_image.publish.push import PushOptions, push
+from ci_image.publish.skopeo import POLICY
 from ci_image.trace import Trace
 
 

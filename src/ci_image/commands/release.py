@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ci_image.commands._common import ProjectSettings, add_workflows_argument
+from ci_image.commands.arguments import ProjectSettings, add_workflows_argument
 from ci_image.commands.pin import as_json as pin_json
 from ci_image.commands.pin import note_left_alone, report_changed_files
 from ci_image.commands.push import add_push_arguments, push_options
 from ci_image.output import display_path, emit, emit_json, plural
-from ci_image.release import ReleaseResult, release
+from ci_image.publish.release import ReleaseResult, release
 from ci_image.trace import Trace
 
 

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ci_image.errors import CiImageError
-from ci_image.imagetag import tag_of_flake, tag_of_source
+from ci_image.image.tag import tag_of_flake, tag_of_source
 from ci_image.output import emit, emit_json
 
 

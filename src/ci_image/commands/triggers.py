@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ci_image.commands._common import ProjectSettings
+from ci_image.commands.arguments import ProjectSettings
 from ci_image.errors import CiImageError
-from ci_image.gitchanges import Changes, changed_files
 from ci_image.output import emit, emit_json
-from ci_image.triggers import (
+from ci_image.triggers.changes import Changes, changed_files
+from ci_image.triggers.decision import (
     Decision,
     decide,
     decision_json,
@@ -18,7 +18,7 @@ from ci_image.triggers import (
     parse_ref,
     read_push_trigger,
 )
-from ci_image.workflows import Workflow, load_some_workflows, load_workflow
+from ci_image.workflows.loader import Workflow, load_some_workflows, load_workflow
 
 DEFAULT_REF = "refs/heads/main"
 

@@ -33,11 +33,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ci_image.credentials import RegistryAuth, find_auth
 from ci_image.errors import CiImageError
 from ci_image.output import warn
+from ci_image.publish.credentials import RegistryAuth, find_auth
+from ci_image.publish.retry import TransientError, transient_status, with_retries
 from ci_image.reference import DIGEST_RE, Reference
-from ci_image.retry import TransientError, transient_status, with_retries
 from ci_image.trace import Trace
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"

@@ -1,32 +1,28 @@
-"""Finding and safely loading Forgejo workflow files.
+"""Safely loading Forgejo workflow files as YAML nodes.
 
 Workflows are kept as YAML *nodes*, not Python values: nodes carry the exact position
 of every scalar, so ``pin`` can rewrite one span and leave every other byte alone, and
 ``check`` can report ``file:line:col``. Loading refuses what Forgejo would choke on or
 what would hurt us: invalid UTF-8, invalid YAML, duplicate keys, several documents, a
 top level that is not a mapping, keys that are lists or mappings, alias bombs and
-recursive anchors, and symlinks leading out of the repository.
+recursive anchors (and, through :mod:`ci_image.workflows.discovery`, symlinks leading out
+of the repository).
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import gc
-import os
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 import yaml
 
 from ci_image.errors import CiImageError
 from ci_image.output import display_path
+from ci_image.workflows.discovery import list_workflow_files, loop_error
 
-# Forgejo reads the first of these that exists, recursively, *.yml and *.yaml.
-DISCOVERY_DIRS = (".forgejo/workflows", ".gitea/workflows", ".github/workflows")
-WORKFLOW_SUFFIXES = (".yml", ".yaml")
 MAX_FILE_BYTES = 4 * 1024 * 1024
 # A real workflow has a few thousand nodes; anchors and aliases can make a small file
 # expand to billions. Refuse documents whose expansion is over this.
@@ -37,21 +33,24 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """The safe loader, remembering how it typed each plain scalar: a workflow repeats
-    the same keys and values (runs-on, image, ...) and the regex-based typing is a fifth
-    of the time it takes to compose one. The memo lives as long as the process (one
-    command), and holds at most one entry per distinct plain scalar it has read."""
-
-    _resolved: ClassVar[dict[tuple[type[yaml.Node], str, tuple[bool, bool]], str]] = {}
+    """The safe loader, typing plain scalars through a bounded cache: a workflow repeats
+    the same keys and values (runs-on, image, ...), and the regex-based typing is a fifth
+    of the time it takes to compose one."""
 
     def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is not yaml.ScalarNode:
-            return str(super().resolve(kind, value, implicit))
-        key = (kind, value, implicit)
-        tag = self._resolved.get(key)
-        if tag is None:
-            tag = self._resolved[key] = str(super().resolve(kind, value, implicit))
-        return tag
+        if kind is yaml.ScalarNode:
+            return _scalar_tag(value, implicit)
+        return str(super().resolve(kind, value, implicit))
+
+
+@functools.lru_cache(maxsize=16384)
+def _scalar_tag(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag the safe loader's resolver gives a scalar (it depends on nothing else)."""
+    return str(_RESOLVER.resolve(yaml.ScalarNode, value, implicit))  # type: ignore[no-untyped-call]
+
+
+# The safe loaders' resolver (yaml.SafeLoader and yaml.CSafeLoader both use this class).
+_RESOLVER = yaml.resolver.Resolver()
 
 
 @dataclass(frozen=True)
@@ -67,119 +66,9 @@ class Workflow:
         return display_path(self.path, base)
 
 
-def find_workflow_dir(root: Path, override: Path | None = None) -> Path:
-    """The directory Forgejo reads workflows from below ``root``, or ``override`` when given."""
-    if override is not None:
-        return existing_workflow_dir(override)
-    for candidate in DISCOVERY_DIRS:
-        directory = root / candidate
-        if directory.is_dir():
-            return directory
-    raise CiImageError(
-        f"no workflow directory in {root}: none of {', '.join(DISCOVERY_DIRS)} exists; "
-        "create one or pass --workflows DIR"
-    )
-
-
-def existing_workflow_dir(directory: Path) -> Path:
-    """``directory`` (from --workflows or the settings), refused unless it is a directory."""
-    if not directory.is_dir():
-        raise CiImageError(
-            "workflow directory does not exist; pass an existing --workflows DIR "
-            "or fix workflows in [tool.ci-image]",
-            path=directory,
-        )
-    return directory
-
-
-def repository_boundary(directory: Path) -> Path:
-    """The repository a workflow directory belongs to, resolved: nothing read or written
-    through a symlink may lead out of it.
-
-    Found from the path as written, not from where its links lead: a workflow directory
-    that is a link to another tree must not make that tree the boundary. The nearest
-    ancestor holding ``.git`` (else ``pyproject.toml``) is the repository. A link on the
-    way is an entry inside a repository, never its root; and a holder reached through a
-    link that lies inside an outer holder is the link's target, so the outer one counts.
-    With neither marker, the nearest real directory on the path is the boundary.
-    """
-    written = Path(os.path.abspath(directory))  # noqa: PTH100 - lexical: links not followed
-    candidates = [path for path in (written, *written.parents) if not path.is_symlink()]
-    links = [path for path in (written, *written.parents) if path.is_symlink()]
-    for marker in (".git", "pyproject.toml"):
-        holders = [path for path in candidates if os.path.lexists(path / marker)]
-        if holders:
-            chosen = holders[0]
-            for outer in holders[1:]:
-                if any(outer in link.parents and chosen.is_relative_to(link) for link in links):
-                    chosen = outer
-            return chosen.resolve()
-    return candidates[0].resolve()
-
-
-def _refuse_escaping_directory(directory: Path, boundary: Path) -> None:
-    """A workflow directory that is (or lies below) a link out of the repository is not
-    what Forgejo reads, and ``pin`` would write through it into another tree."""
-    real = directory.resolve()
-    if not real.is_relative_to(boundary):
-        raise CiImageError(
-            f"leads through a symlink to {real}, outside the repository {boundary}; Forgejo "
-            "reads the workflows from git, not through links: replace the link with the "
-            "directory itself, or pass --workflows DIR inside the repository. Nothing was "
-            "changed",
-            path=directory,
-        )
-
-
-def list_workflow_files(directory: Path) -> list[Path]:
-    """Every ``*.yml``/``*.yaml`` below ``directory``, sorted, as Forgejo discovers them."""
-    boundary = repository_boundary(directory)
-    _refuse_escaping_directory(directory, boundary)
-    found: list[Path] = []
-    for current, dirnames, filenames in os.walk(directory):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if name.endswith(WORKFLOW_SUFFIXES):
-                path = Path(current) / name
-                _refuse_escaping_symlink(path, boundary)
-                found.append(path)
-    return found
-
-
-def _refuse_escaping_symlink(path: Path, boundary: Path) -> None:
-    if not path.is_symlink():
-        return
-    try:
-        target = Path(os.path.realpath(path, strict=True))
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise _loop_error(path) from None
-        raise CiImageError(
-            f"is a symlink to {path.readlink()}, which does not exist; replace it with "
-            "the file itself or remove it",
-            path=path,
-        ) from None
-    if not target.is_relative_to(boundary):
-        raise CiImageError(
-            f"is a symlink to {target}, outside the repository {boundary}; Forgejo reads "
-            "the workflow from git, not through links: replace it with the file itself",
-            path=path,
-        )
-
-
-def _loop_error(path: Path) -> CiImageError:
-    return CiImageError(
-        "is a symlink that leads back to itself (a loop), not a workflow file; "
-        "replace it with the file itself or remove it",
-        path=path,
-    )
-
-
 def load_workflows(directory: Path) -> list[Workflow]:
     """Every workflow below ``directory``, loaded; the first bad one raises."""
-    paths = list_workflow_files(directory)
-    with collector_paused():
-        return [load_workflow(path) for path in paths]
+    return [load_workflow(path) for path in list_workflow_files(directory)]
 
 
 NO_WORKFLOWS_ADVICE = "pass --workflows DIR naming the directory that holds the workflows"
@@ -193,23 +82,6 @@ def load_some_workflows(directory: Path, advice: str = NO_WORKFLOWS_ADVICE) -> l
     if not workflows:
         raise CiImageError(f"no *.yml or *.yaml workflow in {display_path(directory)}; {advice}")
     return workflows
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while working on many workflows.
-
-    Composing allocates many small objects that are never cyclic (recursive anchors are
-    refused); the collector would rescan the growing heap again and again (a third of
-    ``pin``'s time over 200 files). Reference counting still frees everything.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:  # a caller that paused it resumes it
-            gc.enable()
 
 
 def load_workflow(path: Path) -> Workflow:
@@ -228,7 +100,7 @@ def read_text(path: Path) -> str:
         raise CiImageError("is a directory, not a workflow file", path=path) from None
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise _loop_error(path) from None
+            raise loop_error(path) from None
         raise CiImageError(
             f"cannot read: {error.strerror or error}; check its permissions", path=path
         ) from None
@@ -441,26 +313,3 @@ def _check_duplicate_keys(node: yaml.MappingNode, path: Path) -> None:
                 line=key.start_mark.line + 1,
             )
         keys[key.value] = key.start_mark.line + 1
-
-
-def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    """The value node for ``key`` in a mapping node, else None (keys are scalars: see
-    :func:`parse_workflow_text`)."""
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    for key_node, value in node.value:
-        if key_node.value == key:
-            found: yaml.Node = value
-            return found
-    return None
-
-
-def mapping_items(node: yaml.MappingNode) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
-    """``(key, key_node, value_node)`` for each key of a mapping node (keys are scalars)."""
-    for key_node, value in node.value:
-        yield key_node.value, key_node, value
-
-
-def position(node: yaml.Node) -> tuple[int, int]:
-    """1-based line and column of a node."""
-    return node.start_mark.line + 1, node.start_mark.column + 1

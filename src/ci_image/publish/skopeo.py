@@ -22,15 +22,14 @@ a policy refusal, a registry denial or a network failure worth retrying.
 from __future__ import annotations
 
 import re
-import shutil
 import signal
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ci_image.childenv import child_environment
+from ci_image import process
 from ci_image.errors import CiImageError
-from ci_image.retry import TransientError, transient_status
+from ci_image.process import Program, child_environment
+from ci_image.publish.retry import TransientError, transient_status
 from ci_image.trace import Trace
 
 POLICY = Path(__file__).with_name("policy.json")
@@ -105,34 +104,24 @@ class CopyRequest:
         return [*arguments, f"docker-archive:{self.archive}", f"docker://{self.destination}"]
 
 
-def find_skopeo() -> str:
-    skopeo = shutil.which("skopeo")
-    if skopeo is None:
-        raise CiImageError(
-            "skopeo is not installed or not on PATH; install it (apt install skopeo, or "
-            "use nix develop) and run the command again"
-        )
-    return skopeo
+SKOPEO = Program(
+    "skopeo", "install it (apt install skopeo, or use nix develop) and run the command again"
+)
 
 
 def copy(request: CopyRequest, trace: Trace) -> None:
     """Push the archive; a transient failure raises :class:`TransientError`."""
-    argv = request.argv(find_skopeo())
+    argv = request.argv(SKOPEO.find())
     trace("running " + " ".join(argv))
-    environment = child_environment(TMPDIR=str(request.tmpdir))
     try:
-        completed = subprocess.run(
+        completed = process.run(
             argv,
-            capture_output=True,
-            text=True,
             timeout=COPY_TIMEOUT_SECONDS,
-            env=environment,
-            check=False,
+            what=f"skopeo copy to {request.registry}",
+            env=child_environment(TMPDIR=str(request.tmpdir)),
         )
-    except subprocess.TimeoutExpired:  # pragma: no cover - hours; not provoked in tests
-        raise TransientError(
-            f"skopeo copy to {request.registry} did not finish in {COPY_TIMEOUT_SECONDS} s"
-        ) from None
+    except process.TimedOutError as error:  # pragma: no cover - hours; not provoked in tests
+        raise TransientError(error.message) from None
     for line in (completed.stdout + completed.stderr).splitlines():
         trace(f"skopeo: {line}")
     if completed.returncode != 0:

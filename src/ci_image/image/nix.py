@@ -2,41 +2,35 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
-from ci_image.childenv import child_environment
+from ci_image import process
 from ci_image.errors import CiImageError
+from ci_image.process import Program
 from ci_image.reference import MalformedReferenceError, validate_tag
 
 EXPERIMENTAL = ["--extra-experimental-features", "nix-command flakes"]
 EVAL_TIMEOUT_SECONDS = 600
 
 
+NIX = Program("nix", "install Nix, or give the tag another way (a result link or an archive)")
+
+
 def eval_raw(installable: str, *, cwd: Path | None = None) -> str:
     """``nix eval --raw INSTALLABLE``; nix's own message on failure, one line."""
-    nix = shutil.which("nix")
-    if nix is None:
-        raise CiImageError(
-            f"cannot evaluate {installable}: nix is not installed or not on PATH; install Nix "
-            "or give the tag another way (a result link or an archive)"
-        )
     try:
-        completed = subprocess.run(
+        nix = NIX.find()
+    except CiImageError as error:
+        raise CiImageError(f"cannot evaluate {installable}: {error.message}") from None
+    try:
+        completed = process.run(
             [nix, *EXPERIMENTAL, "eval", "--raw", installable],
             cwd=cwd,
-            capture_output=True,
-            text=True,
             timeout=EVAL_TIMEOUT_SECONDS,
-            env=child_environment(),
-            check=False,
+            what=f"nix eval {installable}",
         )
-    except subprocess.TimeoutExpired:
-        raise CiImageError(
-            f"nix eval {installable} did not finish in {EVAL_TIMEOUT_SECONDS} s; "
-            "check that Nix can reach its substituters"
-        ) from None
+    except process.TimedOutError as error:
+        raise CiImageError(f"{error.message}; check that Nix can reach its substituters") from None
     if completed.returncode != 0:
         raise CiImageError(
             f"nix eval {installable} failed: {summarize_nix_error(completed.stderr)}"

@@ -14,10 +14,10 @@ from ci_image.reference import (
     parse_repository,
 )
 from ci_image.settings import Settings, load_settings
-from ci_image.workflows import existing_workflow_dir
+from ci_image.workflows.discovery import existing_workflow_dir
 
 if TYPE_CHECKING:
-    from ci_image.registry import RegistryOptions
+    from ci_image.publish.registry import RegistryOptions
 
 
 def add_workflows_argument(parser: argparse.ArgumentParser) -> None:
@@ -120,7 +120,7 @@ def _retries(text: str) -> int:
 
 def registry_options(args: argparse.Namespace) -> RegistryOptions:
     # Imported here: the registry client (http, ssl) is only needed by commands that use it.
-    from ci_image.registry import RegistryOptions  # noqa: PLC0415
+    from ci_image.publish.registry import RegistryOptions  # noqa: PLC0415
 
     return RegistryOptions(
         authfile=args.authfile,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import time
 from collections.abc import Mapping
 from contextlib import ExitStack
@@ -25,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ci_image.childenv import child_environment
+from ci_image import process
 from ci_image.errors import CiImageError
+from ci_image.process import Program, child_environment
 
 UV_SYNC = ("sync", "--frozen", "--all-groups", "--no-progress", "--color", "never")
 SYNC_TIMEOUT_SECONDS = 1800
@@ -37,6 +37,11 @@ MAX_MESSAGE = 400
 # Baked by the image: the library directories manylinux wheels need (nix/image.nix).
 WHEEL_LIBRARY_PATH_VARIABLE = "CI_IMAGE_WHEEL_LIBRARY_PATH"
 LIBRARY_PATH_VARIABLE = "LD_LIBRARY_PATH"
+UV = Program(
+    "uv",
+    "install uv (https://docs.astral.sh/uv/) or run the job in the CI image built from "
+    "this checkout",
+)
 
 
 @dataclass(frozen=True)
@@ -90,18 +95,19 @@ def build_venv(project_root: Path, venv: Path, environ: Mapping[str, str]) -> Fa
                     f"{name} contains a line break, so it cannot be handed to the next steps; "
                     "fix the job's environment (or the image that sets it)"
                 )
-    uv = shutil.which("uv", path=environ.get("PATH", ""))
-    if uv is None:
-        raise CiImageError(
-            "uv is not installed or not on PATH; install uv (https://docs.astral.sh/uv/) or "
-            "run the job in the CI image built from this checkout"
-        )
+    uv = UV.find(path=environ.get("PATH", ""))
     env = {k: v for k, v in child_environment(environ).items() if k not in _NOT_PASSED_TO_UV}
     env["UV_PROJECT_ENVIRONMENT"] = str(venv)
     existed = venv.exists()
     started = time.monotonic()
     try:
-        completed = _run_uv([uv, *UV_SYNC], cwd=project_root, env=env)
+        completed = process.run(
+            [uv, *UV_SYNC],
+            cwd=project_root,
+            env=env,
+            timeout=SYNC_TIMEOUT_SECONDS,
+            what="uv sync --frozen",
+        )
         if completed.returncode != 0:
             raise CiImageError(
                 f"uv sync --frozen failed: {summarize_uv_error(completed.stderr)}; check the "
@@ -123,24 +129,6 @@ def discard(environment: FallbackEnvironment) -> None:
     """Undo a venv this run created, when the job cannot be handed it after all."""
     if environment.created:
         shutil.rmtree(environment.venv, ignore_errors=True)
-
-
-def _run_uv(argv: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            argv,
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=SYNC_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:  # pragma: no cover - needs a uv hanging for 30 minutes
-        raise CiImageError(
-            f"uv sync --frozen did not finish in {SYNC_TIMEOUT_SECONDS} s; check the network "
-            "and the package index"
-        ) from None
 
 
 _CAUSE = re.compile(r"^\s*(?:cause:|caused by:)\s*", re.IGNORECASE)

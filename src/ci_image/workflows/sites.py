@@ -18,10 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from ci_image import goyaml
 from ci_image.errors import CiImageError
 from ci_image.reference import MalformedReferenceError, Reference, is_expression, parse_reference
-from ci_image.workflows import Workflow, position
+from ci_image.workflows import goyaml
+from ci_image.workflows.loader import Workflow
+from ci_image.workflows.nodes import position
 
 DOCKER_PREFIX = "docker://"
 
@@ -84,7 +85,7 @@ class ImageSite:
 def find_image_sites(workflow: Workflow) -> list[ImageSite]:
     """Every image site of one workflow, in document order of jobs.
 
-    The jobs are read as Forgejo's YAML decoder reads them (:mod:`ci_image.goyaml`):
+    The jobs are read as Forgejo's YAML decoder reads them (:mod:`ci_image.workflows.goyaml`):
     merge keys applied, ``~`` and an empty value are null. A merge Forgejo refuses is
     refused here too.
     """

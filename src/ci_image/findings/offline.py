@@ -1,143 +1,30 @@
-"""Findings about the image references of the workflows: are they immutable, agreeing, current?
+"""The offline rules: are the workflows' image references immutable, agreeing, current?
 
-Every image site (:mod:`ci_image.imagerefs`) is checked, not only the CI image's. The
-rules have stable ids that documentation and other tools rely on. :class:`CheckResult`
-keeps the sites it looked at, so a later verification (the registry's ``CI007``/``CI008``)
-adds its findings with :meth:`CheckResult.with_findings` without touching these rules.
+Every image site (:mod:`ci_image.workflows.sites`) is checked, not only the CI image's.
+Pure logic: the sites and the options in, findings out.
 """
 
 from __future__ import annotations
 
-import enum
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from ci_image.imagerefs import ImageSite, SiteStatus, find_all_image_sites
-from ci_image.nixeval import image_tag_from_flake
-from ci_image.output import display_path, plural
+from ci_image.findings.model import CheckResult, Finding, Severity
+from ci_image.findings.rules import (
+    FLOATING,
+    INCONSISTENT,
+    MALFORMED,
+    STALE,
+    UNRELEASED,
+    UNRESOLVABLE,
+)
 from ci_image.reference import Reference
-from ci_image.workflows import Workflow, collector_paused, load_some_workflows
+from ci_image.workflows.loader import Workflow
+from ci_image.workflows.sites import ImageSite, SiteStatus, find_all_image_sites
 
 UNRELEASED_TAG = "unreleased"
 BUILD_WORKFLOW = "build-ci-image.yml"
-
-
-class Severity(enum.Enum):
-    ERROR = "error"
-    NOTE = "note"
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    name: str
-
-
-FLOATING = Rule("CI001", "floating-reference")
-MALFORMED = Rule("CI002", "malformed-reference")
-UNRESOLVABLE = Rule("CI003", "unresolvable-reference")
-INCONSISTENT = Rule("CI004", "inconsistent-pins")
-STALE = Rule("CI005", "stale-pin")
-UNRELEASED = Rule("CI006", "unreleased-pin")
-# Reserved for the registry verification (``check --registry``).
-MISSING_DIGEST = Rule("CI007", "missing-digest")
-MOVED_TAG = Rule("CI008", "moved-tag")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem at one place: ``path:line:col: RULE name message``."""
-
-    path: Path
-    line: int
-    col: int
-    rule: str
-    name: str
-    message: str
-    severity: Severity = Severity.ERROR
-
-    @classmethod
-    def at(
-        cls, site: ImageSite, rule: Rule, message: str, severity: Severity = Severity.ERROR
-    ) -> Finding:
-        return cls(site.path, site.line, site.col, rule.id, rule.name, message, severity)
-
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (str(self.path), self.line, self.col, self.rule, self.message)
-
-    def format(self, base: Path) -> str:
-        note = "note: " if self.severity is Severity.NOTE else ""
-        where = f"{display_path(self.path, base)}:{self.line}:{self.col}"
-        return f"{where}: {self.rule} {self.name} {note}{self.message}"
-
-    def as_json(self, base: Path) -> dict[str, Any]:
-        return {
-            "path": display_path(self.path, base),
-            "line": self.line,
-            "col": self.col,
-            "rule": self.rule,
-            "name": self.name,
-            "message": self.message,
-            "severity": self.severity.value,
-        }
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """The findings, and what was looked at (for summaries and later verifications)."""
-
-    files: int
-    sites: tuple[ImageSite, ...]
-    findings: tuple[Finding, ...] = field(default=())
-
-    def with_findings(self, extra: Iterable[Finding]) -> CheckResult:
-        """This result plus findings from another verification, deduplicated and sorted."""
-        merged = {finding.sort_key(): finding for finding in (*self.findings, *extra)}
-        ordered = tuple(merged[key] for key in sorted(merged))
-        return CheckResult(self.files, self.sites, ordered)
-
-    @property
-    def references(self) -> int:
-        """Distinct reference texts (a YAML alias names one text from several jobs)."""
-        return len({site.key for site in self.sites})
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for finding in self.findings if finding.severity is Severity.ERROR)
-
-    @property
-    def notes(self) -> int:
-        return sum(1 for finding in self.findings if finding.severity is Severity.NOTE)
-
-    @property
-    def failed(self) -> bool:
-        return self.errors > 0
-
-    def summary(self) -> str:
-        scope = (
-            f"{plural(self.references, 'image reference')} in {plural(self.files, 'workflow file')}"
-        )
-        if not self.findings:
-            return f"{scope}: all pinned by tag and digest"
-        notes = f", {plural(self.notes, 'note')}" if self.notes else ""
-        problems = plural(self.errors, "problem") if self.errors else "no problems"
-        return f"{scope}: {problems}{notes}"
-
-    def as_json(self, base: Path) -> dict[str, Any]:
-        return {
-            "files": self.files,
-            "references": self.references,
-            "findings": [finding.as_json(base) for finding in self.findings],
-            "counts": {
-                "errors": self.errors,
-                "notes": self.notes,
-                "rules": dict(Counter(finding.rule for finding in self.findings)),
-            },
-            "ok": not self.failed,
-        }
 
 
 @dataclass(frozen=True)
@@ -164,22 +51,6 @@ def check_sites(sites: Sequence[ImageSite], options: CheckOptions) -> list[Findi
 def check_workflows(workflows: Sequence[Workflow], options: CheckOptions) -> CheckResult:
     sites = tuple(find_all_image_sites(workflows))
     return CheckResult(len(workflows), sites).with_findings(check_sites(sites, options))
-
-
-def check_directory(
-    directory: Path,
-    *,
-    image: Reference | None,
-    flake: str | None = None,
-    allow_unreleased: bool = False,
-) -> CheckResult:
-    """Load the workflows (none at all is an error) and check them; with ``flake``, ask
-    Nix for the current tag."""
-    with collector_paused():
-        workflows = load_some_workflows(directory)
-        current_tag = image_tag_from_flake(flake) if flake is not None else None
-        options = CheckOptions(image, current_tag, flake, allow_unreleased)
-        return check_workflows(workflows, options)
 
 
 def _site_findings(site: ImageSite, options: CheckOptions) -> list[Finding]:

@@ -1,6 +1,6 @@
 """``check --registry``: is every pinned image still there, and does its tag still name it?
 
-Offline rules (:mod:`ci_image.check`) prove a pin is *written* immutably; only the
+Offline rules (:mod:`ci_image.findings.model`) prove a pin is *written* immutably; only the
 registry can tell whether the digest still exists (``CI007 missing-digest``: deleted,
 garbage-collected, never pushed) and whether the tag still resolves to it (``CI008
 moved-tag``: someone pushed another image under an immutable tag, or deleted it).
@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ci_image.check import MISSING_DIGEST, MOVED_TAG, Finding, Rule
 from ci_image.errors import CiImageError
-from ci_image.imagerefs import ImageSite
-from ci_image.reference import Reference
-from ci_image.registry import (
+from ci_image.findings.model import Finding
+from ci_image.findings.rules import MISSING_DIGEST, MOVED_TAG, Rule
+from ci_image.publish.registry import (
     RegistryClient,
     RegistryOptions,
     check_host,
@@ -24,7 +23,9 @@ from ci_image.registry import (
     digest_exists,
     tag_digest,
 )
+from ci_image.reference import Reference
 from ci_image.trace import Trace
+from ci_image.workflows.sites import ImageSite
 
 REPLACE_PIN = "replace the pin: re-run the build workflow (release) or pin another released image"
 

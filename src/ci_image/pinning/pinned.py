@@ -2,17 +2,17 @@
 
 Only job containers count (``jobs.*.container``, a string or its ``image``): that is
 where a job's own image, the one ``env-check`` runs in, is named. The sites come from
-:mod:`ci_image.imagerefs`, the same reading ``pin`` and ``check`` use (merge keys
+:mod:`ci_image.workflows.sites`, the same reading ``pin`` and ``check`` use (merge keys
 included); malformed and ``${{ }}`` references are ``check``'s business, not counted here.
 """
 
 from __future__ import annotations
 
 from ci_image.errors import CiImageError
-from ci_image.imagerefs import SiteKind, find_all_image_sites
 from ci_image.reference import Reference
 from ci_image.settings import TABLE, Settings
-from ci_image.workflows import load_workflows
+from ci_image.workflows.loader import load_workflows
+from ci_image.workflows.sites import SiteKind, find_all_image_sites
 
 
 def ci_image_pins(settings: Settings) -> list[Reference]:

@@ -1,7 +1,7 @@
 """Is the CI image current for this checkout? The decision and its words, without I/O.
 
 The image bakes ``CI_IMAGE_INPUTS`` and ``CI_IMAGE_INPUT_FILES`` (nix/inputs.nix); the
-checkout's values come from :mod:`ci_image.inputs`. Equal digests mean the image's
+checkout's values come from :mod:`ci_image.image.inputs`. Equal digests mean the image's
 dependencies are this checkout's; anything else means the job would test others.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ci_image.errors import CiImageError
-from ci_image.inputs import (
+from ci_image.image.inputs import (
     INPUT_FILES,
     INPUT_FILES_VARIABLE,
     INPUTS_VARIABLE,

@@ -15,10 +15,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ci_image.archive import read_archive
 from ci_image.errors import CiImageError
-from ci_image.nixeval import image_tag_from_flake
-from ci_image.storepath import in_store, parse_store_path
+from ci_image.image.nix import image_tag_from_flake
+from ci_image.image.storepath import in_store, parse_store_path
+from ci_image.publish.archive import read_archive
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ in; a :class:`Decision` out. The rules are Forgejo's, read from its source:
   ``act/jobparser/model.go``): a string, a list of strings, or a mapping of events to
   null, a mapping of filters, or (``schedule`` only) a list. Anything else makes Forgejo
   reject the whole workflow: those are errors here. Values are typed as Go's yaml.v3
-  types them (:mod:`ci_image.goyaml`): ``tags: [1.0]`` holds a number, not a pattern.
+  types them (:mod:`ci_image.workflows.goyaml`): ``tags: [1.0]`` holds a number, not a pattern.
 - ``push`` filters are evaluated as ``matchPushEvent`` (forgejo ``modules/actions/
   workflows.go``): every filter is one condition and all must match; a branch filter does
   not match a tag push and a tag filter not a branch push; when both kinds are present
@@ -43,9 +43,8 @@ from typing import Literal
 
 import yaml
 
-from ci_image import goyaml
 from ci_image.errors import CiImageError
-from ci_image.pathpattern import (
+from ci_image.triggers.patterns import (
     InvalidPatternError,
     Pattern,
     Verdict,
@@ -53,7 +52,9 @@ from ci_image.pathpattern import (
     include,
     keep,
 )
-from ci_image.workflows import Workflow, mapping_items
+from ci_image.workflows import goyaml
+from ci_image.workflows.loader import Workflow
+from ci_image.workflows.nodes import mapping_items
 
 BRANCH_PREFIX = "refs/heads/"
 TAG_PREFIX = "refs/tags/"

@@ -19,7 +19,7 @@ from datetime import date
 
 import yaml
 
-from ci_image.workflows import mapping_get
+from ci_image.workflows.nodes import mapping_get
 
 STR = "str"
 NULL = "null"

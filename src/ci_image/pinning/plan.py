@@ -1,6 +1,6 @@
 """Rewrite every reference to one image repository in the workflows, and nothing else.
 
-Positions come from the YAML parser (:mod:`ci_image.imagerefs`), never from searching
+Positions come from the YAML parser (:mod:`ci_image.workflows.sites`), never from searching
 the text: only the characters of each reference change, so quotes, comments, line
 endings, a BOM, anchors and every other byte stay as they were. Before anything is
 written the new text is parsed again and must read exactly the intended references.
@@ -14,13 +14,12 @@ from pathlib import Path
 
 import yaml
 
-from ci_image.atomic import FileWrite, write_files
 from ci_image.errors import CiImageError
-from ci_image.imagerefs import ImageSite, SiteStatus, Span, find_image_sites, image_texts
-from ci_image.linediff import rewrite_diff
-from ci_image.output import display_path, plural
+from ci_image.output import display_path
+from ci_image.pinning.diff import rewrite_diff
 from ci_image.reference import Reference
-from ci_image.workflows import Workflow, collector_paused, compose_unchecked, load_some_workflows
+from ci_image.workflows.loader import Workflow, compose_unchecked
+from ci_image.workflows.sites import ImageSite, SiteStatus, Span, find_image_sites, image_texts
 
 
 @dataclass(frozen=True)
@@ -56,34 +55,6 @@ class FileChange:
         """A unified diff ``a/FILE`` -> ``b/FILE`` (applies with ``git apply``)."""
         name = display_path(self.path, base)
         return rewrite_diff(self.old_text, self.new_text, f"a/{name}", f"b/{name}")
-
-
-@dataclass(frozen=True)
-class PinResult:
-    """What ``pin`` found and did; ``written`` is empty on a dry run or when already pinned."""
-
-    reference: Reference
-    directory: Path
-    files: int
-    changes: tuple[FileChange, ...]
-    left_alone: tuple[ImageSite, ...]
-    dry_run: bool
-    written: tuple[Path, ...]
-
-    @property
-    def replacements(self) -> list[Replacement]:
-        return [item for change in self.changes for item in change.replacements]
-
-    @property
-    def changed_files(self) -> list[FileChange]:
-        return [change for change in self.changes if change.changed]
-
-    @property
-    def already_pinned(self) -> bool:
-        return not self.changed_files
-
-    def diff(self, base: Path) -> str:
-        return "".join(change.diff(base) for change in self.changed_files)
 
 
 def require_pinned(reference: Reference) -> None:
@@ -191,44 +162,3 @@ def plan_pin(workflows: Sequence[Workflow], reference: Reference) -> PinPlan:
         if change.replacements:
             changes.append(change)
     return PinPlan(tuple(changes), tuple(left_alone))
-
-
-def pin_workflows(reference: Reference, directory: Path, *, dry_run: bool = False) -> PinResult:
-    """Pin ``reference`` in every workflow under ``directory``: all files or none.
-
-    Raises :class:`CiImageError` (exit 2) when the reference is not pinned, a workflow is
-    bad input, there is no workflow or none names the repository (a pin that pins nothing
-    is a mistake), or a file cannot be written; in every such case no file has changed.
-    """
-    require_pinned(reference)
-    with collector_paused():
-        workflows = load_some_workflows(directory)
-        plan = plan_pin(workflows, reference)
-    changes = plan.changes
-    if not changes:
-        raise CiImageError(
-            f"no workflow in {display_path(directory)} ({plural(len(workflows), 'file')}) names "
-            f"{reference.repository}: nothing to pin. Check the repository name, or "
-            f"write `container: {reference.repository}:unreleased` where the image is used",
-        )
-    written: tuple[Path, ...] = ()
-    to_write = [change for change in changes if change.changed]
-    if to_write and not dry_run:
-        writes = [
-            FileWrite(
-                change.path,
-                change.new_text.encode("utf-8"),
-                change.old_text.encode("utf-8"),
-            )
-            for change in to_write
-        ]
-        written = tuple(write_files(writes))
-    return PinResult(
-        reference=reference,
-        directory=directory,
-        files=len(workflows),
-        changes=changes,
-        left_alone=plan.left_alone,
-        dry_run=dry_run,
-        written=written,
-    )

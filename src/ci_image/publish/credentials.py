@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ci_image.childenv import REGISTRY_PASSWORD as ENV_PASSWORD
-from ci_image.childenv import REGISTRY_USER as ENV_USER
 from ci_image.errors import CiImageError
+from ci_image.process import REGISTRY_PASSWORD as ENV_PASSWORD
+from ci_image.process import REGISTRY_USER as ENV_USER
 
 ENV_AUTH_FILE = "REGISTRY_AUTH_FILE"
 DOCKER_HUB_KEYS = ("docker.io", "index.docker.io", "registry-1.docker.io")

@@ -13,28 +13,32 @@
 
 from __future__ import annotations
 
-import signal
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
-from ci_image import skopeo
-from ci_image.archive import (
+from ci_image.errors import CiImageError
+from ci_image.publish import skopeo
+from ci_image.publish.archive import (
     ArchiveError,
     ArchiveImage,
     plain_archive,
     read_archive,
     verify_layers,
 )
-from ci_image.credentials import RegistryAuth, skopeo_authfile
-from ci_image.errors import CiImageError
+from ci_image.publish.credentials import RegistryAuth, skopeo_authfile
+from ci_image.publish.registry import (
+    ManifestInfo,
+    RegistryClient,
+    RegistryOptions,
+    api_path,
+    client_for,
+)
+from ci_image.publish.retry import with_retries
 from ci_image.reference import MalformedReferenceError, Reference, validate_tag
-from ci_image.registry import ManifestInfo, RegistryClient, RegistryOptions, api_path, client_for
-from ci_image.retry import with_retries
 from ci_image.trace import Trace
 
 
@@ -252,30 +256,18 @@ def _note_name(image: ArchiveImage, repository: Reference, trace: Trace) -> None
 def private_tmpdir(parent: Path | None) -> Iterator[Path]:
     """A 0700 directory for the decompressed archive, the auth file and skopeo's files.
 
-    Removed when the block ends, also on errors and on SIGTERM (turned into an
-    exception here so the cleanup runs).
+    Removed when the block ends, also on errors and on SIGTERM (which the CLI turns into
+    an interrupt, so this cleanup runs).
     """
-    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        try:
-            directory = tempfile.TemporaryDirectory(
-                prefix="ci-image-", dir=None if parent is None else parent.absolute()
-            )
-        except OSError as error:
-            where = parent or tempfile.gettempdir()
-            raise CiImageError(
-                f"cannot create a temporary directory in {where}: {error.strerror or error}; "
-                "pass --tmpdir DIR"
-            ) from None
-        with directory as name:
-            yield Path(name)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-class TerminatedError(CiImageError):
-    exit_code = 143
-
-
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise TerminatedError("terminated by SIGTERM; nothing was pinned")
+        directory = tempfile.TemporaryDirectory(
+            prefix="ci-image-", dir=None if parent is None else parent.absolute()
+        )
+    except OSError as error:
+        where = parent or tempfile.gettempdir()
+        raise CiImageError(
+            f"cannot create a temporary directory in {where}: {error.strerror or error}; "
+            "pass --tmpdir DIR"
+        ) from None
+    with directory as name:
+        yield Path(name)

@@ -24,8 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ci_image.errors import CiImageError
-from ci_image.pin import PinResult, pin_workflows
-from ci_image.push import Plan, PushOptions, PushResult, finish_push, plan_push, private_tmpdir
+from ci_image.pinning.apply import PinResult, pin_workflows
+from ci_image.publish.push import (
+    Plan,
+    PushOptions,
+    PushResult,
+    finish_push,
+    plan_push,
+    private_tmpdir,
+)
 from ci_image.trace import Trace
 
 # Only ever used in memory, to plan the pin before the real digest exists; never written.

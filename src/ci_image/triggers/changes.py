@@ -17,13 +17,13 @@ creator-signal/fork-forgejo-forgejo @ 23edf5a7837ff6103c52177dfeeb57fc6c0cfb56, 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ci_image.childenv import child_environment
+from ci_image import process
 from ci_image.errors import CiImageError
+from ci_image.process import Program
 
 TIMEOUT = 120
 DIFF_TREE = ("diff-tree", "--name-only", "--root", "--no-commit-id", "-r", "-z")
@@ -39,26 +39,17 @@ class Changes:
     new_branch: bool
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    git = shutil.which("git")
-    if git is None:
-        raise CiImageError(
-            "git is not installed (needed for --git); install git or pass --changed PATH..."
-        )
-    try:
-        return subprocess.run(
-            [git, "-C", str(repo), *args],
-            capture_output=True,
-            check=False,
-            timeout=TIMEOUT,
-            env=child_environment(),
-        )
-    except subprocess.TimeoutExpired:  # pragma: no cover - a hung git is not reproducible here
-        raise CiImageError(f"git {args[0]} took more than {TIMEOUT} s; check {repo}") from None
+GIT = Program("git", "install git, or pass --changed PATH... instead of --git")
 
 
-def _stderr(result: subprocess.CompletedProcess[bytes]) -> str:
-    lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return process.run(
+        [GIT.find(), "-C", str(repo), *args], timeout=TIMEOUT, what=f"git {args[0]} in {repo}"
+    )
+
+
+def _stderr(result: subprocess.CompletedProcess[str]) -> str:
+    lines = result.stderr.strip().splitlines()
     return lines[-1] if lines else f"git exited with {result.returncode}"
 
 
@@ -70,7 +61,7 @@ def _check_repository(repo: Path) -> str:
             f"{repo} is not in a git repository ({_stderr(result)}); run the command in "
             "the repository the push goes to, or pass --changed PATH..."
         )
-    return result.stdout.decode().strip() or "sha1"
+    return result.stdout.strip() or "sha1"
 
 
 def _resolve(repo: Path, revision: str, role: str) -> str:
@@ -81,7 +72,7 @@ def _resolve(repo: Path, revision: str, role: str) -> str:
         raise CiImageError(
             f"--git {role} {revision!r} is not a commit in {repo}; fetch it or check the id"
         )
-    return result.stdout.decode().strip()
+    return result.stdout.strip()
 
 
 def zero_id(object_format: str) -> str:
@@ -105,5 +96,5 @@ def changed_files(repo: Path, base: str, head: str) -> Changes:
     if result.returncode != 0:  # pragma: no cover - both ids were just verified as commits
         raise CiImageError(f"git diff-tree failed: {_stderr(result)}")
     # Names end with NUL; Go's strings.Split leaves an empty last item that Forgejo drops.
-    names = result.stdout.decode("utf-8", "replace").split("\0")[:-1]
+    names = result.stdout.split("\0")[:-1]
     return Changes(base=base_id, head=head_id, files=tuple(names), new_branch=new_branch)

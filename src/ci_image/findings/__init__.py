@@ -1,0 +1,2 @@
+"""``check``: the rule catalogue, the offline rules over image sites, and the registry's
+verification of pinned digests and tags."""

@@ -1,0 +1,117 @@
+"""Findings and check results: what a rule reports, and what was looked at.
+
+:class:`CheckResult` keeps the sites it looked at, so a later verification (the
+registry's ``CI007``/``CI008``) adds its findings with :meth:`CheckResult.with_findings`
+without touching the offline rules.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ci_image.findings.rules import Rule
+from ci_image.output import display_path, plural
+from ci_image.workflows.sites import ImageSite
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place: ``path:line:col: RULE name message``."""
+
+    path: Path
+    line: int
+    col: int
+    rule: str
+    name: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @classmethod
+    def at(
+        cls, site: ImageSite, rule: Rule, message: str, severity: Severity = Severity.ERROR
+    ) -> Finding:
+        return cls(site.path, site.line, site.col, rule.id, rule.name, message, severity)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (str(self.path), self.line, self.col, self.rule, self.message)
+
+    def format(self, base: Path) -> str:
+        note = "note: " if self.severity is Severity.NOTE else ""
+        where = f"{display_path(self.path, base)}:{self.line}:{self.col}"
+        return f"{where}: {self.rule} {self.name} {note}{self.message}"
+
+    def as_json(self, base: Path) -> dict[str, Any]:
+        return {
+            "path": display_path(self.path, base),
+            "line": self.line,
+            "col": self.col,
+            "rule": self.rule,
+            "name": self.name,
+            "message": self.message,
+            "severity": self.severity.value,
+        }
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The findings, and what was looked at (for summaries and later verifications)."""
+
+    files: int
+    sites: tuple[ImageSite, ...]
+    findings: tuple[Finding, ...] = field(default=())
+
+    def with_findings(self, extra: Iterable[Finding]) -> CheckResult:
+        """This result plus findings from another verification, deduplicated and sorted."""
+        merged = {finding.sort_key(): finding for finding in (*self.findings, *extra)}
+        ordered = tuple(merged[key] for key in sorted(merged))
+        return CheckResult(self.files, self.sites, ordered)
+
+    @property
+    def references(self) -> int:
+        """Distinct reference texts (a YAML alias names one text from several jobs)."""
+        return len({site.key for site in self.sites})
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for finding in self.findings if finding.severity is Severity.ERROR)
+
+    @property
+    def notes(self) -> int:
+        return sum(1 for finding in self.findings if finding.severity is Severity.NOTE)
+
+    @property
+    def failed(self) -> bool:
+        return self.errors > 0
+
+    def summary(self) -> str:
+        scope = (
+            f"{plural(self.references, 'image reference')} in {plural(self.files, 'workflow file')}"
+        )
+        if not self.findings:
+            return f"{scope}: all pinned by tag and digest"
+        notes = f", {plural(self.notes, 'note')}" if self.notes else ""
+        problems = plural(self.errors, "problem") if self.errors else "no problems"
+        return f"{scope}: {problems}{notes}"
+
+    def as_json(self, base: Path) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "references": self.references,
+            "findings": [finding.as_json(base) for finding in self.findings],
+            "counts": {
+                "errors": self.errors,
+                "notes": self.notes,
+                "rules": dict(Counter(finding.rule for finding in self.findings)),
+            },
+            "ok": not self.failed,
+        }
