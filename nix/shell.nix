@@ -12,8 +12,11 @@ pkgs.mkShell {
   name = "${name}-dev";
   packages = tools.all;
   env = environment;
-  # A PYTHONPATH from the caller's shell would shadow the venv's packages.
+  # A PYTHONPATH from the caller's shell would shadow the venv's packages. The venv's hook
+  # looks for the checkout at and above the working directory, then at and above
+  # CI_IMAGE_CHECKOUT: where `nix develop` was entered, for processes that run elsewhere.
   shellHook = ''
     unset PYTHONPATH
+    export CI_IMAGE_CHECKOUT="$PWD"
   '';
 }

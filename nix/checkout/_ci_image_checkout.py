@@ -11,7 +11,9 @@ the checkout without anything being installed or built in the job.
 
 The checkout is ``$GITHUB_WORKSPACE`` (Forgejo's runner sets it in every job), else the
 nearest directory at or above the working directory whose ``pyproject.toml`` names one of
-the projects. It runs at every interpreter start-up: standard library only, ``os`` and
+the projects, else the same at or above ``$CI_IMAGE_CHECKOUT`` (the dev shell sets it to
+where ``nix develop`` was entered, for processes that run elsewhere, such as a test
+suite's). It runs at every interpreter start-up: standard library only, ``os`` and
 ``sys`` (already imported by then), no TOML parser.
 """
 
@@ -37,7 +39,8 @@ def activate(
     the import package is under it, else the project directory".
     """
     global _root  # noqa: PLW0603 - set once, at start-up
-    _root = find_root(anchors, os.environ.get("GITHUB_WORKSPACE"), _working_directory())
+    starts = [_working_directory(), os.environ.get("CI_IMAGE_CHECKOUT")]
+    _root = find_root(anchors, os.environ.get("GITHUB_WORKSPACE"), starts)
     if _root is None:
         return
     for relative, roots, module in packages:
@@ -54,32 +57,36 @@ def checkout_root() -> str | None:
 
 
 def require(name: str) -> None:
-    """For a console script: one clear line and status 2 when there is no checkout."""
+    """For a console script whose import failed: one clear line and status 2 if no checkout.
+
+    With a checkout found, it returns and the script re-raises the import's own error.
+    """
     if _root is None:
         script = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else name
         sys.stderr.write(
             f"{script}: the checkout of {name} was not found; run it in the checkout "
             "(a directory at or below the one whose pyproject.toml names the project) "
-            "or set GITHUB_WORKSPACE to the checkout\n"
+            "or set CI_IMAGE_CHECKOUT to the checkout\n"
         )
         raise SystemExit(2)
 
 
 def find_root(
-    anchors: list[tuple[str, str | None]], workspace: str | None, start: str | None
+    anchors: list[tuple[str, str | None]], workspace: str | None, starts: list[str | None]
 ) -> str | None:
-    """The checkout: ``workspace`` if it is one, else the nearest one at or above ``start``."""
+    """``workspace`` if it is a checkout, else the nearest one at or above each start."""
     if workspace:
         found = _root_at(os.path.abspath(workspace), anchors)
         if found is not None:
             return found
-    directory = start
-    while directory:
-        found = _root_at(directory, anchors)
-        if found is not None:
-            return found
-        parent = os.path.dirname(directory)
-        directory = parent if parent != directory else None
+    for start in starts:
+        directory = os.path.abspath(start) if start else None
+        while directory:
+            found = _root_at(directory, anchors)
+            if found is not None:
+                return found
+            parent = os.path.dirname(directory)
+            directory = parent if parent != directory else None
     return None
 
 

@@ -205,15 +205,18 @@ def entry_point(name: str, spec: str) -> tuple[str, str]:
 
 
 def script_text(python: str, project: Project, name: str, spec: str) -> str:
-    """A console script as installers write one, that first finds the checkout."""
+    """A console script as installers write one; outside a checkout it says so."""
     module, attribute = entry_point(name, spec)
     head = attribute.split(".", 1)[0]
     return (
         f"#!{python}\n"
         "import sys\n"
-        f"import {RUNTIME_MODULE}\n"
-        f"{RUNTIME_MODULE}.require({project.name!r})\n"
-        f"from {module} import {head}\n"
+        "try:\n"
+        f"    from {module} import {head}\n"
+        "except ModuleNotFoundError:\n"
+        f"    import {RUNTIME_MODULE}\n"
+        f"    {RUNTIME_MODULE}.require({project.name!r})\n"
+        "    raise\n"
         'if __name__ == "__main__":\n'
         f"    sys.exit({attribute}())\n"
     )

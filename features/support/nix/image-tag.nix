@@ -19,6 +19,12 @@ let
     if ciImage == null then
       evaluate root { }
     else
-      evaluate root { ci-image = evaluate ciImage { }; };
+      # As Nix gives a flake input: its source copied to the store, named "source".
+      evaluate root {
+        ci-image = evaluate (builtins.path {
+          name = "source";
+          path = ciImage;
+        }) { };
+      };
 in
 builtins.mapAttrs (_: packages: packages.ciImage.imageTag) outputs.packages

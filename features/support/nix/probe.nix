@@ -35,7 +35,13 @@ let
     if ciImage == null then
       evaluate root { }
     else
-      evaluate root { ci-image = evaluate ciImage { }; };
+      # As Nix gives a flake input: its source copied to the store, named "source".
+      evaluate root {
+        ci-image = evaluate (builtins.path {
+          name = "source";
+          path = ciImage;
+        }) { };
+      };
 
   isDerivation = value: isAttrs value && (value.type or null) == "derivation";
 
@@ -85,7 +91,12 @@ let
     walk "";
 
   # (No `outPath` key in these descriptions: toJSON would print only that.)
-  describeVenv = venv: {
+  describeVenv = venv: describeHelperVenv venv // {
+    # What uv2nix could read in that workspace.
+    workspaceFiles = filesIn venv.standIn.workspace;
+  };
+  # The helper's workspace is this repository's whole source: not listed.
+  describeHelperVenv = venv: {
     inherit (venv) name;
     storePath = venv.outPath;
     inherit (venv.standIn) packages buildSystems spec workspace;
@@ -93,8 +104,6 @@ let
       inherit (venv.standIn.python) name version pythonVersion;
     };
     postInstall = venv.standIn.postInstall or null;
-    # What uv2nix could read in that workspace.
-    workspaceFiles = filesIn venv.standIn.workspace;
     # Where each member was built from: local projects carry their source.
     sources = concatMap (
       member: if member.standIn ? src then [ member.standIn.src ] else [ ]
@@ -135,7 +144,7 @@ let
         inherit (application) name text meta;
         storePath = packages.ci-image.outPath;
         runtimeInputs = map (drv: drv.name) application.runtimeInputs;
-        venv = describeVenv packages.ci-image.venv;
+        venv = describeHelperVenv packages.ci-image.venv;
       };
       apps = outputs.apps.${system};
       checks = mapAttrs (_: check: check.standIn) outputs.checks.${system};

@@ -30,6 +30,18 @@ let
     typeOf
     ;
 
+  # lib/filesystem.nix pathType: builtins.readFileType where Nix has it (>= 2.14); else the
+  # parent's readDir, which pure evaluation forbids for /nix/store itself: a top-level store
+  # path (a flake's source) is taken for the directory it always is there.
+  pathType =
+    path:
+    if builtins ? readFileType then
+      builtins.readFileType path
+    else if dirOf (toString path) == builtins.storeDir then
+      "directory"
+    else
+      (readDir (dirOf path)).${baseNameOf path};
+
   # fileset: a value standing for a set of files: absolute file paths (strings) under a
   # base. The real representation is a tree (lib/fileset/internal.nix); the observable
   # behaviour of toSource, unions and maybeMissing is what matters here.
@@ -44,10 +56,7 @@ let
     # to everything under it).
     _filesUnder =
       path:
-      let
-        type = (readDir (dirOf path)).${baseNameOf path} or null;
-      in
-      if type == "directory" then
+      if pathType path == "directory" then
         builtins.concatMap (name: _filesUnder (path + "/${name}")) (attrNames (readDir path))
       else
         [ (toString path) ];
@@ -115,7 +124,7 @@ let
           throw "lib.fileset.toSource: `root` is of type ${typeOf root}, but it should be a path instead."
       else if !pathExists root then
         throw "lib.fileset.toSource: `root` (${toString root}) is a path that does not exist."
-      else if (readDir (dirOf root)).${baseNameOf root} != "directory" then
+      else if pathType root != "directory" then
         throw "lib.fileset.toSource: `root` (${toString root}) is a file, but it should be a directory instead."
       else if outside != [ ] then
         throw "lib.fileset.toSource: `fileset` could contain files in ${dirOf (builtins.head outside)}, which is not under the `root` (${toString root})."

@@ -145,8 +145,9 @@ let
         else
           final: prev:
           {
-            # Which workspace's uv.lock the set was made from.
-            standInWorkspace = toString workspaceRoot;
+            # Which workspace's uv.lock the set was made from, as a derivation would see
+            # it: in the store (a flake's source is there already; a path is copied).
+            standInWorkspace = "${workspaceRoot}";
           }
           // listToAttrs (
             map (package: {
