@@ -315,7 +315,15 @@ def uv_program() -> str:
 def local_python(request: str = REQUIRES_PYTHON) -> str | None:
     """A Python of this machine that satisfies ``request``, found by uv; never a download."""
     completed = subprocess.run(
-        [uv_program(), "python", "find", "--no-python-downloads", request],
+        [
+            uv_program(),
+            "python",
+            "find",
+            "--system",
+            "--no-project",
+            "--no-python-downloads",
+            request,
+        ],
         capture_output=True,
         text=True,
         timeout=60,
