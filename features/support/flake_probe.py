@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,26 @@ NOT_COPIED = (".git", ".venv", ".nox", ".mypy_cache", ".ruff_cache", "__pycache_
 
 def copy_repository(destination: Path) -> Path:
     """This repository as a flake sees it, at ``destination`` (made once, then reused)."""
-    if not destination.exists():
-        shutil.copytree(
-            REPOSITORY, destination, ignore=shutil.ignore_patterns(*NOT_COPIED), symlinks=True
-        )
+    return copy_once(REPOSITORY, destination)
+
+
+def copy_once(source: Path, destination: Path) -> Path:
+    """``source`` copied to ``destination`` unless it is there; a copy made next to it and
+    renamed, so scenarios running at the same time never see half a copy."""
+    if destination.exists():
+        return destination
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{destination.name}-", dir=destination.parent))
+    shutil.copytree(
+        source, partial / "tree", ignore=shutil.ignore_patterns(*NOT_COPIED), symlinks=True
+    )
+    try:
+        (partial / "tree").rename(destination)
+    except OSError:  # another scenario made it first
+        if not destination.exists():
+            raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
     return destination
 
 
