@@ -16,12 +16,15 @@
   readsPythonVersion,
 }:
 let
+  # A local project of uv.lock may have no pyproject.toml (a path dependency with a
+  # setup.py): uv2nix reads the ones there are.
   memberFiles = map (path: "${path}/pyproject.toml") project.memberPaths;
+  presentMemberFiles = builtins.filter (name: builtins.pathExists (root + "/${name}")) memberFiles;
   workspaceFiles = [
     "pyproject.toml"
     "uv.lock"
   ]
-  ++ memberFiles;
+  ++ presentMemberFiles;
 
   pythonVersionFile = root + "/.python-version";
   hasPythonVersionFile = readsPythonVersion && builtins.pathExists pythonVersionFile;
@@ -51,7 +54,13 @@ in
 
   workspace = lib.fileset.toSource {
     inherit root;
-    fileset = lib.fileset.unions (map (name: root + "/${name}") workspaceFiles);
+    fileset = lib.fileset.unions (
+      [
+        (root + "/pyproject.toml")
+        (root + "/uv.lock")
+      ]
+      ++ map (name: lib.fileset.maybeMissing (root + "/${name}")) memberFiles
+    );
   };
 
   # The text of .python-version, or null.

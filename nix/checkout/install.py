@@ -78,10 +78,9 @@ def local_projects(workspace: Path) -> list[Project]:
             continue
         pyproject_file = workspace / relative / "pyproject.toml"
         if not pyproject_file.is_file():
-            raise InstallError(
-                f"{pyproject_file}: missing; the image's inputs must hold the pyproject.toml "
-                f"of every local project of uv.lock ({package['name']})"
-            )
+            # A path dependency without pyproject.toml (a setup.py project): nothing says
+            # where its code or scripts are, so the hook cannot find it.
+            continue
         projects.append(read_project(_load_toml(pyproject_file), relative, kind == "virtual"))
     return sorted(projects, key=lambda project: (project.relative != "", project.relative))
 
