@@ -1,7 +1,8 @@
 # nixpkgs' package set for one system: only what our Nix (and an adopter's extraTools)
 # uses; every other attribute is missing, as a misspelt one would be for real.
 #
-# Where each argument list and attribute comes from (read, not copied):
+# Where each argument list and attribute comes from (upstream NixOS/nixpkgs commits unless
+# noted; none of their code is copied):
 #   NixOS/nixpkgs doc/build-helpers/images/dockertools.section.md
 #     @ 0148e16d1446003704803ecabb5a00cfea7d8568: streamLayeredImage's inputs (the ones
 #     buildLayeredImage takes too), passthru.imageTag, the binSh, usrBinEnv,
