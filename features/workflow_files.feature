@@ -538,3 +538,19 @@ Feature: Reading workflow files, and refusing bad ones
     When I run "ci-image check" as the unprivileged user
     Then it succeeds
     And stderr contains "ci-image: note: .forgejo/workflows/z/.ci.yml.k3x9_a0q.ci-image.tmp: a temporary file an interrupted ci-image run left behind; cannot remove it (Permission denied): remove it by hand"
+
+  @registry
+  Scenario: release removes what a killed run left, before it pushes
+    Given a pyproject.toml whose image is "$REGISTRY/ci/image"
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "$REGISTRY/ci/image:unreleased"}
+      """
+    And a temporary file ".forgejo/workflows/.ci.yml.k3x9_a0q.ci-image.tmp" left by a killed run
+    And an image archive "result.tar" tagged "ci-image:v1"
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    And stderr contains "ci-image: note: removed .forgejo/workflows/.ci.yml.k3x9_a0q.ci-image.tmp: a temporary file an interrupted (killed) ci-image run left behind"
+    And ".forgejo/workflows/.ci.yml.k3x9_a0q.ci-image.tmp" no longer exists

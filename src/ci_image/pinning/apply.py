@@ -73,6 +73,7 @@ def pin_workflows(
     ci_image: Reference | None = None,
     dry_run: bool = False,
     resolve: Resolver | None = None,
+    remove_leftovers: bool | None = None,
 ) -> PinResult:
     """Pin ``reference`` in the workflows under ``directory``: all files or none.
 
@@ -82,7 +83,8 @@ def pin_workflows(
     once per tag. Raises :class:`CiImageError` (exit 2) for a reference pin may not
     write, bad workflows, nothing to pin (a pin that pins nothing is a mistake), a tag
     the registry does not have, or a file that cannot be written; no file has changed
-    then.
+    then. The temporary files a killed run left are removed unless this is a dry run
+    (``remove_leftovers`` says otherwise: ``release`` sweeps when it plans).
     """
     require_pinnable(reference)
     everywhere = ci_image is not None and reference.same_repository(ci_image)
@@ -91,7 +93,8 @@ def pin_workflows(
             f"{reference} has no tag; the CI image is pinned at one tag everywhere: "
             f"give it, {reference.repository}:TAG (the tag ci-image push printed)"
         )
-    workflows = load_some_workflows(directory, remove_leftovers=not dry_run)
+    sweep = not dry_run if remove_leftovers is None else remove_leftovers
+    workflows = load_some_workflows(directory, remove_leftovers=sweep)
     sites = {workflow.path: find_image_sites(workflow) for workflow in workflows}
     every_site = [site for group in sites.values() for site in group]
     if everywhere:

@@ -72,7 +72,9 @@ def release(
         plan = plan_push(options, registry, trace)
         placeholder = options.repository.with_pin(plan.tag, PLACEHOLDER_DIGEST)
         ci_image = options.repository
-        planned = pin_workflows(placeholder, directory, ci_image=ci_image, dry_run=True)
+        planned = pin_workflows(
+            placeholder, directory, ci_image=ci_image, dry_run=True, remove_leftovers=not dry_run
+        )
         if dry_run:
             if plan.reference is not None:
                 planned = pin_workflows(plan.reference, directory, ci_image=ci_image, dry_run=True)
