@@ -43,7 +43,7 @@ def test_only_version_tags_are_fixed_each_tag_asked_once_and_a_dead_registry_sto
     loaded = workflow(TEXT)
     result = check_workflows([loaded], CheckOptions())
     fixable = fixable_sites(result)
-    assert [site.text for site in fixable] == ["redis:7", "redis:7", "pg.example/x:1",
+    assert [item.site.text for item in fixable] == ["redis:7", "redis:7", "pg.example/x:1",
                                                "pg.example/y:2", "gone:1"]  # fmt: skip
     answers = Answers()
     sites = {loaded.path: find_image_sites(loaded)}

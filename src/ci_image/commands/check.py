@@ -102,8 +102,8 @@ def run(args: argparse.Namespace) -> int:
         image = project.require_image(args.image, "--image")
     else:
         image = project.image(args.image, "--image")
-    directory = None if args.files else project.workflow_directory(args.workflows)
-    workflows = load_targets(directory, args.files, remove_leftovers=not args.dry_run)
+    paths = args.files or [project.workflow_directory(args.workflows)]
+    workflows = load_targets(paths, remove_leftovers=not args.dry_run)
     current_tag = None
     if args.flake is not None:
         from ci_image.image.nix import image_tag_from_flake  # noqa: PLC0415 - only --flake

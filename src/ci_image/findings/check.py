@@ -38,16 +38,11 @@ from ci_image.workflows.loader import Workflow, load_some_workflows, load_workfl
 from ci_image.workflows.sites import ImageSite
 
 
-def load_targets(
-    directory: Path | None, files: Sequence[Path], *, remove_leftovers: bool
-) -> list[Workflow]:
-    """The workflows ``check`` looks at: the ``files`` given (a directory among them is
-    read as a workflow directory), else every workflow of ``directory``."""
-    if not files:
-        assert directory is not None  # noqa: S101 - the command gives one or the other
-        return load_some_workflows(directory, remove_leftovers=remove_leftovers)
+def load_targets(paths: Sequence[Path], *, remove_leftovers: bool) -> list[Workflow]:
+    """The workflows ``check`` looks at: each path a workflow file, or a directory read
+    as a workflow directory (none in it is an error); each file once."""
     workflows: dict[Path, Workflow] = {}
-    for path in files:
+    for path in paths:
         loaded = (
             load_some_workflows(path, remove_leftovers=remove_leftovers)
             if path.is_dir()
@@ -86,7 +81,7 @@ def run_check(
     *,
     ignore: Sequence[IgnoreSetting] = (),
     pyproject: Path | None = None,
-    connect: Callable[[], RegistryQueries] | None = None,
+    connect: Callable[[], RegistryQueries],
     fix: bool = False,
     dry_run: bool = False,
     registry: bool = False,
@@ -98,7 +93,6 @@ def run_check(
     raw = check_workflows(workflows, options)
     plan: FixPlan | None = None
     if fix:
-        assert connect is not None  # noqa: S101 - the command gives it with --fix
         standing = _suppressed(raw, workflows, settings, evaluated)
         fixable = fixable_sites(standing)
         sites: dict[Path, list[ImageSite]] = {workflow.path: [] for workflow in workflows}
@@ -114,7 +108,6 @@ def run_check(
             raw = check_workflows(workflows, options)
     unreachable: tuple[CiImageError, ...] = ()
     if registry:
-        assert connect is not None  # noqa: S101 - the command gives it with --registry
         # Imported here: only --registry needs the registry verification.
         from ci_image.findings.registry import registry_findings  # noqa: PLC0415
 

@@ -109,8 +109,8 @@ def pin_workflows(
         raise _nothing_to_pin(reference, directory, len(workflows), other_tags)
     digests = _digests(reference, chosen, resolve)
     if everywhere:
-        assert reference.tag is not None  # noqa: S101 - refused above
-        pins = {site.key: site.reference.with_pin(reference.tag, digests[reference.tag])
+        ((tag, digest),) = digests.items()  # REF's tag, the only one
+        pins = {site.key: site.reference.with_pin(tag, digest)
                 for site in chosen if site.reference is not None}  # fmt: skip
     else:
         pins = pin_sites(chosen, digests)

@@ -43,30 +43,40 @@ class FixPlan:
         return [change for change in self.changes if change.changed]
 
 
-def fixable_sites(result: CheckResult) -> list[ImageSite]:
+@dataclass(frozen=True)
+class Fixable:
+    """A floating site and the version tag it is pinned at."""
+
+    site: ImageSite
+    reference: Reference
+    tag: str
+
+
+def fixable_sites(result: CheckResult) -> list[Fixable]:
     """The sites with a CI001 finding that stands, and a version tag to pin."""
     floating = {
         (finding.path, finding.line, finding.col)
         for finding in result.findings
         if finding.rule == FLOATING.id
     }
-    chosen: dict[SiteKey, ImageSite] = {}
+    chosen: dict[SiteKey, Fixable] = {}
     for site in result.sites:
         reference = site.reference
         if (
             site.key in floating
             and reference is not None
             and reference.digest is None
-            and reference.tag not in (None, "latest")
+            and reference.tag is not None
+            and reference.tag != "latest"
         ):
-            chosen.setdefault(site.key, site)
+            chosen.setdefault(site.key, Fixable(site, reference, reference.tag))
     return list(chosen.values())
 
 
 def plan_fix(
     workflows: Sequence[Workflow],
     sites: Mapping[Path, Sequence[ImageSite]],
-    fixable: Sequence[ImageSite],
+    fixable: Sequence[Fixable],
     queries: RegistryQueries | None,
 ) -> FixPlan:
     """Ask the registries for each distinct tag, and plan the rewrite (nothing written).
@@ -77,13 +87,12 @@ def plan_fix(
     failed: dict[str, CiImageError] = {}
     pins: dict[SiteKey, Reference] = {}
     unresolved: list[tuple[ImageSite, str]] = []
-    for site in fixable:
-        reference = site.reference
-        assert reference is not None and reference.tag is not None  # noqa: S101 - fixable
+    for item in fixable:
+        site, reference = item.site, item.reference
         host = registry_host(reference)
         if host in failed:
             continue
-        key = f"{reference.canonical_repository}:{reference.tag}"
+        key = f"{reference.canonical_repository}:{item.tag}"
         if key not in digests:
             try:
                 digests[key] = queries.current_digest(reference)
@@ -96,10 +105,10 @@ def plan_fix(
         digest = digests[key]
         if digest is None:
             unresolved.append(
-                (site, f"{host} has no tag {reference.tag} in {reference.canonical_repository}")
+                (site, f"{host} has no tag {item.tag} in {reference.canonical_repository}")
             )
             continue
-        pins[site.key] = reference.with_pin(reference.tag, digest)
+        pins[site.key] = reference.with_pin(item.tag, digest)
     if failed:
         return FixPlan((), tuple(unresolved), tuple(failed.values()))
     return FixPlan(plan_rewrites(workflows, sites, pins), tuple(unresolved), ())
