@@ -66,3 +66,15 @@ def test_a_missing_tag_is_left_and_said_the_rest_pinned() -> None:
     (after,) = fixed_workflows([loaded], plan)
     remaining = check_workflows([after], CheckOptions()).findings
     assert sorted({finding.line for finding in remaining}) == [7, 8, 9]
+
+
+def test_workflows_the_fix_leaves_alone_are_kept_as_they_are() -> None:
+    changed, kept = (
+        workflow("on: push\njobs:\n  a: {container: redis:7}\n"),
+        workflow("on: push\njobs:\n  a: {container: alpine}\n", "other.yml"),
+    )
+    fixable = fixable_sites(check_workflows([changed, kept], CheckOptions()))
+    sites = {item.path: find_image_sites(item) for item in (changed, kept)}
+    plan = plan_fix([changed, kept], sites, fixable, cast(RegistryQueries, Answers()))
+    after = fixed_workflows([changed, kept], plan)
+    assert after[1] is kept and after[0].text.endswith(f"redis:7@{DIGEST}}}\n")
