@@ -19,7 +19,9 @@ nox.options.error_on_external_run = False
 nox.options.sessions = ["lint", "typecheck", "coverage_report", "security"]
 
 ROOT = Path(__file__).parent
-PYTHON_SOURCES = ["src", "features", "benchmarks", "noxfile.py"]
+PYTHON_SOURCES = ["src", "tests", "features", "benchmarks", "noxfile.py"]
+# The behave features in parallel processes, one report (CONTRIBUTING.md, "Tests").
+FEATURE_RUNNER = str(ROOT / "features" / "support" / "parallel.py")
 WORKFLOWS = ROOT / ".forgejo" / "workflows"
 # The CI image holds the dependencies but not the project itself (its tag must not change
 # with every commit to src/), so sessions import the helper from the checkout.
@@ -53,15 +55,19 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The behave specifications, against the real CLI and real components."""
-    session.run("behave", *session.posargs, env=SESSION_ENV)
+    """The unit tests (pytest), then the behave specifications against the real CLI and
+    real components, in parallel processes. Arguments go to the feature runner
+    (feature files, -j N, --tags EXPR)."""
+    session.run("pytest", "-q", env=SESSION_ENV)
+    session.run(sys.executable, FEATURE_RUNNER, *session.posargs, env=SESSION_ENV)
 
 
 @nox.session
 def coverage_report(session: nox.Session) -> None:
-    """The specifications under branch coverage, subprocesses included; fails under 97%."""
+    """Both test layers under branch coverage, subprocesses included; fails under 97%."""
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "behave", *session.posargs, env=SESSION_ENV)
+    session.run("coverage", "run", "-m", "pytest", "-q", env=SESSION_ENV)
+    session.run(sys.executable, FEATURE_RUNNER, "--coverage", *session.posargs, env=SESSION_ENV)
     session.run("coverage", "combine", "--quiet")
     session.run("coverage", "report")
 
