@@ -49,8 +49,8 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the helper's source."""
-    session.run("mypy", "--strict", "src")
+    """mypy --strict on the helper's source and its unit tests."""
+    session.run("mypy", "--strict", "src", "tests")
 
 
 @nox.session

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
+
 from ci_image.triggers.decision import Decision, decide, parse_ref, read_push_trigger
 from ci_image.workflows.loader import Workflow, parse_workflow_text
 
@@ -22,3 +24,10 @@ def decide_text(
     """What ``ci-image triggers --ref REF [--changed ...]`` decides for this workflow."""
     trigger = read_push_trigger(workflow(text), Path.cwd())
     return decide(trigger, parse_ref(ref), changed)
+
+
+def mapping(text: str) -> yaml.MappingNode:
+    """The root mapping node of a YAML document (no workflow checks)."""
+    node = yaml.compose(text)
+    assert isinstance(node, yaml.MappingNode), text
+    return node
