@@ -84,10 +84,14 @@ class Chunk:
         return listed
 
 
+class UnreadableFeatureError(Exception):
+    """A feature file behave cannot parse; the message names it."""
+
+
 def discover(paths: list[str]) -> list[Planned]:
     """Every scenario (each example row of an outline) in the feature files under
     ``paths``, in file order."""
-    from behave.parser import parse_file  # noqa: PLC0415 - only the runner needs it
+    from behave.parser import ParserError, parse_file  # noqa: PLC0415 - only the runner
 
     files: list[Path] = []
     for raw in paths:
@@ -95,7 +99,11 @@ def discover(paths: list[str]) -> list[Planned]:
         files.extend(sorted(path.rglob("*.feature")) if path.is_dir() else [path])
     planned = []
     for path in files:
-        feature = parse_file(str(path))
+        try:
+            feature = parse_file(str(path))
+        except ParserError as error:
+            detail = " ".join(str(error).split())
+            raise UnreadableFeatureError(f"{path}: behave cannot read it: {detail}") from None
         if feature is None:
             continue
         name = str(path)
@@ -286,7 +294,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> int:
     arguments = parse_arguments(argv)
     started = time.monotonic()
-    scenarios = discover(arguments.paths)
+    try:
+        scenarios = discover(arguments.paths)
+    except UnreadableFeatureError as error:
+        sys.stderr.write(f"parallel.py: {error}\n")
+        return 2
     if not scenarios:
         sys.stderr.write(f"no scenarios under {' '.join(arguments.paths)}\n")
         return 2

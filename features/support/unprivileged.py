@@ -92,7 +92,7 @@ def unavailable_reason() -> str | None:
         return "setpriv (util-linux) is not installed: the CLI cannot be run as another user"
     if unprivileged_ids() is None:
         return f"there is no user {USER!r} to run the CLI as"
-    if _temporary_parent() is None:
+    if temporary_parent() is None:
         tried = ", ".join(TEMPORARY_PARENTS)
         return f"no temporary directory that every user can enter (tried {tried})"
     return None
@@ -117,7 +117,7 @@ def _enterable_by_all(path: Path) -> bool:
     )
 
 
-def _temporary_parent() -> Path | None:
+def temporary_parent() -> Path | None:
     for candidate in TEMPORARY_PARENTS:
         path = Path(candidate)
         if path.is_dir() and os.access(path, os.W_OK) and _enterable_by_all(path):
@@ -154,7 +154,7 @@ def _link_or_copy(source: str, target: str) -> str:
     return target
 
 
-def _mirror(source: Path, target: Path, skip: frozenset[str] = frozenset()) -> None:
+def mirror(source: Path, target: Path, skip: frozenset[str] = frozenset()) -> None:
     """``source``'s tree at ``target``, every directory enterable and every file readable
     by all; top-level entries named in ``skip`` are left out."""
 
@@ -197,7 +197,7 @@ def _interpreter(destination: Path, *, site_packages: bool) -> tuple[Path, dict[
     _link_or_copy(str(base), str(copy / base.relative_to(prefix)))
     # A virtual environment brings its own site-packages; test: 120 MB nobody uses.
     skip = {"test"} if site_packages else {"test", "site-packages"}
-    _mirror(stdlib, copy / stdlib.relative_to(prefix), skip=frozenset(skip))
+    mirror(stdlib, copy / stdlib.relative_to(prefix), skip=frozenset(skip))
     environment = {}
     if sysconfig.get_config_var("Py_ENABLE_SHARED"):
         library_dir = Path(str(sysconfig.get_config_var("LIBDIR"))).resolve()
@@ -243,7 +243,7 @@ def prepare(destination: Path) -> HelperCopy:
     else:  # the interpreter's own environment (the CI image, nix develop)
         interpreter, environment, copied = _interpreter(destination, site_packages=True)
         site = destination / "site"
-        _mirror(package, site / package.name)
+        mirror(package, site / package.name)
         environment["PYTHONPATH"] = str(site)
         command = [str(interpreter), "-m", "ci_image"]
         copy = HelperCopy(destination, interpreter, command, environment, copied)
@@ -268,9 +268,9 @@ def _prepare_venv(destination: Path, package: Path) -> HelperCopy:
         editable = frozenset(
             pth.name for pth in source.glob("*.pth") if _points_into(pth, package.parent)
         )
-        _mirror(source, site_packages, skip=editable)
+        mirror(source, site_packages, skip=editable)
     if not (site_packages / package.name).is_dir():
-        _mirror(package, site_packages / package.name)
+        mirror(package, site_packages / package.name)
     script = venv / "bin" / "ci-image"
     script.write_text(
         f"#!{python}\nimport sys\nfrom ci_image.cli import main\n\n"
@@ -303,7 +303,7 @@ def helper_copy() -> HelperCopy:
     """The copy for this behave process, made on first use (see :func:`discard`)."""
     global _prepared  # noqa: PLW0603 - one copy per process, removed in after_all
     if _prepared is None:
-        parent = _temporary_parent()
+        parent = temporary_parent()
         assert parent is not None, unavailable_reason()
         _prepared = prepare(Path(tempfile.mkdtemp(prefix="ci-image-unprivileged-", dir=parent)))
     return _prepared
