@@ -25,9 +25,10 @@ Go behaviour wins: Go rejects stacked repetition (``*+``, ``a++``, ``a?+``, ``a?
 which Python 3.11 would accept as possessive quantifiers.
 
 Source: nektos/act v0.2.87 ``pkg/workflowpattern/workflow_pattern.go`` (unchanged since
-the package appeared in v0.2.43), and its ``workflow_pattern_test.go``, whose table
+the package appeared in v0.2.43; the Forgejo runner v12.0.1 carries it byte-identical as
+``act/workflowpattern``), and its ``workflow_pattern_test.go``, whose table
 tests/test_patterns.py ports; Go's ``regexp/syntax`` (``parse.go``, ``repeat``) for what
-Go's compiler refuses.
+Go's compiler refuses. docs/re-porting.md says how to check a newer release.
 """
 
 from __future__ import annotations
