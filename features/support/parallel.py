@@ -4,8 +4,9 @@ Scenarios are independent (each has its own directory, servers on free ports, it
 TMPDIR and HOME), so they can run side by side. This runner finds every scenario of the
 feature files it is given (default: every ``*.feature`` under ``features/``, so a new
 feature file needs no configuration), groups them into chunks of about equal expected
-time and has ``--jobs`` behave processes work through the chunks, longest first. Each
-process appends a record per scenario (support/suite_report.py, through
+time and has ``--jobs`` behave processes (default: one more than there are CPUs, since
+many scenarios wait on servers, retries and timeouts) work through the chunks, longest
+first. Each process appends a record per scenario (support/suite_report.py, through
 environment.py); at the end one report covers them all: failed and skipped scenarios
 with their reasons, the ten slowest, and behave's summary line
 ``N scenarios passed, M failed, K skipped``. The exit status is 1 when any scenario
@@ -276,7 +277,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         description="Run the behave features in parallel processes, with one report.",
     )
     parser.add_argument("paths", nargs="*", default=["features"], help="feature files or dirs")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=(os.cpu_count() or 1) + 1,
+        help="behave processes (default: one more than CPUs: many scenarios wait on servers)",
+    )
     parser.add_argument("--coverage", action="store_true", help="run each process measured")
     parser.add_argument("--tags", action="append", default=[], help="passed to behave")
     parser.add_argument("--durations", type=Path, default=DURATIONS)
