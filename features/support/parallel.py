@@ -263,12 +263,17 @@ def missing_of(outcomes: list[Outcome], tags_given: bool) -> list[str]:
     ]
 
 
-def save_durations(path: Path, records: list[ScenarioRecord], previous: dict[str, float]) -> None:
-    """The measured seconds of the scenarios that ran; earlier figures for the rest."""
-    durations = dict(previous)
-    for record in records:
-        durations[record.key] = round(record.seconds, 2)
-    path.write_text(json.dumps(dict(sorted(durations.items())), indent=0) + "\n", encoding="utf-8")
+def save_durations(
+    path: Path, planned: list[Planned], records: list[ScenarioRecord], previous: dict[str, float]
+) -> None:
+    """The seconds of every planned scenario: measured in this run, else the earlier figure.
+    Scenarios that no longer exist drop out."""
+    measured = {record.key: round(record.seconds, 2) for record in records}
+    durations = {
+        scenario.key: measured.get(scenario.key, previous.get(scenario.key)) for scenario in planned
+    }
+    known = {key: value for key, value in sorted(durations.items()) if value is not None}
+    path.write_text(json.dumps(known, indent=0) + "\n", encoding="utf-8")
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -333,7 +338,7 @@ def main(argv: list[str]) -> int:
         f"({busy:.1f}s of scenario time)"
     )
     if arguments.save_durations:
-        save_durations(arguments.durations, records, durations)
+        save_durations(arguments.durations, scenarios, records, durations)
     failed = any(record.status == "failed" for record in records)
     return 1 if failed or problems else 0
 
