@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import queue
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,15 +40,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FEATURES = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(FEATURES))
+sys.path.insert(0, str(FEATURES))  # so that `support` is importable, run as a script
 
-from support.suite_report import (  # noqa: E402 - the path above makes `support` importable
+from support.suite_report import (  # noqa: E402
     ScenarioRecord,
     duration_key,
     read_records,
     render_feature_times,
     render_report,
 )
+from support.unprivileged import SHARED_VARIABLE, temporary_parent  # noqa: E402
 
 DURATIONS = FEATURES / "durations.json"
 RECORD_VARIABLE = "CI_IMAGE_SUITE_RECORD"
@@ -181,6 +183,11 @@ class Outcome:
     returncode: int
     output: str
     records: list[ScenarioRecord]
+
+
+def shared_parent() -> str:
+    parent = temporary_parent()
+    return str(parent) if parent is not None else tempfile.gettempdir()
 
 
 def behave_command(coverage: bool) -> list[str]:
@@ -323,9 +330,16 @@ def main(argv: list[str]) -> int:
     )
     sys.stdout.flush()
     with tempfile.TemporaryDirectory(prefix="ci-image-suite-") as scratch:
-        outcomes = run_chunks(
-            chunks, arguments.jobs, behave_command(arguments.coverage), options, Path(scratch)
-        )
+        # What the processes share (support/unprivileged.py): every user may enter it.
+        shared = Path(tempfile.mkdtemp(prefix="ci-image-suite-shared-", dir=shared_parent()))
+        shared.chmod(0o755)
+        os.environ[SHARED_VARIABLE] = str(shared)
+        try:
+            outcomes = run_chunks(
+                chunks, arguments.jobs, behave_command(arguments.coverage), options, Path(scratch)
+            )
+        finally:
+            shutil.rmtree(shared, ignore_errors=True)
     records = [record for outcome in outcomes for record in outcome.records]
     problems = problems_of(outcomes) + missing_of(outcomes, bool(arguments.tags))
     if arguments.times:

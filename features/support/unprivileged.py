@@ -31,6 +31,7 @@ directory this way.
 from __future__ import annotations
 
 import base64
+import fcntl
 import importlib.util
 import json
 import os
@@ -294,26 +295,57 @@ def _check(copy: HelperCopy) -> None:
         )
 
 
-# Once per process ----------------------------------------------------------------------
+# Once per run ---------------------------------------------------------------------------
 
+# Set by the parallel runner: a directory every user can enter, removed after the run, in
+# which the first behave process that needs the copy makes it and the others reuse it.
+SHARED_VARIABLE = "CI_IMAGE_SUITE_SHARED"
 _prepared: HelperCopy | None = None
+_owned = False
 
 
 def helper_copy() -> HelperCopy:
-    """The copy for this behave process, made on first use (see :func:`discard`)."""
-    global _prepared  # noqa: PLW0603 - one copy per process, removed in after_all
-    if _prepared is None:
-        parent = temporary_parent()
-        assert parent is not None, unavailable_reason()
-        _prepared = prepare(Path(tempfile.mkdtemp(prefix="ci-image-unprivileged-", dir=parent)))
+    """The copy for this run, made on first use: in the runner's shared directory when
+    there is one, else in a directory of this process (removed by :func:`discard`)."""
+    global _prepared, _owned  # noqa: PLW0603 - one copy per run
+    if _prepared is not None:
+        return _prepared
+    shared = os.environ.get(SHARED_VARIABLE)
+    if shared:
+        _prepared = _shared_copy(Path(shared))
+        return _prepared
+    parent = temporary_parent()
+    assert parent is not None, unavailable_reason()
+    _prepared = prepare(Path(tempfile.mkdtemp(prefix="ci-image-unprivileged-", dir=parent)))
+    _owned = True
     return _prepared
 
 
+def _shared_copy(shared: Path) -> HelperCopy:
+    """Made by whichever process gets the lock first; the others wait and read it."""
+    root, description = shared / "unprivileged", shared / "unprivileged.json"
+    with (shared / "unprivileged.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if description.exists():
+            document = json.loads(description.read_text(encoding="utf-8"))
+            return HelperCopy(
+                Path(document["root"]),
+                Path(document["python"]),
+                list(document["command"]),
+                dict(document["environment"]),
+                bool(document["interpreter_copied"]),
+            )
+        copy = prepare(root)
+        description.write_text(json.dumps(copy.as_json()), encoding="utf-8")
+        return copy
+
+
 def discard() -> None:
-    global _prepared  # noqa: PLW0603
-    if _prepared is not None:
+    """Remove this process's own copy (the runner removes a shared one)."""
+    global _prepared, _owned
+    if _prepared is not None and _owned:
         shutil.rmtree(_prepared.root, ignore_errors=True)
-        _prepared = None
+    _prepared, _owned = None, False
 
 
 def run_unprivileged(
