@@ -19,9 +19,11 @@ nox.options.error_on_external_run = False
 nox.options.sessions = ["lint", "typecheck", "coverage_report", "security"]
 
 ROOT = Path(__file__).parent
-PYTHON_SOURCES = ["src", "features", "benchmarks", "nix", "noxfile.py"]
+PYTHON_SOURCES = ["src", "tests", "features", "benchmarks", "nix", "noxfile.py"]
 # The image venv's checkout hook: standard library only, run by the image's interpreter.
 CHECKOUT_HOOK = ROOT / "nix" / "checkout"
+# The behave features in parallel processes, one report (CONTRIBUTING.md, "Tests").
+FEATURE_RUNNER = str(ROOT / "features" / "support" / "parallel.py")
 WORKFLOWS = ROOT / ".forgejo" / "workflows"
 
 
@@ -46,22 +48,27 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the helper's source, and on the image venv's checkout hook."""
-    session.run("mypy", "--strict", "src")
+    """mypy --strict on the helper's source and its unit tests, and on the image venv's
+    checkout hook."""
+    session.run("mypy", "--strict", "src", "tests")
     session.run("mypy", "--strict", str(CHECKOUT_HOOK), env={"MYPYPATH": str(CHECKOUT_HOOK)})
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The behave specifications, against the real CLI and real components."""
-    session.run("behave", *session.posargs)
+    """The unit tests (pytest), then the behave specifications against the real CLI and
+    real components, in parallel processes. Arguments go to the feature runner
+    (feature files, -j N, --tags EXPR)."""
+    session.run("pytest", "-q")
+    session.run(sys.executable, FEATURE_RUNNER, *session.posargs)
 
 
 @nox.session
 def coverage_report(session: nox.Session) -> None:
-    """The specifications under branch coverage, subprocesses included; fails under 97%."""
+    """Both test layers under branch coverage, subprocesses included; fails under 97%."""
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "behave", *session.posargs)
+    session.run("coverage", "run", "-m", "pytest", "-q")
+    session.run(sys.executable, FEATURE_RUNNER, "--coverage", *session.posargs)
     session.run("coverage", "combine", "--quiet")
     session.run("coverage", "report")
 

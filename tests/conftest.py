@@ -1,9 +1,16 @@
-"""pytest: the pure logic of ci-image, in-process (the behave features run the CLI)."""
+"""Shared settings of the unit tests.
+
+Hypothesis: no deadline per example (the machine is shared and coverage slows every
+call), and a fixed seed under CI so a failure there can be replayed; locally the seed
+varies and failing examples are kept in .hypothesis/ to be tried first next time.
+"""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import os
 
-# tests/helpers.py is imported as ``helpers``.
-sys.path.insert(0, str(Path(__file__).parent))
+from hypothesis import settings
+
+settings.register_profile("default", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, database=None)
+settings.load_profile("ci" if os.environ.get("CI") else "default")

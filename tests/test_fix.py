@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from typing import cast
 
-from helpers import workflow
-
 from ci_image.errors import CiImageError
 from ci_image.findings.offline import CheckOptions, check_workflows
 from ci_image.pinning.fix import fixable_sites, fixed_workflows, plan_fix
 from ci_image.pinning.resolve import RegistryQueries
 from ci_image.reference import Reference
 from ci_image.workflows.sites import find_image_sites
+from workflow_helpers import workflow
 
 DIGEST = "sha256:" + "5" * 64
 TEXT = """on: push

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from helpers import workflow
-
 from ci_image.workflows.sites import SiteStatus, find_image_sites
+from workflow_helpers import workflow
 
 PIN = "@sha256:" + "6" * 64
 

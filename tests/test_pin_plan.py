@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from helpers import workflow
 
 from ci_image.errors import CiImageError
 from ci_image.pinning.plan import (
@@ -14,6 +13,7 @@ from ci_image.pinning.plan import (
 from ci_image.pinning.resolve import registry_host
 from ci_image.reference import parse_reference
 from ci_image.workflows.sites import find_image_sites
+from workflow_helpers import workflow
 
 D1, D2 = "sha256:" + "1" * 64, "sha256:" + "2" * 64
 TEXT = (

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import workflow
-
 from ci_image.findings.model import Finding
 from ci_image.findings.rules import all_rules
 from ci_image.findings.suppressions import (
@@ -15,6 +13,7 @@ from ci_image.findings.suppressions import (
 from ci_image.reference import parse_reference
 from ci_image.settings import IgnoreSetting
 from ci_image.workflows.sites import find_image_sites
+from workflow_helpers import workflow
 
 EVERY = frozenset(rule.id for rule in all_rules())
 TEXT = """on: push  # ci-image: ignore[CI001]

@@ -50,14 +50,8 @@ from typing import Literal
 import yaml
 
 from ci_image.errors import CiImageError
-from ci_image.triggers.patterns import (
-    InvalidPatternError,
-    Pattern,
-    Verdict,
-    compile_pattern,
-    include,
-    keep,
-)
+from ci_image.triggers.matching import include, keep
+from ci_image.triggers.patterns import InvalidPatternError, Pattern, Verdict, compile_pattern
 from ci_image.workflows import goyaml
 from ci_image.workflows.loader import Workflow
 from ci_image.workflows.nodes import mapping_items
