@@ -52,11 +52,15 @@ class FilePlan:
     old: bytes | None
     new: bytes | None
     reasons: tuple[str, ...]
+    kept: bool = False
 
     @property
     def action(self) -> str:
+        """create, update, unchanged, or kept (it differs, and only --force replaces it)."""
+        if self.kept:
+            return "kept"
         if self.new is None:
-            return "unchanged" if self.old is not None else "skipped"
+            return "unchanged"
         return "create" if self.old is None else "update"
 
     def diff(self, base: Path) -> str:
@@ -226,7 +230,7 @@ def _template_file(path: Path, content: bytes, what: str, force: bool) -> FilePl
     if old == content:
         return FilePlan(path, old, None, (f"already {what}",))
     if not force:
-        return FilePlan(path, old, None, (f"kept: it differs from {what}; --force replaces it",))
+        return FilePlan(path, old, None, (f"it differs from {what}; --force replaces it",), True)
     return FilePlan(path, old, content, (f"replaced by {what} (--force)",))
 
 
@@ -267,7 +271,8 @@ def _actionlint_file(root: Path, labels: set[str]) -> FilePlan:
                 path,
                 old,
                 None,
-                (f"kept: it {edit.problem}; add the labels {', '.join(needed)} by hand",),
+                (f"it {edit.problem}; add the labels {', '.join(needed)} by hand",),
+                True,
             )
         if edit.text is None:
             return FilePlan(path, old, None, ("already lists the runner labels",))

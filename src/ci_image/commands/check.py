@@ -23,7 +23,8 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "check",
         parents=parents,
-        help="report floating, malformed, unresolvable, disagreeing and stale image references",
+        help="report floating, malformed, unresolvable, disagreeing and stale image "
+        "references, and a build workflow or CI image that do not fit the project",
         description="Check every image reference in the workflows. Exit 0 clean, 1 findings, "
         "2 bad input. Findings: FILE:LINE:COL: RULE NAME MESSAGE.",
     )
@@ -63,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
         image = project.image(args.image, "--image")
     directory = project.workflow_directory(args.workflows)
     result = check_directory(
-        directory, image=image, flake=args.flake, allow_unreleased=args.allow_unreleased
+        directory,
+        image=image,
+        flake=args.flake,
+        allow_unreleased=args.allow_unreleased,
+        project=Path.cwd(),
     )
     if args.registry:
         trace = Trace(enabled=args.verbose)

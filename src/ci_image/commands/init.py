@@ -105,12 +105,15 @@ def report(plan: AdoptionPlan, base: Path, *, line: Callable[[str], None], dry_r
             line(f"left alone: {display_path(path, base)} job {job}: {left_alone}")
     for item in plan.files:
         if item.new is None:
-            line(f"unchanged {display_path(item.path, base)}: {'; '.join(item.reasons)}")
+            line(f"{item.action} {display_path(item.path, base)}: {'; '.join(item.reasons)}")
     for note in plan.notes:
         line(f"note: {note}")
     changes = plan.changes
-    if not changes:
+    kept = sum(1 for item in plan.files if item.kept)
+    if not changes and not kept:
         line("nothing to change: the project is already set up for the CI image")
+    elif not changes:
+        line(f"nothing to change but {plural(kept, 'file')} kept as it is (see above)")
     elif not dry_run:
         line(f"wrote {plural(len(changes), 'file')}")
     line("next steps:")

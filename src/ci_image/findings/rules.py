@@ -24,3 +24,6 @@ UNRELEASED = Rule("CI006", "unreleased-pin")
 # Reserved for the registry verification (``check --registry``).
 MISSING_DIGEST = Rule("CI007", "missing-digest")
 MOVED_TAG = Rule("CI008", "moved-tag")
+# For a project with a build workflow (build-ci-image.yml), as `ci-image init` sets up.
+BUILD_PATHS = Rule("CI009", "build-paths")
+UNUSED_IMAGE = Rule("CI010", "unused-image")
