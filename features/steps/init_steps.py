@@ -257,3 +257,39 @@ def step_own_build_workflow(context: Context) -> None:
 @then("flake.nix is as it was")
 def step_flake_kept(context: Context) -> None:
     assert (context.workdir / "flake.nix").read_bytes() == context.original["flake.nix"]
+
+
+@given('in "{name}" the line "{old}" is replaced by "{new}"')
+def step_replace_line(context: Context, name: str, old: str, new: str) -> None:
+    path = context.workdir / name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines.count(old) == 1, f"{old!r} is not one line of {name}"
+    lines[lines.index(old)] = new
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@given('in "{name}" every "{old}" is replaced by "{new}"')
+def step_replace_all(context: Context, name: str, old: str, new: str) -> None:
+    path = context.workdir / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@given('the flake of the sample project sets python = "{version}"')
+def step_flake_python(context: Context, version: str) -> None:
+    path = context.workdir / "flake.nix"
+    text = path.read_text(encoding="utf-8")
+    commented = '# python = "3.12";'
+    assert commented in text, "the template no longer shows the python setting"
+    path.write_text(text.replace(commented, f'python = "{version}";'), encoding="utf-8")
+
+
+@given('the lock of the sample project gains the local package "{directory}"')
+def step_lock_member(context: Context, directory: str) -> None:
+    name = directory.rsplit("/", 1)[-1]
+    with (context.workdir / "uv.lock").open("a", encoding="utf-8") as stream:
+        stream.write(
+            f'\n[[package]]\nname = "{name}"\nversion = "0.1.0"\n'
+            f'source = {{ editable = "{directory}" }}\n'
+        )
