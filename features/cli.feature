@@ -68,3 +68,34 @@ Feature: The ci-image command line
       | check        |
       | check --json |
       | --version    |
+
+  Scenario Outline: Every --json document says which version of the format it is
+    A script reading `--json` checks `version` first: it changes only when a key is
+    removed or changes meaning (adding a key keeps it).
+    Given a file "pyproject.toml" with
+      """
+      [project]
+      name = "demo"
+      version = "1"
+      """
+    And a file "uv.lock" with
+      """
+      version = 1
+      """
+    And a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+      """
+    When I run "ci-image <arguments> --json"
+    Then the JSON on stdout has
+      | path    | value |
+      | version | 1     |
+
+    Examples:
+      | arguments                                                              |
+      | check                                                                  |
+      | triggers --changed README.md                                           |
+      | env-check --print-inputs                                               |
+      | tag /nix/store/0c0bqgh0p3dmm3zjvzlmr2gdcxwfnylr-ci-image.tar.gz        |

@@ -32,7 +32,8 @@ Feature: ci-image tag prints an image's immutable tag
         "from": "image.tar.gz",
         "kind": "archive",
         "source": "image.tar.gz",
-        "tag": "0c5jqnx2hh2bm1vvfz5p0n0hh9wvmf2l"
+        "tag": "0c5jqnx2hh2bm1vvfz5p0n0hh9wvmf2l",
+        "version": 1
       }
       """
 

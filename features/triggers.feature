@@ -467,6 +467,7 @@ Feature: Does a push run the workflow? (ci-image triggers)
         },
         "ref": "refs/heads/main",
         "triggers": true,
+        "version": 1,
         "workflows": [
           {
             "branch_and_tag": false,

@@ -1,17 +1,24 @@
-"""Writing results: plain lines for people, stable JSON for machines."""
+"""Writing results, the one way every command does: plain lines for people, versioned
+JSON for machines (``--json``), warnings on stderr."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+# The version of every --json document. It changes only when a key is removed or changes
+# meaning; adding a key is compatible and keeps it. Readers should check it.
+JSON_VERSION = 1
 
-def emit_json(value: Any) -> None:
-    """One JSON document on stdout, keys sorted so the output is stable."""
-    sys.stdout.write(json.dumps(value, indent=2, sort_keys=True) + "\n")
+
+def emit_json(document: Mapping[str, Any]) -> None:
+    """One JSON object on stdout with its ``version``, keys sorted so the output is stable."""
+    sys.stdout.write(json.dumps({**document, "version": JSON_VERSION}, indent=2, sort_keys=True))
+    sys.stdout.write("\n")
 
 
 def emit(line: str = "") -> None:
