@@ -11,9 +11,6 @@ from typing import Any
 from ci_image.adopt.plan import AdoptionPlan, InitOptions, apply_plan, plan_adoption
 from ci_image.output import display_path, emit, emit_json, plural
 
-# The version of the --json document; a key is only ever added.
-JSON_VERSION = 1
-
 # What a maintainer does after init, in order (ci/README.md, "Adopt it").
 NEXT_STEPS = (
     "git add flake.nix, then `nix flake lock` (a flake sees only files git knows) and "
@@ -127,7 +124,6 @@ def next_steps(plan: AdoptionPlan) -> list[str]:
 
 def as_json(plan: AdoptionPlan, base: Path, *, dry_run: bool) -> dict[str, Any]:
     document: dict[str, Any] = {
-        "version": JSON_VERSION,
         "image": plan.image,
         "image_source": plan.image_source,
         "bootstrap_pin": plan.bootstrap_pin,
