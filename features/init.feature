@@ -48,6 +48,8 @@ Feature: ci-image init adopts the CI image in an existing uv project
       | .forgejo/workflows/ci.yml             |
       | .forgejo/workflows/build-ci-image.yml |
       | ci/actionlint.yaml                    |
+    And the flake evaluates with the real Nix against the stand-ins
+    And Nix's lib.imageInputs of the flake are the build workflow's paths but the workflow itself
     And the project passes ci-image check --allow-unreleased, zizmor and check-jsonschema
     And the build workflow runs for a push to main that changes each of its paths, and not for
       | path              |
@@ -77,6 +79,8 @@ Feature: ci-image init adopts the CI image in an existing uv project
       | packages/beta/pyproject.toml          |
       | .python-version                       |
       | .forgejo/workflows/build-ci-image.yml |
+    And the flake evaluates with the real Nix against the stand-ins
+    And Nix's lib.imageInputs of the flake are the build workflow's paths but the workflow itself
     And the project passes ci-image check --allow-unreleased, zizmor and check-jsonschema
 
   Scenario: Each change is explained, and so is each job left alone, then the next steps

@@ -7,6 +7,7 @@ import json
 import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from behave import given, then, when
 from behave.runner import Context
 
 from ci_image.adopt.plan import InitOptions, plan_adoption
+from ci_image.image.input_paths import image_input_paths
 from support.cli import ci_image_command, describe, run_cli, snapshot
 from support.git import run_git
 from support.init_projects import write_sample
@@ -80,6 +82,13 @@ def step_no_remote(context: Context) -> None:
 def step_remove(context: Context, name: str) -> None:
     (context.workdir / name).unlink()
     context.original = snapshot(context.workdir)
+
+
+@given('a file "{name}" is added to the sample project')
+def step_add_file(context: Context, name: str) -> None:
+    path = context.workdir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# added by a scenario\n", encoding="utf-8")
 
 
 @given('the file "{name}" of the sample project is replaced by')
@@ -287,9 +296,76 @@ def step_flake_python(context: Context, version: str) -> None:
 
 @given('the lock of the sample project gains the local package "{directory}"')
 def step_lock_member(context: Context, directory: str) -> None:
-    name = directory.rsplit("/", 1)[-1]
+    name = directory.strip("./").rsplit("/", 1)[-1]
+    project = (context.workdir / directory).resolve()
+    if project.is_relative_to(context.workdir):
+        project.mkdir(parents=True, exist_ok=True)
+        (project / "pyproject.toml").write_text(
+            f'[project]\nname = "{name}"\nversion = "0.1.0"\n', encoding="utf-8"
+        )
     with (context.workdir / "uv.lock").open("a", encoding="utf-8") as stream:
         stream.write(
             f'\n[[package]]\nname = "{name}"\nversion = "0.1.0"\n'
             f'source = {{ editable = "{directory}" }}\n'
         )
+
+
+# --- the generated flake, evaluated by the real Nix against the stand-ins --------------
+
+PROBE = REPOSITORY / "features" / "support" / "nix" / "probe.nix"
+
+
+def evaluate_adopter_flake(context: Context) -> dict[str, Any]:
+    """``probe.nix`` on the project's flake.nix, its input ci-image being this
+    repository's flake, every other input a stand-in (features/support/nix)."""
+    completed = subprocess.run(
+        [
+            "nix-instantiate",
+            "--eval",
+            "--strict",
+            "--json",
+            "--read-write-mode",
+            str(PROBE),
+            "--arg",
+            "root",
+            str(context.workdir),
+            "--arg",
+            "ciImage",
+            str(REPOSITORY),
+        ],
+        env=context.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, f"the flake does not evaluate:\n{completed.stderr}"
+    described: dict[str, Any] = json.loads(completed.stdout)
+    return described
+
+
+@then("the flake evaluates with the real Nix against the stand-ins")
+def step_flake_evaluates(context: Context) -> None:
+    context.probe = evaluate_adopter_flake(context)
+    pyproject = (context.workdir / "pyproject.toml").read_text(encoding="utf-8")
+    image = tomllib.loads(pyproject)["tool"]["ci-image"]["image"]
+    for system in ("x86_64-linux", "aarch64-linux"):
+        described = context.probe["perSystem"][system]
+        # What the build workflow runs: nix build .#ciImage, nix run .#ci-image.
+        assert {"ciImage", "ci-image"} <= set(described["packages"]), described["packages"]
+        assert "ci-image" in described["apps"], described["apps"]
+        assert described["image"]["arguments"]["name"] == image, described["image"]
+
+
+@then("Nix's lib.imageInputs of the flake are the build workflow's paths but the workflow itself")
+def step_nix_inputs_agree(context: Context) -> None:
+    document = _workflow(context, BUILD)
+    paths = [path for path in document[True]["push"]["paths"] if path != BUILD]
+    assert context.probe["imageInputs"] == paths, (context.probe["imageInputs"], paths)
+
+
+@then("Nix's lib.imageInputs of the flake are what ci-image computes without Nix")
+def step_inputs_agree(context: Context) -> None:
+    lock = tomllib.loads((context.workdir / "uv.lock").read_text(encoding="utf-8"))
+    python_side = image_input_paths(context.workdir, lock)
+    nix_side = evaluate_adopter_flake(context)["imageInputs"]
+    assert nix_side == python_side, (nix_side, python_side)
