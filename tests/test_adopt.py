@@ -181,7 +181,8 @@ def test_crlf_and_no_final_newline_are_kept() -> None:
         ("    runs-on: ${{ matrix.os }}\n    steps:\n      - run: nox\n", "expression"),
         ("    uses: ./.forgejo/workflows/x.yml\n", "reusable workflow"),
         (
-            "    runs-on: docker\n    container: ${{ matrix.image }}\n    steps:\n      - run: nox\n",
+            "    runs-on: docker\n    container: ${{ matrix.image }}\n"
+            "    steps:\n      - run: nox\n",
             "expression",
         ),
         (
