@@ -1,7 +1,7 @@
 Feature: The image's inputs have one rule, which Nix and the helper apply alike
   The flake library's `lib.imageInputs` (nix/inputs.nix `paths`) lists the repository
   paths the image is built from; `ci-image init` writes them as the build workflow's push
-  `paths:`, and `ci-image check` (CI009) compares that filter with them, without Nix (an
+  `paths:`, and `ci-image check` (CI011) compares that filter with them, without Nix (an
   adopter's jobs may have none: src/ci_image/image/input_paths.py). Here the real Nix
   evaluates the adopted flake against the stand-ins, and the helper's list must be the
   same, in the same order, for every shape of project.

@@ -3,11 +3,11 @@
 They apply once the project has a build workflow (``build-ci-image.yml`` or ``.yaml`` in
 the workflow directory, as ``ci-image init`` writes it):
 
-- ``CI009 build-paths``: the workflow's ``push`` ``paths:`` must be exactly the image's
+- ``CI011 build-paths``: the workflow's ``push`` ``paths:`` must be exactly the image's
   inputs (:mod:`ci_image.image.input_paths`, the rule of the flake's ``lib.imageInputs``)
   and the workflow itself. A missing input leaves the image stale after a change to it;
   an extra path rebuilds for nothing.
-- ``CI010 unused-image``: the configured image must be used by at least one job, or
+- ``CI012 unused-image``: the configured image must be used by at least one job, or
   every job keeps installing what the image holds (and ``release`` has nothing to pin).
 
 Pure logic: the workflows, sites and the project's facts in, findings out.
