@@ -1,8 +1,8 @@
 Feature: Does a push run the workflow? (ci-image triggers)
   Forgejo decides on every push which workflows run. ci-image triggers gives the same
-  answer, with the reasons, by following Forgejo's code: matchPushEvent in
-  modules/actions/workflows.go, and jobparser (how "on" is read) and workflowpattern (the
-  patterns, see path_patterns.feature) of its act fork. Quirks included.
+  answer, with the reasons, by following Forgejo's code: matchPushEvent in Forgejo's
+  modules/actions/workflows.go, and the Forgejo runner's act/jobparser (how "on" is read)
+  and act/workflowpattern (the patterns, see path_patterns.feature). Quirks included.
 
     ci-image triggers [--workflow FILE | --workflows DIR] [--ref REF]
                       [--changed PATH... | --git BASE HEAD] [--json]
@@ -218,7 +218,8 @@ Feature: Does a push run the workflow? (ci-image triggers)
       .forgejo/workflows/ci.yml: does not trigger: branches: does not apply to a tag push, so it does not match; branches-ignore: does not apply to a tag push, so it does not match; tags: tag 'v1' matches 'v*'; branch and tag filters together: Forgejo adds one match so that either kind may match (2 of 3 conditions)
       """
 
-  # TestMatchPushEvent in Forgejo's modules/actions/workflows_test.go. Its repository has
+  # TestMatchPushEvent in Forgejo's modules/actions/workflows_test.go, one row per case
+  # (docs/re-porting.md: how to compare it with a newer Forgejo). Its repository has
   # three commits: README.md, then src/file.go, then docs/file.md; "initial to src"
   # changes src/file.go and "src to doc" changes docs/file.md.
   Scenario Outline: Forgejo's own cases: <case>
