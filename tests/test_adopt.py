@@ -249,3 +249,57 @@ def test_actionlint_labels() -> None:
     assert add_labels(text + "    - nix\n", ["nix"]).text is None
     assert add_labels("self-hosted-runner: {labels: [docker]}\n", ["nix"]).problem is not None
     assert add_labels(": :\n  - [", ["nix"]).problem is not None
+
+
+@pytest.mark.parametrize(
+    ("job", "reason"),
+    [
+        ("    {runs-on: docker, steps: [{run: nox}]}\n", "not a block mapping"),
+        ("    <<: {runs-on: docker}\n    steps:\n      - run: nox\n", "merge key"),
+        (
+            "    runs-on: docker\n    container:\n      image: [a]\n    steps:\n      - run: nox\n",
+            "no image written as a plain value",
+        ),
+        ("    runs-on: docker\n    container: node:20\n", "runs no Python step"),
+    ],
+)
+def test_more_jobs_left_alone(job: str, reason: str) -> None:
+    edit = adopt_workflow(_workflow("jobs:\n  t:\n" + job), IMAGE)
+    assert edit.new_text is None
+    assert edit.jobs[0].left_alone is not None and reason in edit.jobs[0].left_alone
+
+
+def test_a_container_mapping_keeps_its_other_keys() -> None:
+    text = (
+        "jobs:\n  t:\n    runs-on: docker\n    container:\n      image: 'python:3.12'\n"
+        "      options: --init\n    steps:\n      - uses: actions/setup-python@v5\n"
+        "        with:\n          python-version: '3.12'\n      - run: pytest\n"
+    )
+    edit = adopt_workflow(_workflow(text), IMAGE)
+    assert edit.new_text == (
+        "jobs:\n  t:\n    runs-on: docker\n    container:\n"
+        "      image: codeberg.org/acme/app:unreleased\n"
+        "      options: --init\n    steps:\n"
+        "      - name: Image built from this checkout? (if not, build the checkout's venv)\n"
+        "        run: ci-image env-check --fallback\n      - run: pytest\n"
+    )
+
+
+def test_steps_init_cannot_edit_are_named() -> None:
+    flow = "jobs:\n  t:\n    runs-on: docker\n    steps: [{run: pip install uv}]\n"
+    edit = adopt_workflow(_workflow(flow), IMAGE)
+    assert "no steps in block style" in " ".join(edit.jobs[0].changes)
+    dash = (
+        "jobs:\n  t:\n    runs-on: docker\n    steps:\n      -\n        run: pip install uv\n"
+        "      - run: nox\n"
+    )
+    edit = adopt_workflow(_workflow(dash), IMAGE)
+    assert "its '-' is on a line of its own" in " ".join(edit.jobs[0].changes)
+    done = (
+        "jobs:\n  t:\n    runs-on: docker\n    steps:\n      - run: ci-image env-check\n"
+        "      - run: nox\n"
+    )
+    edit = adopt_workflow(_workflow(done), IMAGE)
+    assert edit.jobs[0].changes == (
+        "runs in codeberg.org/acme/app:unreleased (a job container on its docker runner)",
+    )
