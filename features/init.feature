@@ -12,9 +12,12 @@ Feature: ci-image init adopts the CI image in an existing uv project
   The image name is `--image`, else `image` already in `[tool.ci-image]`, else
   `HOST/OWNER/REPO` of the git remote (`origin`), lower-cased as registries require. A
   file that differs from what init writes (a flake.nix, a build workflow someone changed)
-  is kept unless `--force`. All files are written or none; `--dry-run` prints the
-  unified diff (which `git apply` takes) and writes nothing; a second run changes
-  nothing and says so. Then it prints the next steps.
+  is kept unless `--force`; a container image or a configured image it replaces keeps
+  its quotes. All files are written or none; `--dry-run` prints the unified diff (which
+  `git apply` takes) and writes nothing; a second run changes nothing and says so. Then
+  it prints the next steps still open: locking the flake until flake.lock exists; the
+  runner, the secrets, the first build and its pull request until a job runs in a
+  released pin.
 
   Scenario Outline: init adopts <kind> on Python <python>
     Given a sample uv project: <kind>, Python <python>
@@ -107,21 +110,47 @@ Feature: ci-image init adopts the CI image in an existing uv project
       left alone: .forgejo/workflows/ci.yml job notify: runs no Python step
       wrote 5 files
       next steps:
-        1. git add flake.nix, then `nix flake lock` (a flake sees only files git knows) and commit flake.nix, flake.lock and the changes above
+        1. git add flake.nix, then `nix flake lock` (a flake sees only files git knows), and commit flake.nix, flake.lock and the changes init made
         2. register a Forgejo runner with the label `nix` on a host with Nix (flakes enabled) for the build workflow
         3. add the repository secrets CI_IMAGE_REGISTRY_USER and CI_IMAGE_REGISTRY_TOKEN (a token with write:package) and CI_IMAGE_BOT_USER and CI_IMAGE_BOT_TOKEN (a bot account that may push to the repository)
         4. run the build-ci-image workflow once by hand (workflow_dispatch on main)
         5. merge the pull request it opens ('ci: pin the CI image TAG'): the jobs then run in the pinned image; until then `ci-image check --allow-unreleased` passes
       """
 
-  Scenario: A second run changes nothing and says so
+  Scenario: A second run changes nothing, says so, and prints only the steps still open
+    Once flake.lock exists the flake is locked; once a job runs in a released pin the
+    build workflow has run, so its runner and secrets exist.
     Given a sample uv project
     When I run "ci-image init"
-    And I run "ci-image init" again
+    Given a file "flake.lock" is added to the sample project
+    When I run "ci-image init" again
+    Then it succeeds
+    And nothing was written
+    And stdout is
+      """
+      image: codeberg.org/acme/uvb-app (from [tool.ci-image] of pyproject.toml)
+      left alone: .forgejo/workflows/ci.yml job test: already runs in the CI image
+      left alone: .forgejo/workflows/ci.yml job lint: already runs in the CI image
+      left alone: .forgejo/workflows/ci.yml job notify: runs no Python step
+      unchanged pyproject.toml: [tool.ci-image] already sets image = 'codeberg.org/acme/uvb-app'
+      unchanged flake.nix: already the flake from ci-image's template
+      unchanged .forgejo/workflows/ci.yml: no job to change
+      unchanged .forgejo/workflows/build-ci-image.yml: already the build workflow
+      unchanged ci/actionlint.yaml: already lists the runner labels
+      nothing to change: the project is already set up for the CI image
+      next steps:
+        1. register a Forgejo runner with the label `nix` on a host with Nix (flakes enabled) for the build workflow
+        2. add the repository secrets CI_IMAGE_REGISTRY_USER and CI_IMAGE_REGISTRY_TOKEN (a token with write:package) and CI_IMAGE_BOT_USER and CI_IMAGE_BOT_TOKEN (a bot account that may push to the repository)
+        3. run the build-ci-image workflow once by hand (workflow_dispatch on main)
+        4. merge the pull request it opens ('ci: pin the CI image TAG'): the jobs then run in the pinned image; until then `ci-image check --allow-unreleased` passes
+      """
+    Given in ".forgejo/workflows/ci.yml" every "codeberg.org/acme/uvb-app:unreleased" is replaced by "codeberg.org/acme/uvb-app:0a1b2c@sha256:1111111111111111111111111111111111111111111111111111111111111111"
+    When I run "ci-image init" again
     Then it succeeds
     And nothing was written
     And stdout contains "nothing to change: the project is already set up for the CI image"
-    And stdout contains "unchanged .forgejo/workflows/ci.yml: no job to change"
+    And stdout contains "nothing left to do: the jobs run in a released pin of the image"
+    And stdout does not contain "next steps:"
 
   Scenario: --dry-run writes nothing and prints the diff, which git apply turns into what init writes
     Given a sample uv project
@@ -148,6 +177,10 @@ Feature: ci-image init adopts the CI image in an existing uv project
     And stdout contains "kept flake.nix: it differs from the flake from ci-image's template; --force replaces it"
     And stdout contains "wrote 4 files"
     And flake.nix is as it was
+    When I run "ci-image init" again
+    Then it succeeds
+    And nothing was written
+    And stdout contains "nothing to change but 1 file kept as it is (see above)"
     When I run "ci-image init --force" again
     Then it succeeds
     And stdout contains "update flake.nix:"
@@ -223,8 +256,9 @@ Feature: ci-image init adopts the CI image in an existing uv project
       | the sample project's remote is "/srv/git/app.git"               |         | is not a remote on a forge (a local path or bundle); pass --image                             |
       | the sample project has no git remote                            | --image acme/app | --image 'acme/app': 'acme/app' names no registry host                                  |
       | the sample project has no git remote                            | --image x.org/a/b --branch "a b" | --branch 'a b' is not a plain branch name                              |
+      | the sample project has a directory "flake.nix"                  |         | flake.nix: cannot read: Is a directory; make it a readable file                               |
 
-  Scenario Outline: A file that does not parse is named, with its line: <file>
+  Scenario Outline: A file init cannot use is named, with its line: <file>
     Given a sample uv project
     And the file "<file>" of the sample project is replaced by
       """
@@ -242,6 +276,8 @@ Feature: ci-image init adopts the CI image in an existing uv project
       | .forgejo/workflows/ci.yml | jobs: [a                      | .forgejo/workflows/ci.yml:2:                                             |
       | pyproject.toml            | [tool.uv]<LF>dev = 1          | pyproject.toml: not a uv project: no [project] table (nor [tool.uv.workspace]) |
       | pyproject.toml            | [project]<LF>name = "x"<LF>[tool.ci-image]<LF>imag = "x" | pyproject.toml:4: unknown key 'imag' in [tool.ci-image]           |
+      | pyproject.toml            | [project]<LF>name = "caf<xFF>"  | pyproject.toml:2: is not valid UTF-8 (byte 0xff at offset 21); save it as UTF-8 |
+      | pyproject.toml            | [project]<LF>name = "x"<LF>[tool.ci-image]<LF>workflows = "../ci" | pyproject.toml:4: workflows in [tool.ci-image] leads to |
 
   Scenario: A configured image is kept; another --image needs --force
     Given a sample uv project

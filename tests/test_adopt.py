@@ -128,6 +128,9 @@ def test_settings_value_replaced_only_with_replace() -> None:
         '[tool.ci-image]\nimage = "codeberg.org/acme/app"  # keep\n[tool.x]\nimage = 1\n'
     )
     assert _edit('[tool.ci-image]\nimage = "codeberg.org/acme/app"\n') is None
+    assert _edit("[tool.ci-image]\nimage='codeberg.org/acme/old'\n", replace=True) == (
+        "[tool.ci-image]\nimage='codeberg.org/acme/app'\n"
+    )
 
 
 def test_settings_forms_init_does_not_edit() -> None:
@@ -261,6 +264,10 @@ def test_actionlint_labels() -> None:
             "no image written as a plain value",
         ),
         ("    runs-on: docker\n    container: node:20\n", "runs no Python step"),
+        (
+            "    runs-on: docker\n    container: Python:3\n    steps:\n      - run: make\n",
+            "runs no Python step",
+        ),
     ],
 )
 def test_more_jobs_left_alone(job: str, reason: str) -> None:
@@ -269,7 +276,7 @@ def test_more_jobs_left_alone(job: str, reason: str) -> None:
     assert edit.jobs[0].left_alone is not None and reason in edit.jobs[0].left_alone
 
 
-def test_a_container_mapping_keeps_its_other_keys() -> None:
+def test_a_container_mapping_keeps_its_other_keys_and_the_quotes() -> None:
     text = (
         "jobs:\n  t:\n    runs-on: docker\n    container:\n      image: 'python:3.12'\n"
         "      options: --init\n    steps:\n      - uses: actions/setup-python@v5\n"
@@ -278,7 +285,7 @@ def test_a_container_mapping_keeps_its_other_keys() -> None:
     edit = adopt_workflow(_workflow(text), IMAGE)
     assert edit.new_text == (
         "jobs:\n  t:\n    runs-on: docker\n    container:\n"
-        "      image: codeberg.org/acme/app:unreleased\n"
+        "      image: 'codeberg.org/acme/app:unreleased'\n"
         "      options: --init\n    steps:\n"
         "      - name: Image built from this checkout? (if not, build the checkout's venv)\n"
         "        run: ci-image env-check --fallback\n      - run: pytest\n"
@@ -303,3 +310,144 @@ def test_steps_init_cannot_edit_are_named() -> None:
     assert edit.jobs[0].changes == (
         "runs in codeberg.org/acme/app:unreleased (a job container on its docker runner)",
     )
+
+
+def test_actionlint_labels_in_forms_init_does_not_edit_or_without_a_final_newline() -> None:
+    spread = 'self-hosted-runner:\n  labels:\n    - docker\n    - "gpu\n      big"\n'
+    edit = add_labels(spread, ["nix"])
+    assert edit.text is None
+    assert edit.problem == "lists its labels in a form ci-image init does not edit"
+    assert add_labels("self-hosted-runner:\n  labels:\n    - docker", ["nix"]).text == (
+        "self-hosted-runner:\n  labels:\n    - docker\n    - nix\n"
+    )
+
+
+def test_a_script_installing_uv_twice_gives_the_reason_once() -> None:
+    recognised = recognise_script("pip install uv\npipx install uv\n")
+    assert recognised is not None and recognised.reason == "installs uv, which the image has"
+
+
+def test_a_workflow_without_jobs_changes_nothing() -> None:
+    edit = adopt_workflow(_workflow("on: push\n"), IMAGE)
+    assert edit.new_text is None
+    assert edit.jobs == []
+
+
+def test_a_container_that_is_no_reference_is_replaced_in_a_python_job() -> None:
+    text = (
+        "jobs:\n  t:\n    runs-on: docker\n    container: Python:3.12\n"
+        "    steps:\n      - run: nox\n"
+    )
+    edit = adopt_workflow(_workflow(text), IMAGE)
+    assert edit.new_text is not None
+    assert "    container: codeberg.org/acme/app:unreleased\n" in edit.new_text
+    assert (
+        edit.jobs[0].changes[0] == "runs in codeberg.org/acme/app:unreleased instead of Python:3.12"
+    )
+
+
+@pytest.mark.parametrize(
+    ("container", "after"),
+    [
+        ('"python:3.12"  # the image', '"codeberg.org/acme/app:unreleased"  # the image'),
+        (">-\n      python:3.12", ">-\n      codeberg.org/acme/app:unreleased"),
+        ("&py python:3.12", "&py codeberg.org/acme/app:unreleased"),
+    ],
+)
+def test_the_container_keeps_how_it_is_written(container: str, after: str) -> None:
+    job = "jobs:\n  t:\n    runs-on: docker\n    container: {}\n    steps:\n      - run: nox\n"
+    edit = adopt_workflow(_workflow(job.format(container)), IMAGE)
+    assert edit.new_text is not None
+    assert edit.new_text.startswith(
+        job.format(after).removesuffix("    steps:\n      - run: nox\n")
+    )
+
+
+def test_a_container_written_with_escapes_is_left_alone() -> None:
+    text = (
+        'jobs:\n  t:\n    runs-on: docker\n    container: "python\\u003a3.12"\n'
+        "    steps:\n      - run: nox\n"
+    )
+    edit = adopt_workflow(_workflow(text), IMAGE)
+    assert edit.new_text is None
+    assert edit.jobs[0].left_alone == (
+        "its container image cannot be rewritten exactly: the double-quoted scalar is written "
+        "with escapes or line folding; write it as a plain one-line string"
+    )
+
+
+def test_runs_on_as_a_block_list_gets_the_container_after_it() -> None:
+    text = (
+        "jobs:\n  t:\n    runs-on:\n      - docker\n      - ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n      - just a string\n      - run: uv run pytest\n"
+    )
+    edit = adopt_workflow(_workflow(text), IMAGE)
+    assert edit.new_text is not None
+    assert edit.new_text.startswith(
+        "jobs:\n  t:\n    runs-on:\n      - docker\n      - ubuntu-latest\n    container:\n"
+        "      image: codeberg.org/acme/app:unreleased\n    steps:\n"
+    )
+    assert edit.labels == {"docker", "ubuntu-latest"}
+
+
+def test_a_checkout_whose_dash_is_alone_gets_no_env_check_after_it() -> None:
+    text = (
+        "jobs:\n  t:\n    runs-on: docker\n    steps:\n      -\n        uses: actions/checkout@v4\n"
+        "      - run: nox\n"
+    )
+    edit = adopt_workflow(_workflow(text), IMAGE)
+    assert edit.jobs[0].changes[-1] == (
+        "its checkout step's '-' is on a line of its own: no env-check step"
+    )
+
+
+def test_what_each_job_runs_in_afterwards() -> None:
+    released = f"{IMAGE}:1.2@sha256:{'1' * 64}"
+    text = (
+        "jobs:\n  a:\n    runs-on: docker\n    steps:\n      - run: nox\n"
+        f"  b:\n    runs-on: docker\n    container: {released}\n    steps:\n      - run: nox\n"
+        "  c:\n    runs-on: docker\n    steps:\n      - run: make\n"
+    )
+    runs_in = [job.runs_in for job in adopt_workflow(_workflow(text), IMAGE).jobs]
+    assert [None if ref is None else (ref.tag, ref.digest) for ref in runs_in] == [
+        ("unreleased", None),
+        ("1.2", "sha256:" + "1" * 64),
+        None,
+    ]
+
+
+def test_settings_key_added_under_a_header_at_the_end_of_the_file() -> None:
+    assert _edit('[project]\nname = "a"\n[tool.ci-image]') == (
+        '[project]\nname = "a"\n[tool.ci-image]\nimage = "codeberg.org/acme/app"\n'
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[tool.ci-image]\n"image" = "codeberg.org/acme/old"\n[tool.x]\nimage = "y"\n',
+        '[tool.ci-image]\nimage = """codeberg.org/acme/old"""\n',
+        "[tool.ci-image]\nimage = '''codeberg.org/acme/old'''\n",
+    ],
+)
+def test_settings_values_init_does_not_replace(text: str) -> None:
+    with pytest.raises(CiImageError, match=r'does not edit; set image = "codeberg.org/acme/app"'):
+        _edit(text, replace=True)
+
+
+def test_settings_edit_that_would_change_something_else_is_refused() -> None:
+    # A header-like line inside a string is no header: writing under it would change the
+    # string, and the parsed result shows it.
+    text = (
+        '[project]\ndescription = """\n[tool.ci-image]\n"""\n\n[tool.ci-image]\nworkflows = "ci"\n'
+    )
+    with pytest.raises(CiImageError, match="without changing something else; add it by hand"):
+        _edit(text)
+    # A value that is no string is no image, and a second key would not parse.
+    with pytest.raises(CiImageError, match="without changing something else; add it by hand"):
+        _edit("[tool.ci-image]\nimage = 1\n")
+
+
+def test_local_packages_without_a_source_table_are_no_inputs() -> None:
+    lock = {"package": [{"name": "a"}, {"name": "b", "source": "."}, "c"]}
+    assert local_package_paths(lock) == []

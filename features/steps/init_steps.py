@@ -18,6 +18,7 @@ from behave.runner import Context
 from ci_image.adopt.plan import InitOptions, plan_adoption
 from ci_image.image.input_paths import image_input_paths
 from support.cli import ci_image_command, describe, run_cli, snapshot
+from support.flake_probe import copy_repository, probe
 from support.git import run_git
 from support.init_projects import write_sample
 
@@ -93,9 +94,17 @@ def step_add_file(context: Context, name: str) -> None:
 
 @given('the file "{name}" of the sample project is replaced by')
 def step_replace(context: Context, name: str) -> None:
+    """``<LF>`` is a line break, ``<xFF>`` the byte 0xff (never valid in UTF-8)."""
     path = context.workdir / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(context.text.replace("<LF>", "\n") + "\n", encoding="utf-8")
+    text = context.text.replace("<LF>", "\n") + "\n"
+    path.write_bytes(text.encode("utf-8").replace(b"<xFF>", b"\xff"))
+    context.original = snapshot(context.workdir)
+
+
+@given('the sample project has a directory "{name}"')
+def step_directory(context: Context, name: str) -> None:
+    (context.workdir / name).mkdir(parents=True)
     context.original = snapshot(context.workdir)
 
 
@@ -312,35 +321,14 @@ def step_lock_member(context: Context, directory: str) -> None:
 
 # --- the generated flake, evaluated by the real Nix against the stand-ins --------------
 
-PROBE = REPOSITORY / "features" / "support" / "nix" / "probe.nix"
-
 
 def evaluate_adopter_flake(context: Context) -> dict[str, Any]:
-    """``probe.nix`` on the project's flake.nix, its input ci-image being this
-    repository's flake, every other input a stand-in (features/support/nix)."""
-    completed = subprocess.run(
-        [
-            "nix-instantiate",
-            "--eval",
-            "--strict",
-            "--json",
-            "--read-write-mode",
-            str(PROBE),
-            "--arg",
-            "root",
-            str(context.workdir),
-            "--arg",
-            "ciImage",
-            str(REPOSITORY),
-        ],
-        env=context.env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    """``probe.nix`` on the project's flake.nix, its input ci-image being a clean copy
+    of this repository (no coverage data files that parallel processes write and remove
+    while Nix copies the tree), every other input a stand-in (features/support/nix)."""
+    return probe(
+        context.workdir, context.env, copy_repository(context.run_root / "ci-image" / "source")
     )
-    assert completed.returncode == 0, f"the flake does not evaluate:\n{completed.stderr}"
-    described: dict[str, Any] = json.loads(completed.stdout)
-    return described
 
 
 @then("the flake evaluates with the real Nix against the stand-ins")

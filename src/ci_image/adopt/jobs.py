@@ -23,9 +23,10 @@ import yaml
 
 from ci_image.adopt.steps import recognise_action, recognise_script
 from ci_image.pinning.diff import split_lines
-from ci_image.reference import MalformedReferenceError, is_expression, parse_reference
+from ci_image.reference import MalformedReferenceError, Reference, is_expression, parse_reference
 from ci_image.workflows.loader import Workflow
 from ci_image.workflows.nodes import mapping_get, mapping_items
+from ci_image.workflows.sites import scalar_span
 
 BOOTSTRAP_TAG = "unreleased"
 ENV_CHECK_COMMAND = "ci-image env-check --fallback"
@@ -44,11 +45,13 @@ _CHECKOUT = re.compile(r"^(?:https?://[^/]+/)?actions/checkout@")
 
 @dataclass(frozen=True)
 class JobChange:
-    """What ``init`` did to one job, or why it left it alone (``changes`` empty)."""
+    """What ``init`` did to one job, or why it left it alone (``changes`` empty), and the
+    reference of the CI image the job runs in once init is done (None: another image)."""
 
     job: str
     changes: tuple[str, ...] = ()
     left_alone: str | None = None
+    runs_in: Reference | None = None
 
 
 @dataclass
@@ -94,7 +97,7 @@ def adopt_workflow(workflow: Workflow, image: str) -> WorkflowEdit:
         with contextlib.suppress(_LeftAloneError):
             edit.labels.update(_labels(runs_on))
         try:
-            change, job_edits = _adopt_job(job_id, job, lines, image, newline)
+            change, job_edits = _adopt_job(job_id, job, text, lines, image=image, newline=newline)
         except _LeftAloneError as reason:
             edit.jobs.append(JobChange(job_id, left_alone=str(reason)))
             continue
@@ -106,7 +109,7 @@ def adopt_workflow(workflow: Workflow, image: str) -> WorkflowEdit:
 
 
 def _adopt_job(
-    job_id: str, job: yaml.Node, lines: list[str], image: str, newline: str
+    job_id: str, job: yaml.Node, text: str, lines: list[str], *, image: str, newline: str
 ) -> tuple[JobChange, list[_LineEdit]]:
     if not isinstance(job, yaml.MappingNode) or job.flow_style:
         raise _LeftAloneError("not a block mapping")
@@ -117,8 +120,9 @@ def _adopt_job(
     steps = mapping_get(job, "steps")
     container = _container_node(mapping_get(job, "container"))
     current = None if container is None else str(container.value)
-    if current is not None and _is_image(current, image):
-        return JobChange(job_id, left_alone="already runs in the CI image"), []
+    already = None if current is None else _ci_image_reference(current, image)
+    if already is not None:
+        return JobChange(job_id, left_alone="already runs in the CI image", runs_in=already), []
     python_job = _is_python_job(steps) or (current is not None and _is_python_image(current))
     if not python_job:
         raise _LeftAloneError("runs no Python step")
@@ -142,12 +146,12 @@ def _adopt_job(
         )
         changes.append(f"runs in {pin} (a job container on its docker runner)")
     else:
-        edits.append(_replace_scalar(container, lines, pin))
+        edits.append(_replace_scalar(container, text, lines, pin))
         changes.append(f"runs in {pin} instead of {current}")
     step_edits, step_changes = _step_edits(steps, lines, newline)
     edits.extend(step_edits)
     changes.extend(step_changes)
-    return JobChange(job_id, tuple(changes)), edits
+    return JobChange(job_id, tuple(changes), runs_in=parse_reference(pin)), edits
 
 
 def _container_node(container: yaml.Node | None) -> yaml.ScalarNode | None:
@@ -162,11 +166,13 @@ def _container_node(container: yaml.Node | None) -> yaml.ScalarNode | None:
     return node
 
 
-def _is_image(text: str, image: str) -> bool:
+def _ci_image_reference(text: str, image: str) -> Reference | None:
+    """``text`` parsed, when it names the CI image (any tag or digest)."""
     try:
-        return parse_reference(text).repository == image
+        reference = parse_reference(text)
     except MalformedReferenceError:
-        return False
+        return None
+    return reference if reference.repository == image else None
 
 
 def _is_python_image(text: str) -> bool:
@@ -207,13 +213,17 @@ def _scalar(node: yaml.Node | None) -> str | None:
     return str(node.value) if isinstance(node, yaml.ScalarNode) else None
 
 
-def _replace_scalar(node: yaml.ScalarNode, lines: list[str], pin: str) -> _LineEdit:
-    start, end = node.start_mark, node.end_mark
-    if start.line != end.line:
-        raise _LeftAloneError("its container image spans several lines")
-    line = lines[start.line]
-    rewritten = line[: start.column] + pin + line[end.column :]
-    return _LineEdit(start.line, start.line + 1, (rewritten,))
+def _replace_scalar(node: yaml.ScalarNode, text: str, lines: list[str], pin: str) -> _LineEdit:
+    """The line holding the image's value with ``pin`` in its place: quotes, a block
+    scalar's header, a comment after it all stay as the maintainer wrote them."""
+    span, problem = scalar_span(text, node)
+    if span is None:
+        raise _LeftAloneError(f"its container image cannot be rewritten exactly: {problem}")
+    number = text.count("\n", 0, span.start)
+    column = span.start - (text.rfind("\n", 0, span.start) + 1)
+    line = lines[number]
+    rewritten = line[:column] + pin + line[column + span.end - span.start :]
+    return _LineEdit(number, number + 1, (rewritten,))
 
 
 def _step_edits(

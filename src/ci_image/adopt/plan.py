@@ -7,7 +7,7 @@ was. Writing is :func:`apply_plan`: all files or none (:mod:`ci_image.pinning.at
 
 from __future__ import annotations
 
-import difflib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,21 +19,22 @@ from ci_image.adopt.build_workflow import (
     render_build_workflow,
 )
 from ci_image.adopt.gitinfo import default_branch, push_remote
-from ci_image.adopt.jobs import BOOTSTRAP_TAG, WorkflowEdit, adopt_workflow
-from ci_image.adopt.project import UvProject, read_project
+from ci_image.adopt.jobs import BOOTSTRAP_TAG, JobChange, WorkflowEdit, adopt_workflow
+from ci_image.adopt.project import UvProject, read_optional, read_project
 from ci_image.adopt.remote import image_from_remote
 from ci_image.adopt.settings_edit import configured_image, set_image
 from ci_image.errors import CiImageError
 from ci_image.image.input_paths import image_input_paths
 from ci_image.output import display_path
 from ci_image.pinning.atomic import FileWrite, write_files
-from ci_image.pinning.diff import NO_NEWLINE, split_lines
-from ci_image.reference import MalformedReferenceError, parse_repository
-from ci_image.settings import load_settings
-from ci_image.workflows.discovery import DISCOVERY_DIRS
+from ci_image.pinning.diff import unified_diff
+from ci_image.reference import MalformedReferenceError, Reference, parse_repository
+from ci_image.settings import TABLE, Settings, load_settings
+from ci_image.workflows.discovery import DISCOVERY_DIRS, discovered_workflow_dir
 from ci_image.workflows.loader import Workflow, load_workflows
 
 FLAKE = "flake.nix"
+FLAKE_LOCK = "flake.lock"
 FLAKE_TEMPLATE = Path(__file__).parent / "template" / FLAKE
 
 
@@ -64,7 +65,8 @@ class FilePlan:
         return "create" if self.old is None else "update"
 
     def diff(self, base: Path) -> str:
-        """A unified diff that ``git apply`` applies (``/dev/null`` for a new file)."""
+        """A unified diff that ``git apply`` applies (``/dev/null`` for a new file); empty
+        for a file that stays."""
         if self.new is None:
             return ""
         name = display_path(self.path, base)
@@ -75,14 +77,18 @@ class FilePlan:
 
 @dataclass(frozen=True)
 class AdoptionPlan:
+    """Every file init would write, each job's story, and what the next steps depend on:
+    whether flake.lock exists, and which tags of the image the jobs run in afterwards."""
+
     root: Path
     image: str
     image_source: str
     branch: str
     inputs: tuple[str, ...]
     files: tuple[FilePlan, ...]
-    jobs: tuple[tuple[Path, str, tuple[str, ...], str | None], ...]
+    jobs: tuple[tuple[Path, JobChange], ...]
     notes: tuple[str, ...] = field(default=())
+    flake_locked: bool = False
 
     @property
     def changes(self) -> list[FilePlan]:
@@ -92,16 +98,30 @@ class AdoptionPlan:
     def bootstrap_pin(self) -> str:
         return f"{self.image}:{BOOTSTRAP_TAG}"
 
+    @property
+    def released(self) -> bool:
+        """Some job runs in an image ``release`` pinned: the build workflow ran, so the
+        runner and the secrets it needs exist."""
+        return any(_released(reference) for reference in self._references())
+
+    @property
+    def awaiting_release(self) -> bool:
+        """Some job runs in the bootstrap pin, which the next release replaces."""
+        return any(_bootstrap(reference) for reference in self._references())
+
+    def _references(self) -> list[Reference]:
+        return [job.runs_in for _path, job in self.jobs if job.runs_in is not None]
+
     def diff(self, base: Path) -> str:
-        return "".join(item.diff(base) for item in self.changes)
+        return "".join(item.diff(base) for item in self.files)
 
 
-def unified_diff(old: str, new: str, old_name: str, new_name: str) -> str:
-    """difflib's unified diff with ``patch``'s marker for a missing final newline."""
-    out: list[str] = []
-    for line in difflib.unified_diff(split_lines(old), split_lines(new), old_name, new_name, n=3):
-        out.append(line if line.endswith("\n") else f"{line}\n{NO_NEWLINE}")
-    return "".join(out)
+def _bootstrap(reference: Reference) -> bool:
+    return reference.digest is None and reference.tag == BOOTSTRAP_TAG
+
+
+def _released(reference: Reference) -> bool:
+    return reference.digest is not None or reference.tag not in (None, BOOTSTRAP_TAG)
 
 
 def plan_adoption(root: Path, options: InitOptions) -> AdoptionPlan:
@@ -113,24 +133,19 @@ def plan_adoption(root: Path, options: InitOptions) -> AdoptionPlan:
     branch = options.branch or default_branch(root)
     if not BRANCH_NAME.match(branch):
         raise CiImageError(f"--branch {branch!r} is not a plain branch name; give one like main")
+    workflow_dir = _workflow_dir(root, settings)
     notes: list[str] = []
     files: list[FilePlan] = [_settings_file(project, image, options.force)]
     flake = _template_file(
         root / FLAKE, _flake_template(), "the flake from ci-image's template", options.force
     )
     files.append(flake)
-    workflow_dir = settings.workflows or _discovered_workflow_dir(root)
     workflows = load_workflows(workflow_dir) if workflow_dir.is_dir() else []
-    if not workflows:
-        notes.append(
-            f"no workflow in {display_path(workflow_dir, root)} yet: in each job that should run "
-            f"in the image, write `container: {image}:{BOOTSTRAP_TAG}`"
-        )
     # The flake as it will be: the template, or the maintainer's own, when kept.
     flake_text = (flake.new or flake.old or b"").decode("utf-8", "replace")
     inputs = tuple(image_input_paths(root, project.lock, flake_text))
     build_path = _build_workflow_path(workflow_dir, workflows)
-    jobs: list[tuple[Path, str, tuple[str, ...], str | None]] = []
+    jobs: list[tuple[Path, JobChange]] = []
     labels: set[str] = set()
     for workflow in workflows:
         if workflow.path == build_path:
@@ -138,12 +153,17 @@ def plan_adoption(root: Path, options: InitOptions) -> AdoptionPlan:
         edit = adopt_workflow(workflow, image)
         labels.update(edit.labels)
         files.append(_workflow_file(workflow, edit))
-        jobs.extend((workflow.path, job.job, job.changes, job.left_alone) for job in edit.jobs)
-    if not build_path.is_relative_to(root):
-        raise CiImageError(
-            f"the workflow directory {display_path(workflow_dir, root)} is outside the "
-            "project; fix workflows in [tool.ci-image]",
-            path=project.pyproject_path,
+        jobs.extend((workflow.path, job) for job in edit.jobs)
+    pin = f"{image}:{BOOTSTRAP_TAG}"
+    if not workflows:
+        notes.append(
+            f"no workflow in {display_path(workflow_dir, root)} yet: in each job that should "
+            f"run in the image, write `container: {pin}`"
+        )
+    elif not any(job.runs_in is not None for _path, job in jobs):
+        notes.append(
+            f"no job runs in the image (see why above): in each job that should, write "
+            f"`container: {pin}`; until one does, ci-image check reports CI012"
         )
     relative_build = build_path.relative_to(root).as_posix()
     build_text = render_build_workflow(inputs, relative_build, branch)
@@ -152,8 +172,32 @@ def plan_adoption(root: Path, options: InitOptions) -> AdoptionPlan:
     )
     files.append(_actionlint_file(root, labels | {"nix"}))
     return AdoptionPlan(
-        root, image, source, branch, inputs, tuple(files), tuple(jobs), tuple(notes)
+        root,
+        image,
+        source,
+        branch,
+        inputs,
+        tuple(files),
+        tuple(jobs),
+        tuple(notes),
+        flake_locked=(root / FLAKE_LOCK).is_file(),
     )
+
+
+def _workflow_dir(root: Path, settings: Settings) -> Path:
+    """``workflows`` of the settings, else the directory Forgejo reads, else where init
+    creates it; inside the project, as the build workflow's ``paths:`` are relative to it."""
+    found = settings.workflows or discovered_workflow_dir(root) or root / DISCOVERY_DIRS[0]
+    directory = Path(os.path.normpath(found))  # lexical: `ci/../x` is `x`, links stay
+    if not directory.resolve().is_relative_to(root):
+        where = f"workflows in [tool.{TABLE}]" if settings.workflows else "the workflow directory"
+        raise CiImageError(
+            f"{where} leads to {directory.resolve()}, outside the project {root}; name a "
+            f"directory inside it",
+            path=settings.pyproject if settings.workflows else directory,
+            line=settings.key_line("workflows") if settings.workflows else None,
+        )
+    return directory
 
 
 def _image(project: UvProject, options: InitOptions) -> tuple[str, str]:
@@ -212,19 +256,10 @@ def _flake_template() -> bytes:
         ) from None
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise CiImageError(f"cannot read: {error.strerror or error}", path=path) from None
-
-
 def _template_file(path: Path, content: bytes, what: str, force: bool) -> FilePlan:
     """A file ``init`` owns the content of: written when absent, kept when it differs
     (someone changed it) unless ``force``."""
-    old = _read(path)
+    old = read_optional(path)
     if old is None:
         return FilePlan(path, None, content, (f"{what}",))
     if old == content:
@@ -232,13 +267,6 @@ def _template_file(path: Path, content: bytes, what: str, force: bool) -> FilePl
     if not force:
         return FilePlan(path, old, None, (f"it differs from {what}; --force replaces it",), True)
     return FilePlan(path, old, content, (f"replaced by {what} (--force)",))
-
-
-def _discovered_workflow_dir(root: Path) -> Path:
-    for candidate in DISCOVERY_DIRS:
-        if (root / candidate).is_dir():
-            return root / candidate
-    return root / DISCOVERY_DIRS[0]
 
 
 def _build_workflow_path(directory: Path, workflows: Sequence[Workflow]) -> Path:
@@ -262,7 +290,7 @@ def _actionlint_file(root: Path, labels: set[str]) -> FilePlan:
     needed = actionlint.needed_labels(labels)
     for candidate in actionlint.CANDIDATES:
         path = root / candidate
-        old = _read(path)
+        old = read_optional(path)
         if old is None:
             continue
         edit = actionlint.add_labels(old.decode("utf-8", errors="replace"), needed)

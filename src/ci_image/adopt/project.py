@@ -34,23 +34,18 @@ class UvProject:
     def pyproject_path(self) -> Path:
         return self.root / PYPROJECT
 
-    @property
-    def name(self) -> str | None:
-        project = self.pyproject.get("project")
-        name = project.get("name") if isinstance(project, dict) else None
-        return name if isinstance(name, str) else None
-
 
 def read_project(root: Path) -> UvProject:
     """The project at ``root``, or one error naming the file and the fix."""
     pyproject_path = root / PYPROJECT
-    if not pyproject_path.is_file():
+    pyproject_bytes = read_optional(pyproject_path)
+    if pyproject_bytes is None:
         raise CiImageError(
             f"not a uv project: there is no {PYPROJECT} here; run ci-image init in the "
             "project's root (or create the project with uv init)",
             path=root,
         )
-    text = _read_text(pyproject_path)
+    text = decode_utf8(pyproject_bytes, pyproject_path)
     pyproject = parse_toml(text, pyproject_path, "fix the file")
     if not isinstance(pyproject.get("project"), dict) and not _is_workspace(pyproject):
         raise CiImageError(
@@ -59,12 +54,14 @@ def read_project(root: Path) -> UvProject:
             path=pyproject_path,
         )
     lock_path = root / LOCK
-    if not lock_path.is_file():
+    lock_bytes = read_optional(lock_path)
+    if lock_bytes is None:
         raise CiImageError(
             "there is no uv.lock: the image is built from the lock; run uv lock and commit it",
             path=lock_path,
         )
-    lock = parse_toml(_read_text(lock_path), lock_path, "run uv lock to write it again")
+    lock_text = decode_utf8(lock_bytes, lock_path)
+    lock = parse_toml(lock_text, lock_path, "run uv lock to write it again")
     return UvProject(root, text, pyproject, lock)
 
 
@@ -74,16 +71,28 @@ def _is_workspace(pyproject: dict[str, Any]) -> bool:
     return isinstance(uv, dict) and isinstance(uv.get("workspace"), dict)
 
 
-def _read_text(path: Path) -> str:
+def read_optional(path: Path) -> bytes | None:
+    """The file's bytes, None when there is none; one error line when it cannot be read
+    (a directory of that name, no permission). Every file ``init`` reads comes this way."""
     try:
-        return path.read_bytes().decode("utf-8")
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
     except OSError as error:
         raise CiImageError(
-            f"cannot read: {error.strerror or error}; check its permissions", path=path
+            f"cannot read: {error.strerror or error}; make it a readable file", path=path
         ) from None
+
+
+def decode_utf8(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise CiImageError(
-            f"is not valid UTF-8 (offset {error.start}); save it as UTF-8", path=path
+            f"is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "save it as UTF-8",
+            path=path,
+            line=data.count(b"\n", 0, error.start) + 1,
         ) from None
 
 

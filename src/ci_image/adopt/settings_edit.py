@@ -22,7 +22,10 @@ _HEADER = re.compile(
     r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*(?:ci-image|\"ci-image\"|'ci-image')[ \t]*\][ \t]*(?:#.*)?$"
 )
 _ANY_HEADER = re.compile(r"^[ \t]*\[")
-_IMAGE_LINE = re.compile(r"^(?P<head>[ \t]*image[ \t]*=[ \t]*)(?P<value>\"[^\"\\]*\"|'[^']*')")
+# A one-line basic or literal string (not the start of a multi-line one: no third quote).
+_IMAGE_LINE = re.compile(
+    r"^(?P<head>[ \t]*image[ \t]*=[ \t]*)(?P<quote>[\"'])(?P<value>[^\"'\\]*)(?P=quote)(?![\"'])"
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ def _replace_value(lines: list[str], image: str, path: Path) -> str:
         match = _IMAGE_LINE.match(lines[index])
         if match is not None:
             line = lines[index]
-            lines[index] = f'{match["head"]}"{image}"{line[match.end() :]}'
+            quote = match["quote"]  # the maintainer's choice of quotes stays
+            lines[index] = f"{match['head']}{quote}{image}{quote}{line[match.end() :]}"
             return "".join(lines)
     raise CiImageError(
         f"image in [tool.{TABLE}] is written in a form ci-image init does not edit; "

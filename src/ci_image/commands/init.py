@@ -11,15 +11,21 @@ from typing import Any
 from ci_image.adopt.plan import AdoptionPlan, InitOptions, apply_plan, plan_adoption
 from ci_image.output import display_path, emit, emit_json, plural
 
-# What a maintainer does after init, in order (ci/README.md, "Adopt it").
-NEXT_STEPS = (
-    "git add flake.nix, then `nix flake lock` (a flake sees only files git knows) and "
-    "commit flake.nix, flake.lock and the changes above",
+# What a maintainer does after init, in order (ci/README.md, "Adopt it"); each is printed
+# while it is still to do, as far as the project shows it (see next_steps).
+LOCK_STEP = (
+    "git add flake.nix, then `nix flake lock` (a flake sees only files git knows), and "
+    "commit flake.nix, flake.lock and the changes init made"
+)
+COMMIT_STEP = "commit the changes init made"
+SETUP_STEPS = (
     "register a Forgejo runner with the label `nix` on a host with Nix (flakes enabled) "
     "for the build workflow",
     "add the repository secrets CI_IMAGE_REGISTRY_USER and CI_IMAGE_REGISTRY_TOKEN (a token "
     "with write:package) and CI_IMAGE_BOT_USER and CI_IMAGE_BOT_TOKEN (a bot account that "
     "may push to the repository)",
+)
+RELEASE_STEPS = (
     "run the build-ci-image workflow once by hand (workflow_dispatch on {branch})",
     "merge the pull request it opens ('ci: pin the CI image TAG'): the jobs then run in the "
     "pinned image; until then `ci-image check --allow-unreleased` passes",
@@ -97,9 +103,9 @@ def report(plan: AdoptionPlan, base: Path, *, line: Callable[[str], None], dry_r
         line(f"{would}{item.action} {display_path(item.path, base)}:")
         for reason in item.reasons:
             line(f"  {reason}")
-    for path, job, _changes, left_alone in plan.jobs:
-        if left_alone is not None:
-            line(f"left alone: {display_path(path, base)} job {job}: {left_alone}")
+    for path, job in plan.jobs:
+        if job.left_alone is not None:
+            line(f"left alone: {display_path(path, base)} job {job.job}: {job.left_alone}")
     for item in plan.files:
         if item.new is None:
             line(f"{item.action} {display_path(item.path, base)}: {'; '.join(item.reasons)}")
@@ -113,13 +119,26 @@ def report(plan: AdoptionPlan, base: Path, *, line: Callable[[str], None], dry_r
         line(f"nothing to change but {plural(kept, 'file')} kept as it is (see above)")
     elif not dry_run:
         line(f"wrote {plural(len(changes), 'file')}")
+    steps = next_steps(plan)
+    if not steps:
+        line("nothing left to do: the jobs run in a released pin of the image")
+        return
     line("next steps:")
-    for number, step in enumerate(next_steps(plan), start=1):
+    for number, step in enumerate(steps, start=1):
         line(f"  {number}. {step}")
 
 
 def next_steps(plan: AdoptionPlan) -> list[str]:
-    return [step.format(branch=plan.branch) for step in NEXT_STEPS]
+    """The steps still to do once the plan is written: locking the flake until flake.lock
+    exists, else committing what init changed; the runner and the secrets until some job
+    runs in a released pin (the build workflow ran, so they exist); the first build and
+    its pull request while that is so, or while a job still runs in the bootstrap pin."""
+    steps = [LOCK_STEP] if not plan.flake_locked else [COMMIT_STEP] if plan.changes else []
+    if not plan.released:
+        steps.extend(SETUP_STEPS)
+    if not plan.released or plan.awaiting_release:
+        steps.extend(step.format(branch=plan.branch) for step in RELEASE_STEPS)
+    return steps
 
 
 def as_json(plan: AdoptionPlan, base: Path, *, dry_run: bool) -> dict[str, Any]:
@@ -142,11 +161,11 @@ def as_json(plan: AdoptionPlan, base: Path, *, dry_run: bool) -> dict[str, Any]:
         "jobs": [
             {
                 "path": display_path(path, base),
-                "job": job,
-                "changes": list(changes),
-                "left_alone": left_alone,
+                "job": job.job,
+                "changes": list(job.changes),
+                "left_alone": job.left_alone,
             }
-            for path, job, changes, left_alone in plan.jobs
+            for path, job in plan.jobs
         ],
         "notes": list(plan.notes),
         "next_steps": next_steps(plan),

@@ -1,12 +1,15 @@
-"""Unified diffs of in-place rewrites, where old and new text have the same lines.
+"""Unified diffs, as ``patch`` and ``git apply`` read them.
 
 ``pin`` replaces characters inside lines and never adds or removes a line break, so the
 changed lines are simply those that differ, compared pairwise: no sequence matching is
-needed (difflib's is the slow part of a dry run over hundreds of files). Lines end at
+needed (difflib's is the slow part of a dry run over hundreds of files). ``init`` adds
+and removes lines, so its diffs are difflib's (:func:`unified_diff`). Lines end at
 ``\\n`` only, as ``patch`` and ``git apply`` read them, so a CR stays part of its line.
 """
 
 from __future__ import annotations
+
+import difflib
 
 CONTEXT = 3
 NO_NEWLINE = "\\ No newline at end of file\n"
@@ -45,6 +48,13 @@ def rewrite_diff(old: str, new: str, old_name: str, new_name: str) -> str:
             index = end
     headers = f"--- {old_name}\n+++ {new_name}\n" if out else ""
     return headers + "".join(out)
+
+
+def unified_diff(old: str, new: str, old_name: str, new_name: str) -> str:
+    """The unified diff of any change (lines added or removed too): difflib's, with
+    ``patch``'s marker for a missing final newline."""
+    lines = difflib.unified_diff(split_lines(old), split_lines(new), old_name, new_name, n=CONTEXT)
+    return "".join(line if line.endswith("\n") else f"{line}\n{NO_NEWLINE}" for line in lines)
 
 
 def _hunks(changed: list[int]) -> list[tuple[int, int]]:

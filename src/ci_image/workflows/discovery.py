@@ -26,13 +26,19 @@ def find_workflow_dir(root: Path, override: Path | None = None) -> Path:
     """The directory Forgejo reads workflows from below ``root``, or ``override`` when given."""
     if override is not None:
         return existing_workflow_dir(override)
-    for candidate in DISCOVERY_DIRS:
-        directory = root / candidate
-        if directory.is_dir():
-            return directory
-    raise CiImageError(
-        f"no workflow directory in {root}: none of {', '.join(DISCOVERY_DIRS)} exists; "
-        "create one or pass --workflows DIR"
+    directory = discovered_workflow_dir(root)
+    if directory is None:
+        raise CiImageError(
+            f"no workflow directory in {root}: none of {', '.join(DISCOVERY_DIRS)} exists; "
+            "create one or pass --workflows DIR"
+        )
+    return directory
+
+
+def discovered_workflow_dir(root: Path) -> Path | None:
+    """The first of Forgejo's workflow directories that exists below ``root``, if any."""
+    return next(
+        (root / candidate for candidate in DISCOVERY_DIRS if (root / candidate).is_dir()), None
     )
 
 
