@@ -3,6 +3,7 @@ given): where the workflows are, the notes, the files it keeps, and the next ste
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from ci_image.commands.init import (
     next_steps,
     report,
 )
+from ci_image.errors import CiImageError
 
 OPTIONS = InitOptions(image="codeberg.org/acme/app", branch="main")
 PIN = "codeberg.org/acme/app:unreleased"
@@ -109,3 +111,28 @@ def test_the_next_steps_are_those_still_open(project: Path) -> None:
     ci.write_text(ci.read_text() + JOB.replace("jobs:\n  test:", "  lint:"))
     plan = plan_adoption(project, OPTIONS)
     assert next_steps(plan) == [COMMIT_STEP, *RELEASE]
+
+
+def test_a_project_below_the_repository_s_root_is_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(project))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    sub = project / "sub"
+    sub.mkdir()
+    for name in ("pyproject.toml", "uv.lock"):
+        (project / name).rename(sub / name)
+    with pytest.raises(CiImageError, match="is a subdirectory of the git repository") as error:
+        plan_adoption(sub, OPTIONS)
+    assert error.value.path == sub.resolve()
+
+
+def test_a_workflow_directory_that_leads_out_of_the_project_is_refused(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (project / ".forgejo").symlink_to(outside, target_is_directory=True)
+    (outside / "workflows").mkdir()
+    with pytest.raises(CiImageError, match=r"the workflow directory leads to .*, outside the"):
+        plan_adoption(project, OPTIONS)

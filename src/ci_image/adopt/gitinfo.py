@@ -1,4 +1,5 @@
-"""What git knows that ``init`` uses: the remote's URL and the default branch.
+"""What git knows that ``init`` uses: the repository's root, the remote's URL and the
+default branch.
 
 Asked of real git (``ci_image.process``), read-only. A directory that is no repository,
 or git that is missing, just means "unknown": ``--image`` and ``--branch`` say the rest.
@@ -53,3 +54,9 @@ def default_branch(root: Path) -> str:
         return head[0].split("/", 1)[1]
     configured = _git(root, "config", "--get", "init.defaultBranch")
     return configured[0] if configured else DEFAULT_BRANCH
+
+
+def repository_root(directory: Path) -> Path | None:
+    """The top directory of the git repository holding ``directory`` (None: none)."""
+    top = _git(directory, "rev-parse", "--show-toplevel")
+    return Path(top[0]).resolve() if top else None

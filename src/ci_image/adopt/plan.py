@@ -18,7 +18,7 @@ from ci_image.adopt.build_workflow import (
     BUILD_WORKFLOW_NAME,
     render_build_workflow,
 )
-from ci_image.adopt.gitinfo import default_branch, push_remote
+from ci_image.adopt.gitinfo import default_branch, push_remote, repository_root
 from ci_image.adopt.jobs import BOOTSTRAP_TAG, JobChange, WorkflowEdit, adopt_workflow
 from ci_image.adopt.project import UvProject, read_optional, read_project
 from ci_image.adopt.remote import image_from_remote
@@ -128,6 +128,16 @@ def plan_adoption(root: Path, options: InitOptions) -> AdoptionPlan:
     """Read the project and decide every change; raises :class:`CiImageError` on bad input."""
     root = root.resolve()
     project = read_project(root)
+    repository = repository_root(root)
+    if repository is not None and repository != root:
+        # Forgejo reads the workflows, and matches push paths, from the repository's root.
+        raise CiImageError(
+            f"is a subdirectory of the git repository {repository}; Forgejo reads the "
+            "workflows and matches their push paths at the repository's root, so ci-image "
+            f"init adopts a project there only: run it in {repository}, or set a project "
+            "in a subdirectory up by hand",
+            path=root,
+        )
     settings = load_settings(root)  # validates [tool.ci-image] as every command reads it
     image, source = _image(project, options)
     branch = options.branch or default_branch(root)
