@@ -351,7 +351,7 @@ def test_a_container_that_is_no_reference_is_replaced_in_a_python_job() -> None:
     [
         ('"python:3.12"  # the image', '"codeberg.org/acme/app:unreleased"  # the image'),
         (">-\n      python:3.12", ">-\n      codeberg.org/acme/app:unreleased"),
-        ("&py python:3.12", "&py codeberg.org/acme/app:unreleased"),
+        ("!!str python:3.12", "!!str codeberg.org/acme/app:unreleased"),
     ],
 )
 def test_the_container_keeps_how_it_is_written(container: str, after: str) -> None:
@@ -360,6 +360,83 @@ def test_the_container_keeps_how_it_is_written(container: str, after: str) -> No
     assert edit.new_text is not None
     assert edit.new_text.startswith(
         job.format(after).removesuffix("    steps:\n      - run: nox\n")
+    )
+
+
+ANCHORED = "a YAML anchor, which aliases may repeat elsewhere; change it by hand"
+ALIAS = "a YAML alias of a value written elsewhere; change it by hand"
+NOX = "    steps:\n      - run: nox\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "jobs:\n  t:\n    runs-on: docker\n    container: &py python:3.12\n" + NOX,
+            f"its container is {ANCHORED}",
+        ),
+        (
+            "x: &py python:3.12\njobs:\n  t:\n    runs-on: docker\n    container: *py\n" + NOX,
+            f"its container is {ALIAS}",
+        ),
+        (
+            "x: &c {image: python:3.12}\njobs:\n  t:\n    runs-on: docker\n    container: *c\n"
+            + NOX,
+            f"its container is {ALIAS}",
+        ),
+        (
+            "jobs:\n  t:\n    runs-on: docker\n    container:\n      image: !!str &i python\n"
+            + NOX,
+            f"its container image is {ANCHORED}",
+        ),
+        ("x: &d docker\njobs:\n  t:\n    runs-on: *d\n" + NOX, "its runs-on is a YAML alias"),
+        ("jobs:\n  t: &t\n    runs-on: docker\n" + NOX, f"it is {ANCHORED}"),
+    ],
+)
+def test_a_container_or_job_shared_through_anchors_is_left_alone(text: str, reason: str) -> None:
+    edit = adopt_workflow(_workflow(text), IMAGE)
+    assert edit.new_text is None
+    assert edit.jobs[0].left_alone is not None and edit.jobs[0].left_alone.startswith(reason)
+
+
+def test_an_alias_of_a_job_is_left_alone_and_the_job_is_changed_once() -> None:
+    text = "jobs:\n  a:\n    runs-on: docker\n" + NOX + "  b: *a\n"
+    shared = "x: &a\n  runs-on: docker\n  steps:\n    - run: nox\n"
+    edit = adopt_workflow(_workflow(shared + text), IMAGE)
+    assert [job.left_alone for job in edit.jobs] == [None, f"it is {ALIAS}"]
+    assert edit.new_text is not None and edit.new_text.count("container:") == 1
+
+
+def test_steps_shared_through_anchors_stay() -> None:
+    shared = (
+        "jobs:\n  a:\n    runs-on: docker\n    steps: &s\n      - run: pip install uv\n"
+        "      - run: nox\n  b:\n    runs-on: docker\n    steps: *s\n"
+    )
+    edit = adopt_workflow(_workflow(shared), IMAGE)
+    for job in edit.jobs:
+        assert job.changes[1].startswith("its steps are a YAML ")
+        assert job.changes[1].endswith(": no step changed, no env-check step added")
+    assert edit.new_text is not None and "pip install uv" in edit.new_text
+    checkout = (
+        "jobs:\n  a:\n    runs-on: docker\n    steps:\n      - &co\n"
+        "        uses: actions/checkout@v4\n      - run: nox\n"
+    )
+    edit = adopt_workflow(_workflow(checkout), IMAGE)
+    assert edit.jobs[0].changes[-1] == (
+        "no env-check step added after the checkout: it is a YAML anchor, which aliases may "
+        "repeat elsewhere"
+    )
+    step = (
+        "jobs:\n  a:\n    runs-on: docker\n    steps:\n      - &uv\n"
+        "        uses: astral-sh/setup-uv@v6\n      - *uv\n      - run: nox\n"
+    )
+    edit = adopt_workflow(_workflow(step), IMAGE)
+    assert edit.jobs[0].changes[1:] == (
+        "step 1 (astral-sh/setup-uv@v6) left alone, though it installs uv, which the image "
+        "has: it is a YAML anchor, which aliases may repeat elsewhere",
+        "step 2 (astral-sh/setup-uv@v6) left alone, though it installs uv, which the image "
+        "has: it is a YAML alias of a value written elsewhere",
+        "has no actions/checkout step: no env-check step added",
     )
 
 
@@ -397,7 +474,7 @@ def test_a_checkout_whose_dash_is_alone_gets_no_env_check_after_it() -> None:
     )
     edit = adopt_workflow(_workflow(text), IMAGE)
     assert edit.jobs[0].changes[-1] == (
-        "its checkout step's '-' is on a line of its own: no env-check step"
+        "no env-check step added after the checkout: its '-' is on a line of its own"
     )
 
 

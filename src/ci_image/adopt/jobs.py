@@ -9,7 +9,8 @@ so a pull request that changes the lock still runs against its own dependencies.
 Conservative by design: a job is changed only when every part of the change can be made
 as lines of text with the YAML parser's positions (block style, no merge keys, no
 expressions in ``runs-on`` or the container); anything else is left as it was with a
-note saying why. Every other byte of the file stays; the result is parsed again.
+note saying why, and so is a part shared with other places through YAML anchors and
+aliases. Every other byte of the file stays; the result is parsed again.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from dataclasses import dataclass, field
 import yaml
 
 from ci_image.adopt.steps import recognise_action, recognise_script
+from ci_image.errors import CiImageError
 from ci_image.pinning.diff import split_lines
 from ci_image.reference import MalformedReferenceError, Reference, is_expression, parse_reference
-from ci_image.workflows.loader import Workflow
+from ci_image.workflows.loader import Workflow, parse_workflow_text
 from ci_image.workflows.nodes import mapping_get, mapping_items
 from ci_image.workflows.sites import scalar_span
 
@@ -41,6 +43,8 @@ _PYTHON_COMMAND = re.compile(
 )
 _ODD_LINE_BREAK = re.compile(r"\r(?!\n)|[\x85\u2028\u2029]")
 _CHECKOUT = re.compile(r"^(?:https?://[^/]+/)?actions/checkout@")
+# An anchor among a node's properties (`&name`, perhaps after a `!tag`; YAML 1.1 section 6.9).
+_ANCHORED = re.compile(r"(?:!\S*\s+)?&")
 
 
 @dataclass(frozen=True)
@@ -92,11 +96,12 @@ def adopt_workflow(workflow: Workflow, image: str) -> WorkflowEdit:
         edit.jobs.append(JobChange("*", left_alone="it has line breaks other than LF and CRLF"))
         return edit
     line_edits: list[_LineEdit] = []
-    for job_id, _key, job in mapping_items(jobs):
+    for job_id, key, job in mapping_items(jobs):
         runs_on = mapping_get(job, "runs-on")
         with contextlib.suppress(_LeftAloneError):
             edit.labels.update(_labels(runs_on))
         try:
+            _require_own(job, key.end_mark.index, text, "it")
             change, job_edits = _adopt_job(job_id, job, text, lines, image=image, newline=newline)
         except _LeftAloneError as reason:
             edit.jobs.append(JobChange(job_id, left_alone=str(reason)))
@@ -105,7 +110,21 @@ def adopt_workflow(workflow: Workflow, image: str) -> WorkflowEdit:
         line_edits.extend(job_edits)
     if line_edits:
         edit.new_text = _apply(lines, line_edits, newline)
+        _verify(edit.new_text, workflow)
     return edit
+
+
+def _verify(new_text: str, workflow: Workflow) -> None:
+    """The edited workflow must read as a workflow again (the loader's checks: syntax,
+    duplicate keys, aliases), else the edits have a bug: nothing is written."""
+    try:
+        parse_workflow_text(new_text, workflow.path)
+    except CiImageError as error:  # pragma: no cover - a guard against a bug in the edits
+        raise CiImageError(
+            f"ci-image init's change would not read back ({error.message}); this is a bug "
+            "in ci-image: change the workflow by hand, and report it. Nothing was written",
+            path=workflow.path,
+        ) from None
 
 
 def _adopt_job(
@@ -135,8 +154,11 @@ def _adopt_job(
     changes: list[str] = []
     edits: list[_LineEdit] = []
     if container is None:
-        indent = " " * job.value[_key_index(job, "runs-on")][0].start_mark.column
-        after = _last_line(job.value[_key_index(job, "runs-on")][1]) + 1
+        runs_on_key, runs_on_value = job.value[_key_index(job, "runs-on")]
+        if runs_on_value.start_mark.index < runs_on_key.end_mark.index:
+            raise _LeftAloneError("its runs-on is a YAML alias; change it by hand")
+        indent = " " * runs_on_key.start_mark.column
+        after = _last_line(runs_on_value) + 1
         edits.append(
             _LineEdit(
                 after,
@@ -146,9 +168,10 @@ def _adopt_job(
         )
         changes.append(f"runs in {pin} (a job container on its docker runner)")
     else:
+        _require_own_container(job, text)
         edits.append(_replace_scalar(container, text, lines, pin))
         changes.append(f"runs in {pin} instead of {current}")
-    step_edits, step_changes = _step_edits(steps, lines, newline)
+    step_edits, step_changes = _step_edits(job, text, lines, newline)
     edits.extend(step_edits)
     changes.extend(step_changes)
     return JobChange(job_id, tuple(changes), runs_in=parse_reference(pin)), edits
@@ -213,6 +236,33 @@ def _scalar(node: yaml.Node | None) -> str | None:
     return str(node.value) if isinstance(node, yaml.ScalarNode) else None
 
 
+def _sharing(node: yaml.Node, start: int, text: str) -> str | None:
+    """Why ``node``, written from offset ``start`` on (after its key, or after the item
+    before it), is shared with other places, else None: an alias (the composed node is
+    the anchor's, whose marks come earlier) or an anchored node (aliases may repeat it).
+    Editing it in place would change those places too."""
+    if node.start_mark.index < start:
+        return "a YAML alias of a value written elsewhere"
+    if _ANCHORED.match(text, node.start_mark.index):
+        return "a YAML anchor, which aliases may repeat elsewhere"
+    return None
+
+
+def _require_own(node: yaml.Node, start: int, text: str, what: str) -> None:
+    reason = _sharing(node, start, text)
+    if reason is not None:
+        raise _LeftAloneError(f"{what} is {reason}; change it by hand")
+
+
+def _require_own_container(job: yaml.MappingNode, text: str) -> None:
+    """The container, and its image in a container mapping, written in this job."""
+    key, container = job.value[_key_index(job, "container")]
+    _require_own(container, key.end_mark.index, text, "its container")
+    if isinstance(container, yaml.MappingNode):
+        image_key, image = container.value[_key_index(container, "image")]
+        _require_own(image, image_key.end_mark.index, text, "its container image")
+
+
 def _replace_scalar(node: yaml.ScalarNode, text: str, lines: list[str], pin: str) -> _LineEdit:
     """The line holding the image's value with ``pin`` in its place: quotes, a block
     scalar's header, a comment after it all stay as the maintainer wrote them."""
@@ -227,30 +277,35 @@ def _replace_scalar(node: yaml.ScalarNode, text: str, lines: list[str], pin: str
 
 
 def _step_edits(
-    steps: yaml.Node | None, lines: list[str], newline: str
+    job: yaml.MappingNode, text: str, lines: list[str], newline: str
 ) -> tuple[list[_LineEdit], list[str]]:
+    steps = mapping_get(job, "steps")
     if not isinstance(steps, yaml.SequenceNode) or steps.flow_style:
         return [], ["has no steps in block style: no env-check step added"]
     if any(_runs_env_check(step) for step in steps.value):
         return [], []
+    key, _steps = job.value[_key_index(job, "steps")]
+    shared = _sharing(steps, key.end_mark.index, text)
+    if shared is not None:
+        return [], [f"its steps are {shared}: no step changed, no env-check step added"]
     edits: list[_LineEdit] = []
     changes: list[str] = []
-    checkout: yaml.Node | None = None
+    checkout: tuple[yaml.Node, tuple[int, int, int] | str] | None = None
+    previous_end = steps.start_mark.index
     for number, step in enumerate(steps.value, start=1):
+        span = _item_span(step, previous_end, text, lines)
+        previous_end = max(previous_end, step.end_mark.index)
         uses = _scalar(mapping_get(step, "uses"))
         if checkout is None and uses is not None and _CHECKOUT.match(uses):
-            checkout = step
+            checkout = (step, span)
         recognised = _recognised(step)
         if recognised is None:
             continue
-        span = _item_span(step, lines)
-        if span is None:
-            changes.append(
-                f"step {number} {recognised}: left alone (its '-' is on a line of its own)"
-            )
+        name = _step_name(step)
+        if isinstance(span, str):
+            changes.append(f"step {number} ({name}) left alone, though it {recognised}: {span}")
             continue
         start, end, dash = span
-        name = _step_name(step)
         if not edits:
             edits.append(_LineEdit(start, end, _env_check_step(dash, newline)))
             changes.append(
@@ -263,9 +318,9 @@ def _step_edits(
         return edits, changes
     if checkout is None:
         return [], [*changes, "has no actions/checkout step: no env-check step added"]
-    span = _item_span(checkout, lines)
-    if span is None:
-        return [], [*changes, "its checkout step's '-' is on a line of its own: no env-check step"]
+    _checkout, span = checkout
+    if isinstance(span, str):
+        return [], [*changes, f"no env-check step added after the checkout: {span}"]
     _start, end, dash = span
     edits.append(_LineEdit(end, end, _env_check_step(dash, newline)))
     changes.append(f"`{ENV_CHECK_COMMAND}` added after the checkout")
@@ -309,13 +364,18 @@ def _env_check_step(dash: int, newline: str) -> tuple[str, ...]:
     )
 
 
-def _item_span(step: yaml.Node, lines: list[str]) -> tuple[int, int, int] | None:
-    """Lines ``[start, end)`` of a sequence item written ``- key: ...``, and the dash's
-    column; None when the dash is not on the item's first line."""
+def _item_span(
+    step: yaml.Node, start: int, text: str, lines: list[str]
+) -> tuple[int, int, int] | str:
+    """Lines ``[start, end)`` of a sequence item written ``- key: ...`` from offset
+    ``start`` on, and the dash's column; else why it cannot be edited as lines."""
+    shared = _sharing(step, start, text)
+    if shared is not None:
+        return f"it is {shared}"
     line, column = step.start_mark.line, step.start_mark.column
     before = lines[line][:column]
     if not before.rstrip().endswith("-") or before.rstrip()[:-1].strip():
-        return None
+        return "its '-' is on a line of its own"
     dash = len(before.rstrip()) - 1
     return line, _last_line(step) + 1, dash
 
