@@ -420,3 +420,75 @@ Feature: ci-image push publishes an image archive, idempotently
       | image.tar/inner --to example.org/ci/image            | image.tar/inner: cannot read: Not a directory                             |
       | image.tar --to example.org/ci/image --authfile .home | .home: cannot read the auth file: Is a directory                          |
       | image.tar --to example.org/ci/image --tmpdir missing | cannot create a temporary directory in missing: No such file or directory |
+
+  @registry
+  Scenario Outline: On a runner without skopeo's cache, a one-layer change uploads that layer and no other
+    An ephemeral runner starts without skopeo's blob-info cache, so skopeo alone would
+    compress and send every layer again. ci-image learns the layers the repository holds
+    from the image the workflows pin, and names them to skopeo by their registry digests:
+    only the changed layer (and the small config) is sent, counted on the wire.
+    Given a counting relay in front of the registry, as $COUNTED
+    And a pyproject.toml whose image is "$COUNTED/ci/image"
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: $COUNTED/ci/image:unreleased
+          steps:
+            - run: nox
+      """
+    And a 8-layer image archive "old.tar" of 512 KiB layers tagged "ci-image:old"
+    And "<new>" is "old.tar" with layer 5 replaced, tagged "ci-image:new"
+    When I run "ci-image release old.tar --insecure"
+    Then it succeeds
+    Given a fresh runner: a new HOME, without skopeo's blob-info cache
+    When I run "ci-image push <new> --insecure"
+    Then it succeeds
+    And the last command uploaded 2 blobs
+    And the last command sent at most 1.1 times the compressed size of layer 5 of "$COUNTED/ci/image:new"
+    And stderr is one line containing ": uploaded 1 of 8 layers (0.5 MB), reused 7 already in the repository (3.7 MB)"
+    And the registry holds the image of "<new>" under "$REGISTRY/ci/image:new"
+
+    Examples:
+      | new        |
+      | new.tar    |
+      | new.tar.gz |
+
+  @registry
+  Scenario: A zstd archive (dockerTools' compressor = "zstd") is the same image
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And "image.tar.zst" is "image.tar" compressed with zstd
+    When I run "ci-image push image.tar.zst --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And the registry holds the image of "image.tar" under "$REGISTRY/ci/image:v1"
+    And I keep stdout as "the zstd archive"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And stdout is the same as "the zstd archive"
+    And the last command uploaded no blob
+
+  @registry
+  Scenario: The tag holds this build with its config re-encoded (copied as OCI): the advice says so
+    Rebuilding would give the same tag again, so that advice would not help: the tag
+    holds the same layers and the same config, written in another encoding.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And "$REGISTRY/ci/image:v1" holds the image of "image.tar" copied by skopeo as OCI
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "refusing to move the tag: 127.0.0.1:"
+    And stderr contains "it has the same layers and the same config, encoded differently (another tool re-wrote it, e.g. copied as application/vnd.oci.image.manifest.v1+json)"
+    And stderr contains "pin it as it is (ci-image pin 127.0.0.1:"
+    And stderr contains "rebuilding gives the same tag"
+    And the last command uploaded no blob
+
+  @registry
+  Scenario: Two pushes of different images under one tag at the same time: the loser finds out
+    A registry has no compare-and-swap on tags. Each push re-reads the tag right before
+    skopeo writes the manifest and again after the upload; the push whose image the tag
+    does not hold exits 2 and names the image it holds.
+    Given an image archive "first.tar" tagged "ci-image:v1"
+    And a different image archive "second.tar", built from "something else", tagged "ci-image:v1"
+    When I run "ci-image push first.tar --to $REGISTRY/ci/image --insecure" and "ci-image push second.tar --to $REGISTRY/ci/image --insecure" at the same time
+    Then one of them succeeded, holding the tag "$REGISTRY/ci/image:v1", and the other exited 2 naming that image

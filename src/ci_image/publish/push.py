@@ -355,7 +355,7 @@ def confirm_tag(registry: Registry, plan: Plan, digest: str) -> Manifest:
     wrote the tag after this one (exit 2, naming the image it holds now)."""
     current = registry.manifest(plan.tagged)
     if current is None or current.digest != digest:
-        raise _overwritten(plan, current, "after this push")
+        raise _overwritten(plan, current, "right after this push wrote it")
     if current.config_digest != plan.image.config_digest:  # pragma: no cover - a registry bug
         raise CiImageError(
             f"{plan.tagged}@{digest} holds config {current.config_digest}, not this archive's "

@@ -1,0 +1,70 @@
+Feature: A registry that misbehaves never hangs a command, nor leaves anything behind
+  Every registry question has a deadline for the whole of it (`--timeout`, default 60 s:
+  connecting, the token, the answer, and skopeo's own waits), and an upload that moves
+  no data for `--stall-timeout` seconds (default 300) is stopped. A registry that asks to
+  wait (HTTP 429 with `Retry-After`) gets the wait up to 60 s, the cap of skopeo's own
+  backoff; a longer one ends the command at once, saying so. Each failure is one line and
+  exit status 2. The servers here are small HTTP servers on 127.0.0.1 that misbehave on
+  purpose.
+
+  Scenario: A registry that trickles its answer, a byte every 2 s, does not hang a push
+    Given a registry on $REGISTRY that trickles every answer, a byte every 2 s
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --timeout 3 --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing "asking 127.0.0.1:"
+    And stderr contains "about ci/image:v1: no answer within 3 s (--timeout); check that the registry is up (gave up after 1 attempt)"
+    And it ended within 15 s
+    And no temporary file is left
+
+  Scenario: A registry that trickles its answer does not hang check --registry
+    Given a registry on $REGISTRY that trickles every answer, a byte every 2 s
+    And a digest that was never pushed, as $UNPUSHED
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: $REGISTRY/ci/image:v1@$UNPUSHED
+          steps:
+            - run: nox
+      """
+    When I run "ci-image check --registry --insecure --timeout 3 --retries 1"
+    Then the exit status is 2
+    And stderr is one line containing "no answer within 3 s (--timeout); check that the registry is up (gave up after 2 attempts)"
+    And it ended within 25 s
+
+  Scenario: A registry that stops reading a blob upload fails the push after --stall-timeout
+    Given a registry on $REGISTRY that never reads a blob upload
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --stall-timeout 3 --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing "the upload to 127.0.0.1:"
+    And stderr contains "made no progress for 3 s (less than 64 KiB sent or received): the registry stopped taking data; check it, or raise --stall-timeout (gave up after 1 attempt)"
+    And it ended within 20 s
+    And no temporary file is left
+
+  Scenario: A registry that asks to wait an hour (HTTP 429, Retry-After 3600) is not waited for, and says so
+    Without the cap, skopeo alone would wait 60 s eight times over for one question.
+    Given a registry on $REGISTRY that answers every request with 429 and Retry-After "3600"
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "127.0.0.1:"
+    And stderr contains "answered 429 Too Many Requests and asks to wait 3600 s before trying again (Retry-After), longer than the 60 s ci-image and skopeo wait at most: run the command again later"
+    And it ended within 15 s
+    And no temporary file is left
+
+  Scenario Outline: A wait the registry asks for is taken before the next attempt, up to the cap
+    Checked in-process: the retry policy itself, with a clock that only counts.
+    Given an operation that fails <failures> times with HTTP 429, the registry asking to wait <asked>
+    When it is run with 3 retries
+    Then it succeeded after waiting <waits>
+
+    Examples:
+      | failures | asked   | waits           |
+      | 2        | nothing | 1 s, 2 s        |
+      | 2        | 5 s     | 5 s, 5 s        |
+      | 3        | 1.5 s   | 1.5 s, 2 s, 4 s |
+      | 1        | 3600 s  | 60 s            |
