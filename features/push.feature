@@ -492,3 +492,101 @@ Feature: ci-image push publishes an image archive, idempotently
     And a different image archive "second.tar", built from "something else", tagged "ci-image:v1"
     When I run "ci-image push first.tar --to $REGISTRY/ci/image --insecure" and "ci-image push second.tar --to $REGISTRY/ci/image --insecure" at the same time
     Then one of them succeeded, holding the tag "$REGISTRY/ci/image:v1", and the other exited 2 naming that image
+
+  @registry
+  Scenario: The tag holds an image with the same layers but another config: the advice says so
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And an image archive "other.tar" with the layers of "image.tar" and the command "/bin/bash", tagged "ci-image:v1"
+    And the tag "$REGISTRY/ci/image:v1" was moved to the image of "other.tar" with a plain skopeo copy
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "it has the same layers but another config (created, labels or settings differ): pin it as it is (ci-image pin 127.0.0.1:"
+    And stderr contains "rebuilding gives the same tag"
+
+  @registry
+  Scenario: A layer the registry lost, though the pinned image names it, is uploaded after all
+    Given a pyproject.toml whose image is "$REGISTRY/ci/image"
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: $REGISTRY/ci/image:unreleased
+          steps:
+            - run: nox
+      """
+    And a 4-layer image archive "old.tar" of 64 KiB layers tagged "ci-image:old"
+    And "new.tar" is "old.tar" with layer 1 replaced, tagged "ci-image:new"
+    When I run "ci-image release old.tar --insecure"
+    Then it succeeds
+    Given the registry loses layer 3 of "$REGISTRY/ci/image:old"
+    When I run "ci-image push new.tar --insecure --verbose"
+    Then it succeeds
+    And stderr contains "the registry lost the layer sha256:"
+    And stderr contains "; uploading it after all"
+    And stderr contains ": uploaded 2 of 4 layers"
+    And the registry holds the image of "new.tar" under "$REGISTRY/ci/image:new"
+    And the pinned reference printed can be inspected with skopeo
+
+  @registry
+  Scenario: The images the workflows pin are only a hint: a broken workflow or a pin that is gone stops no push
+    Given a digest that was never pushed, as $UNPUSHED
+    And a file "gone/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: $REGISTRY/ci/image:old@$UNPUSHED
+          steps:
+            - run: nox
+      """
+    And a file "broken/ci.yml" with
+      """
+      on: [push
+      """
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose --workflows gone"
+    Then it succeeds
+    And stderr contains "not learning layers from 127.0.0.1:"
+    And stderr contains ": no image manifest there"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --tag v2 --insecure --verbose --workflows broken"
+    Then it succeeds
+    And stderr contains "not learning layers from the workflows: "
+
+  @registry
+  Scenario Outline: Another push writes the tag at the worst moment: the push exits 2 naming what the tag holds
+    Which moment is chosen exactly here: a skopeo wrapper runs the other push right
+    before ci-image's copy starts (ci-image re-reads the tag when skopeo asks for the
+    config, right before it would write the manifest) or right after it ended (ci-image
+    re-reads the tag after the upload).
+    Given an image archive "mine.tar" tagged "ci-image:v1"
+    And a different image archive "theirs.tar", built from "another build", tagged "ci-image:v1"
+    And a skopeo first on the PATH that <moment> its copy pushes "theirs.tar" to "$REGISTRY/ci/image:v1"
+    When I run "ci-image push mine.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "mine.tar: 127.0.0.1:"
+    And stderr contains "/ci/image:v1 was written by someone else <when>: it now holds image"
+    And stderr contains the config digest of "theirs.tar"
+    And stderr contains "two pushes raced for one tag (a registry cannot refuse the second)"
+    And the registry holds the image of "theirs.tar" under "$REGISTRY/ci/image:v1"
+
+    Examples:
+      | moment       | when                           |
+      | right before | while this push uploaded       |
+      | right after  | right after this push wrote it |
+
+  @registry
+  Scenario: The tag deleted right after the push is said so
+    Given an image archive "mine.tar" tagged "ci-image:v1"
+    And a skopeo first on the PATH that deletes "$REGISTRY/ci/image:v1" right after its copy
+    When I run "ci-image push mine.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "was written by someone else right after this push wrote it: it now holds no image (the tag was deleted)"
+
+  Scenario: An IPv6 registry address is refused with a way out, with or without --insecure
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to [::1]:9/ci/image --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing "skopeo cannot use the IPv6 address [::1]:9 in an image reference"

@@ -68,3 +68,24 @@ Feature: A registry that misbehaves never hangs a command, nor leaves anything b
       | 2        | 5 s     | 5 s, 5 s        |
       | 3        | 1.5 s   | 1.5 s, 2 s, 4 s |
       | 1        | 3600 s  | 60 s            |
+
+  Scenario: A skopeo that never ends, ignoring its own --command-timeout, is stopped at ci-image's deadline
+    Given a skopeo first on the PATH that never ends
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to 127.0.0.1:9/ci/image --insecure --timeout 1 --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing "asking 127.0.0.1:9 about ci/image:v1 did not finish in 6 s: no answer in time; check the registry (gave up after 1 attempt)"
+    And it ended within 15 s
+    And the hanging skopeo was stopped
+    And no temporary file is left
+
+  Scenario: A registry that keeps answering 429 with a short Retry-After is waited for, then reported
+    skopeo itself waits as asked, five times per request; then ci-image says what the
+    registry asked for.
+    Given a registry on $REGISTRY that answers every request with 429 and Retry-After "1"
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing "answered 429 Too Many Requests (it asked to wait 1 s, Retry-After); run again later (gave up after 1 attempt)"
+    And it ended within 30 s
+    And the faulty registry was asked 10 times at most

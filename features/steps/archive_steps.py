@@ -240,4 +240,23 @@ def step_fifo(context: Context, name: str) -> None:
 
 @given('a file "{name}" holding the bytes "{magic}" and then some')
 def step_magic_file(context: Context, name: str, magic: str) -> None:
-    (context.workdir / name).write_bytes(bytes.fromhex(magic) + b"\0" * 512)
+    path = context.workdir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes.fromhex(magic) + b"\0" * 512)
+
+
+@given(
+    'an image archive "{name}" with the layers of "{source}" '
+    'and the command "{command}", tagged "{repo_tag}"'
+)
+def step_archive_other_config(
+    context: Context, name: str, source: str, command: str, repo_tag: str
+) -> None:
+    """The same layers under another config: another build of the same store paths."""
+    image = write_archive(
+        context.workdir / name,
+        layers=images(context)[source].layers,
+        repo_tags=[repo_tag],
+        cmd=[command],
+    )
+    images(context)[name] = image

@@ -122,3 +122,10 @@ def step_no_base64(context: Context) -> None:
     output = context.result.stdout + context.result.stderr
     assert basic not in output, describe(context)
     assert f"{registry.username}:{registry.password}" not in output, describe(context)
+
+
+@given('the registry\'s CA certificate is in "{directory}"')
+def step_ca_in_certs_d(context: Context, directory: str) -> None:
+    target = context.workdir / expand(context, [directory])[0]
+    target.mkdir(parents=True)
+    (target / "ca.crt").write_bytes((registry_server(context).cert_dir / "ca.crt").read_bytes())

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shlex
+import shutil
 import subprocess
+from pathlib import Path
 
 from behave import given, then, when
 from behave.runner import Context
@@ -211,3 +214,85 @@ def step_run_operation(context: Context, retries: int) -> None:
 def step_waited(context: Context, waits: str) -> None:
     assert context.outcome == "done"
     assert ", ".join(f"{wait:g} s" for wait in context.waits) == waits, context.waits
+
+
+# A registry that loses a layer, and skopeo runs with company ------------------------
+
+
+@given('the registry loses layer {number:d} of "{reference}"')
+def step_lose_layer(context: Context, number: int, reference: str) -> None:
+    """The blob's data goes from the registry's storage; its manifest stays."""
+    registry = registry_server(context)
+    name = expand(context, [reference])[0]
+    inspected = test_skopeo(context, "inspect", "--raw", "--tls-verify=false", f"docker://{name}")
+    assert inspected.returncode == 0, inspected.stderr
+    digest = json.loads(inspected.stdout)["layers"][number - 1]["digest"].removeprefix("sha256:")
+    blob = registry.storage / "docker/registry/v2/blobs/sha256" / digest[:2] / digest
+    assert (blob / "data").is_file(), blob
+    for path in sorted(blob.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    blob.rmdir()
+
+
+@given('a skopeo first on the PATH that {when_} its copy pushes "{archive}" to "{reference}"')
+def step_skopeo_with_rival(context: Context, when_: str, archive: str, reference: str) -> None:
+    """Another push of the same tag, at a moment chosen exactly: right before ci-image's
+    skopeo copy starts, or right after it ended. (Only the copy is wrapped; what is
+    under test is what ci-image does around it.)"""
+    rival = (
+        f'"$real" --insecure-policy copy --quiet --dest-tls-verify=false '
+        f"docker-archive:{shlex.quote(str(context.workdir / archive))} "
+        f"docker://{shlex.quote(expand(context, [reference])[0])}"
+    )
+    write_wrapper(context, when_, rival)
+
+
+@given('a skopeo first on the PATH that deletes "{reference}" right after its copy')
+def step_skopeo_deleting(context: Context, reference: str) -> None:
+    name = shlex.quote(expand(context, [reference])[0])
+    write_wrapper(context, "right after", f'"$real" delete --tls-verify=false docker://{name}')
+
+
+def write_wrapper(context: Context, when_: str, command: str) -> None:
+    real = shutil.which("skopeo", path=context.env.get("PATH"))
+    assert real is not None, "skopeo is not installed"
+    directory = context.workdir / ".home" / "wrapper-bin"
+    directory.mkdir(parents=True)
+    script = directory / "skopeo"
+    before = command if when_ == "right before" else ":"
+    after = command if when_ == "right after" else ":"
+    assert when_ in {"right before", "right after"}, when_
+    script.write_text(
+        f"#!/bin/sh\nreal={shlex.quote(real)}\n"
+        'case " $* " in *" copy "*) ;; *) exec "$real" "$@" ;; esac\n'
+        f"{before} >/dev/null 2>&1\n"
+        '"$real" "$@"\nstatus=$?\n'
+        f"{after} >/dev/null 2>&1\n"
+        "exit $status\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    context.env["PATH"] = f"{directory}{os.pathsep}{context.env.get('PATH', '')}"
+
+
+@given("a skopeo first on the PATH that never ends")
+def step_skopeo_hanging(context: Context) -> None:
+    """As a skopeo stuck in a kernel call or a wedged network stack: it ignores its own
+    --command-timeout, so only ci-image's deadline can end it. It notes its pid."""
+    directory = context.workdir / ".home" / "hanging-bin"
+    directory.mkdir(parents=True)
+    script = directory / "skopeo"
+    pids = context.workdir / ".home" / "hanging.pids"
+    script.write_text(f"#!/bin/sh\necho $$ >> {shlex.quote(str(pids))}\nexec sleep 600\n",
+                      encoding="utf-8")  # fmt: skip
+    script.chmod(0o755)
+    context.env["PATH"] = f"{directory}{os.pathsep}{context.env.get('PATH', '')}"
+    context.hanging_pids = pids
+
+
+@then("the hanging skopeo was stopped")
+def step_hanging_stopped(context: Context) -> None:
+    pids = context.hanging_pids.read_text(encoding="utf-8").split()
+    assert pids, "the hanging skopeo never ran"
+    for pid in pids:
+        assert not Path(f"/proc/{pid}").exists(), f"skopeo {pid} still runs"

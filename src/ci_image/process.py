@@ -92,6 +92,10 @@ def run(
         raise TimedOutError(f"{what} did not finish in {timeout:g} s") from None
 
 
+class ProgramFailedError(CiImageError):
+    """A program read as a stream (:func:`output_stream`) ended with an error."""
+
+
 class StalledError(CiImageError):
     """The program moved (almost) no data for too long; it has been killed."""
 
@@ -191,8 +195,6 @@ def _watch(child: subprocess.Popen[bytes], watch: Watch, what: str) -> Finished:
                     f"{what} made no progress for {watch.stall:g} s (less than "
                     f"{PROGRESS_BYTES // 1024} KiB sent or received)"
                 )
-    if pending and watch.on_line is not None:
-        watch.on_line(pending.decode("utf-8", "replace"))
     returncode = child.wait()
     return Finished(returncode, bytes(out), err.decode("utf-8", "replace"))
 
@@ -267,4 +269,4 @@ def output_stream(argv: Sequence[str], *, what: str) -> Iterator[IO[bytes]]:
             errors.seek(0)
             lines = errors.read().decode("utf-8", "replace").strip().splitlines()
             detail = " ".join(lines[-1].split()) if lines else f"exit status {returncode}"
-            raise CiImageError(f"{what} failed: {detail}")
+            raise ProgramFailedError(f"{what} failed: {detail}")

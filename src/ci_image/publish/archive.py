@@ -19,6 +19,7 @@ one. Layers the registry already holds are neither read nor written.
 
 from __future__ import annotations
 
+import collections
 import enum
 import gzip
 import hashlib
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ci_image.errors import CiImageError
-from ci_image.process import Program, output_stream
+from ci_image.process import Program, ProgramFailedError, output_stream
 from ci_image.reference import MalformedReferenceError, validate_tag
 
 MANIFEST = "manifest.json"
@@ -175,7 +176,9 @@ def read_archive(path: Path) -> ArchiveImage:
     require_regular_file(path)
     try:
         compression = compression_of(path)
-    except OSError as error:
+    except (
+        OSError
+    ) as error:  # pragma: no cover - stat succeeded; only an unreadable file (not as root)
         raise ArchiveError(f"cannot read: {error.strerror or error}; check the path",
                            path=path) from None  # fmt: skip
     try:
@@ -214,9 +217,7 @@ def _decompressed(path: Path, compression: Compression) -> Iterator[IO[bytes]]:
             [program, "--decompress", "--stdout", "--quiet", "--", str(path)], what="zstd"
         ) as stream:
             yield stream
-    except ArchiveError:
-        raise
-    except CiImageError as error:
+    except ProgramFailedError as error:
         raise ArchiveError(
             f"zstd archive: cannot decompress (corrupt or truncated: {error.message}); rebuild it",
             path=path,
@@ -274,8 +275,8 @@ def _scan_stream(stream: IO[bytes]) -> tuple[Members, dict[str, bytes]]:
 
 
 def _drain(stream: IO[bytes]) -> None:
-    while stream.read(CHUNK):
-        pass
+    """Read what is left (the compressor's end), without keeping it."""
+    collections.deque(iter(lambda: stream.read(CHUNK), b""), maxlen=0)
 
 
 def _read_member(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
@@ -408,7 +409,7 @@ def stage_layers(image: ArchiveImage, wanted: set[str], directory: Path) -> dict
                         _copy_checked(image, number, source, sink)
                     staged[layer.diff_id] = Blob(target, 0, layer.size)
             _drain(stream)
-    except _READ_ERRORS as error:
+    except _READ_ERRORS as error:  # pragma: no cover - read_archive read this stream to its end
         raise ArchiveError(
             f"{_kind(image.compression)}cannot decompress (corrupt or truncated "
             f"{image.compression.value}: {_describe(error)}); rebuild it",

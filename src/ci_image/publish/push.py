@@ -187,10 +187,8 @@ def _advice_for(tagged: Reference, held: Manifest, image: ArchiveImage, registry
 
 
 def _same_json(first: bytes, second: bytes) -> bool:
-    try:
-        return bool(json.loads(first) == json.loads(second))
-    except (ValueError, UnicodeDecodeError):
-        return False
+    """Both are JSON already (their diff_ids were read)."""
+    return bool(json.loads(first) == json.loads(second))
 
 
 def _archive_tag(image: ArchiveImage) -> str:
@@ -263,10 +261,11 @@ class _Upload:
         layers = self.work / "layers"
         layers.mkdir()
         staged = stage_layers(image, set(image.diff_ids) - set(reused), layers)
+        uploaded: set[str] = set()  # over every attempt
         while True:
             try:
-                digest, uploaded = self._copy(reused, staged)
-                return digest, uploaded, set(reused)
+                digest, decided = self._copy(reused, staged, uploaded)
+                return digest, frozenset(uploaded) if decided else None, set(reused)
             except skopeo.MissingSourceBlobError as error:
                 lost = [d for d, layer in reused.items() if layer.digest == error.digest]
                 if not lost:  # pragma: no cover - the source only misses what it was told of
@@ -277,8 +276,8 @@ class _Upload:
                 staged.update(stage_layers(image, set(lost), layers))
 
     def _copy(
-        self, reused: dict[str, Descriptor], staged: dict[str, Blob]
-    ) -> tuple[str, frozenset[str] | None]:
+        self, reused: dict[str, Descriptor], staged: dict[str, Blob], uploaded: set[str]
+    ) -> tuple[str, bool]:
         plan, image, trace = self.plan, self.plan.image, self.trace
         manifest = _source_manifest(image, reused)
         blobs = {diff_id: blob for diff_id, blob in staged.items() if diff_id not in reused}
@@ -315,6 +314,7 @@ class _Upload:
                         environ=dict(self.registry.environ),
                         waiting=lambda: source.waiting,
                         missing=lambda: source.missing,
+                        uploaded=uploaded,
                     )
                 except CiImageError:
                     if source.gate_error is not None:
@@ -330,7 +330,7 @@ class _Upload:
         digest = digestfile.read_text(encoding="utf-8").strip() if digestfile.exists() else ""
         if not digest.startswith("sha256:"):  # pragma: no cover - skopeo writes it on success
             raise CiImageError(f"skopeo reported no manifest digest for {access.registry}")
-        return digest, outcome.uploaded if outcome.decided else None
+        return digest, outcome.decided
 
 
 def _source_manifest(image: ArchiveImage, reused: dict[str, Descriptor]) -> bytes:

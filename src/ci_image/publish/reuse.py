@@ -67,19 +67,18 @@ def known_layers(
     with ThreadPoolExecutor(max_workers=2 * len(images)) as pool:
         manifests = [pool.submit(registry.manifest, image) for image in images]
         configs = [pool.submit(registry.config, image) for image in images]
-        answers: list[tuple[Reference, Manifest | None, bytes | None]] = []
-        for image, asked_manifest, asked_config in zip(images, manifests, configs, strict=True):
-            try:
-                answers.append((image, asked_manifest.result(), asked_config.result()))
-            except CiImageError as error:
-                trace(f"not learning layers from {image}: {error}")
+        # A registry that fails these questions fails the push too: it answered the tag.
+        answers: list[tuple[Reference, Manifest | None, bytes | None]] = [
+            (image, asked_manifest.result(), asked_config.result())
+            for image, asked_manifest, asked_config in zip(images, manifests, configs, strict=True)
+        ]
     known: dict[str, Descriptor] = {}
     for image, manifest, config in answers:
         if manifest is None or manifest.is_index or config is None:
             trace(f"not learning layers from {image}: no image manifest there")
             continue
         diff_ids = config_diff_ids(config)
-        if len(diff_ids) != len(manifest.layers):
+        if len(diff_ids) != len(manifest.layers):  # pragma: no cover - a broken image
             trace(f"not learning layers from {image}: its config and manifest disagree")
             continue
         for diff_id, layer in zip(diff_ids, manifest.layers, strict=True):
