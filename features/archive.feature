@@ -100,3 +100,23 @@ Feature: Reading docker-archives
     Then the exit status is 2
     And stderr is one line containing "half.tar.zst: zstd archive: "
     And stderr contains "(corrupt or truncated"
+
+  Scenario: A zstd archive with garbage after its frame is refused, in zstd's words
+    The tar inside is whole, so only zstd's exit status tells.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And "image.tar.zst" is "image.tar" compressed with zstd
+    And "bad.tar.zst" is "image.tar.zst" followed by garbage
+    When I run "ci-image tag bad.tar.zst"
+    Then the exit status is 2
+    And stderr is one line containing "bad.tar.zst: zstd archive: cannot decompress (corrupt or truncated: zstd failed: "
+    And stderr contains "; rebuild it"
+
+  Scenario Outline: A device given as the archive is refused without being read
+    When I run "ci-image <command>"
+    Then the exit status is 2
+    And stderr is one line containing "/dev/null: is not a regular file (a device or socket); give the archive file"
+
+    Examples:
+      | command                                            |
+      | tag /dev/null                                      |
+      | push /dev/null --to 127.0.0.1:9/ci/image --insecure |

@@ -83,7 +83,7 @@ Feature: ci-image push publishes an image archive, idempotently
     And "$REGISTRY/ci/image:v1" holds a multi-platform image index
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
     Then the exit status is 2
-    And stderr is one line containing "already holds image an index or config-less manifest (application/vnd.oci.image.index.v1+json)"
+    And stderr is one line containing "already holds an index or config-less manifest (application/vnd.oci.image.index.v1+json, manifest sha256:"
     And the last command uploaded no blob
 
   @registry-readonly
@@ -415,6 +415,8 @@ Feature: ci-image push publishes an image archive, idempotently
       | image.tar --to example.org/ci/image --tag=-bad       | --tag '-bad' is not a valid tag                                           |
       | image.tar --to example.org/ci/image --retries many   | argument --retries: 'many' is not a whole number                          |
       | image.tar --to example.org/ci/image --retries 99     | argument --retries: 99 is outside 0..20                                   |
+      | image.tar --to example.org/ci/image --timeout soon   | argument --timeout: 'soon' is not a number of seconds                     |
+      | image.tar --to example.org/ci/image --stall-timeout 0 | argument --stall-timeout: 0 is outside 1..86400 seconds                  |
       | missing.tar --to example.org/ci/image                | missing.tar: no such file; build the image first                          |
       | .home --to example.org/ci/image                      | .home: is a directory, not a docker-archive                               |
       | image.tar/inner --to example.org/ci/image            | image.tar/inner: cannot read: Not a directory                             |

@@ -260,3 +260,9 @@ def step_archive_other_config(
         cmd=[command],
     )
     images(context)[name] = image
+
+
+@given('"{name}" is "{source}" followed by garbage')
+def step_trailing_garbage(context: Context, name: str, source: str) -> None:
+    data = (context.workdir / source).read_bytes()
+    (context.workdir / name).write_bytes(data + b"not a zstd frame" * 4)

@@ -154,16 +154,23 @@ def _refusal(
 ) -> CiImageError:
     """Why the tag is not overwritten, and what to do: a tag is immutable."""
     if held.is_index:
-        what = f"an index or config-less manifest ({held.media_type})"
         advice = "tags are immutable: rebuild so the image gets its own tag"
     else:
-        what = str(held.config_digest)
         advice = _advice_for(tagged, held, image, registry)
     return CiImageError(
-        f"refusing to move the tag: {tagged} already holds image {what} (manifest "
-        f"{held.digest}), not this archive's image {image.config_digest}; {advice}",
+        f"refusing to move the tag: {tagged} already holds {_held(held)}, not this "
+        f"archive's image {image.config_digest}; {advice}",
         path=archive,
     )
+
+
+def _held(manifest: Manifest) -> str:
+    """What a tag holds, as messages name it."""
+    if manifest.is_index:
+        return (
+            f"an index or config-less manifest ({manifest.media_type}, manifest {manifest.digest})"
+        )
+    return f"image {manifest.config_digest} (manifest {manifest.digest})"
 
 
 def _advice_for(tagged: Reference, held: Manifest, image: ArchiveImage, registry: Registry) -> str:
@@ -365,12 +372,7 @@ def confirm_tag(registry: Registry, plan: Plan, digest: str) -> Manifest:
 
 
 def _overwritten(plan: Plan, current: Manifest | None, when: str) -> CiImageError:
-    if current is None:
-        held = "no image (the tag was deleted)"
-    elif current.is_index:
-        held = f"an index ({current.media_type}, manifest {current.digest})"
-    else:
-        held = f"image {current.config_digest} (manifest {current.digest})"
+    held = "no image (the tag was deleted)" if current is None else _held(current)
     return CiImageError(
         f"{plan.tagged} was written by someone else {when}: it now holds {held}, not this "
         f"archive's image {plan.image.config_digest}; two pushes raced for one tag (a "
