@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,7 +47,6 @@ from ci_image.publish.registry import (
 )
 from ci_image.publish.retry import with_retries
 from ci_image.publish.reuse import config_diff_ids, known_layers, pinned_images
-from ci_image.publish.source import ImageSource, policy_for
 from ci_image.reference import MalformedReferenceError, Reference, validate_tag
 from ci_image.trace import Trace
 
@@ -224,12 +224,44 @@ def push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) -> Push
         private_tmpdir(options.tmpdir) as work,
         registry_session(options.registry, environ=environ, trace=trace, work=work) as registry,
     ):
+        pins = PinnedImages(options, trace)  # read while the registry is asked
         plan = plan_push(options, registry, trace)
-        return finish_push(plan, options, registry, work, trace)
+        return finish_push(plan, options, registry, work, trace, pins=pins)
+
+
+class PinnedImages:
+    """The images of the repository the workflows pin, read in a thread of their own
+    while the tag is asked about (YAML costs ~50 ms); only an upload waits for them."""
+
+    def __init__(self, options: PushOptions, trace: Trace) -> None:
+        self._found: list[Reference] = []
+        self._failure: Exception | None = None
+        self._thread = threading.Thread(
+            target=self._read, args=(options, trace), daemon=True, name="pinned-images"
+        )
+        self._thread.start()
+
+    def _read(self, options: PushOptions, trace: Trace) -> None:
+        try:
+            self._found = pinned_images(options.workflows, options.repository, trace)
+        except Exception as error:  # pragma: no cover - it traces its own failures
+            self._failure = error  # raised in the main thread, never a thread's traceback
+
+    def result(self) -> list[Reference]:
+        self._thread.join()
+        if self._failure is not None:  # pragma: no cover - see _read
+            raise self._failure
+        return self._found
 
 
 def finish_push(
-    plan: Plan, options: PushOptions, registry: Registry, work: Path, trace: Trace
+    plan: Plan,
+    options: PushOptions,
+    registry: Registry,
+    work: Path,
+    trace: Trace,
+    *,
+    pins: PinnedImages,
 ) -> PushResult:
     """Carry out a plan: nothing to do when the tag holds the image, else upload and verify."""
     if plan.existing is not None and plan.reference is not None:
@@ -237,8 +269,7 @@ def finish_push(
         held = plan.existing.layers
         transfer = Transfer(0, 0, len(held), sum(layer.size for layer in held))
         return PushResult(plan.reference, plan.image.config_digest, True, transfer)
-    images = pinned_images(options.workflows, plan.repository, trace)
-    known = known_layers(registry, images, trace)
+    known = known_layers(registry, pins.result(), trace)
     digest, uploaded, reused = _Upload(plan, options, registry, work, trace).run(known)
     stored = confirm_tag(registry, plan, digest)
     return PushResult(
@@ -285,6 +316,9 @@ class _Upload:
     def _copy(
         self, reused: dict[str, Descriptor], staged: dict[str, Blob], uploaded: set[str]
     ) -> tuple[str, bool]:
+        # Imported here: only an upload serves the image (http.server, ~14 ms).
+        from ci_image.publish.source import ImageSource, policy_for  # noqa: PLC0415
+
         plan, image, trace = self.plan, self.plan.image, self.trace
         manifest = _source_manifest(image, reused)
         blobs = {diff_id: blob for diff_id, blob in staged.items() if diff_id not in reused}

@@ -40,7 +40,6 @@ registry denial or a network failure worth retrying.
 
 from __future__ import annotations
 
-import email.utils
 import re
 import signal
 import time
@@ -209,6 +208,8 @@ class Listener:
 
 def retry_after_seconds(value: str, now: float | None = None) -> float | None:
     """``Retry-After`` as seconds: a number of seconds, or an HTTP date; None if neither."""
+    import email.utils  # noqa: PLC0415 - only for a Retry-After that is a date
+
     text = value.strip()
     if text.isdigit():
         return float(text)
