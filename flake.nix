@@ -25,66 +25,44 @@
   };
 
   outputs =
-    {
-      nixpkgs,
-      pyproject-nix,
-      uv2nix,
-      pyproject-build-systems,
-      ...
-    }:
+    inputs:
     let
-      systems = [
-        "x86_64-linux"
-        "aarch64-linux"
-      ];
-      forSystems =
-        f:
-        builtins.listToAttrs (
-          map (system: {
-            name = system;
-            value = f system;
-          }) systems
-        );
-
-      # Everything for one system; nix/default.nix says how the pieces fit together.
-      perSystem = forSystems (
-        system:
-        import ./nix {
-          pkgs = nixpkgs.legacyPackages.${system};
-          inherit (nixpkgs) lib;
-          inherit pyproject-nix uv2nix pyproject-build-systems;
-          root = ./.;
-        }
-      );
-
-      app = system: {
-        type = "app";
-        program = "${perSystem.${system}.app}/bin/ci-image";
-        meta.description = "Push the CI image and pin it by digest in the Forgejo workflows";
+      # The library adopters use (nix/lib.nix); this repository is one of them.
+      library = import ./nix/lib.nix inputs;
+      own = library.mkFlake {
+        root = ./.;
+        # What the test suite drives for real, so `nox -s tests` runs unchanged in the
+        # image: skopeo, Nix for evaluation, distribution's `registry` server, openssl for
+        # its certificates, util-linux's setpriv to run the CLI as an unprivileged user;
+        # and actionlint for `nox -s lint`.
+        extraTools = pkgs: [
+          pkgs.skopeo
+          pkgs.actionlint
+          pkgs.nix
+          pkgs.distribution
+          pkgs.openssl
+          pkgs.util-linux
+        ];
       };
     in
-    {
-      packages = forSystems (system: {
-        ciImage = perSystem.${system}.image;
-        default = perSystem.${system}.image;
-        venv = perSystem.${system}.venv;
-        ci-image = perSystem.${system}.app;
-      });
+    own
+    // {
+      lib = library // own.lib;
 
-      apps = forSystems (system: {
-        ci-image = app system;
-        default = app system;
-      });
+      # `nix flake init -t <this flake>`: an adopting project's flake.nix. `ci-image init`
+      # writes the same file (it ships in the Python package).
+      templates.default = {
+        path = ./src/ci_image/adopt/template;
+        description = "A uv project's CI image, dev shell and helper, built by ci-image from uv.lock";
+        welcomeText = ''
+          # ci-image
 
-      devShells = forSystems (system: {
-        default = perSystem.${system}.devShell;
-      });
+          flake.nix now builds this project's CI image from uv.lock. Next:
 
-      checks = forSystems (system: perSystem.${system}.checks);
-
-      formatter = forSystems (system: nixpkgs.legacyPackages.${system}.nixfmt);
-
-      # The repository paths the image is built from (the build workflow's `paths:` filter).
-      lib.imageInputs = (import ./nix/image-inputs.nix).paths;
+          - set `image = "REGISTRY/OWNER/IMAGE"` under `[tool.ci-image]` in pyproject.toml;
+          - `git add flake.nix` (a flake sees only the files git tracks), then `nix flake lock`;
+          - `nix build .#ciImage` builds the image, `nix develop` enters its environment.
+        '';
+      };
     };
 }

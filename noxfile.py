@@ -19,11 +19,12 @@ nox.options.error_on_external_run = False
 nox.options.sessions = ["lint", "typecheck", "coverage_report", "security"]
 
 ROOT = Path(__file__).parent
-PYTHON_SOURCES = ["src", "features", "benchmarks", "noxfile.py"]
+PYTHON_SOURCES = ["src", "tests", "features", "benchmarks", "nix", "noxfile.py"]
+# The image venv's checkout hook: standard library only, run by the image's interpreter.
+CHECKOUT_HOOK = ROOT / "nix" / "checkout"
+# The behave features in parallel processes, one report (CONTRIBUTING.md, "Tests").
+FEATURE_RUNNER = str(ROOT / "features" / "support" / "parallel.py")
 WORKFLOWS = ROOT / ".forgejo" / "workflows"
-# The CI image holds the dependencies but not the project itself (its tag must not change
-# with every commit to src/), so sessions import the helper from the checkout.
-SESSION_ENV = {"PYTHONPATH": str(ROOT / "src")}
 
 
 @nox.session
@@ -34,7 +35,7 @@ def lint(session: nox.Session) -> None:
     # The pins: immutable, well-formed, consistent. The bootstrap pin (before the first
     # release) is reported as a note; once the first pin is on main, drop
     # --allow-unreleased (ci/README.md, "Bootstrap").
-    session.run(sys.executable, "-m", "ci_image", "check", "--allow-unreleased", env=SESSION_ENV)
+    session.run(sys.executable, "-m", "ci_image", "check", "--allow-unreleased")
     workflow_files = sorted(str(path) for path in WORKFLOWS.rglob("*.y*ml"))
     # zizmor only discovers .github/workflows by itself: give it the files.
     session.run("zizmor", "--offline", *workflow_files)
@@ -47,21 +48,27 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the helper's source."""
-    session.run("mypy", "--strict", "src")
+    """mypy --strict on the helper's source and its unit tests, and on the image venv's
+    checkout hook."""
+    session.run("mypy", "--strict", "src", "tests")
+    session.run("mypy", "--strict", str(CHECKOUT_HOOK), env={"MYPYPATH": str(CHECKOUT_HOOK)})
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The behave specifications, against the real CLI and real components."""
-    session.run("behave", *session.posargs, env=SESSION_ENV)
+    """The unit tests (pytest), then the behave specifications against the real CLI and
+    real components, in parallel processes. Arguments go to the feature runner
+    (feature files, -j N, --tags EXPR)."""
+    session.run("pytest", "-q")
+    session.run(sys.executable, FEATURE_RUNNER, *session.posargs)
 
 
 @nox.session
 def coverage_report(session: nox.Session) -> None:
-    """The specifications under branch coverage, subprocesses included; fails under 97%."""
+    """Both test layers under branch coverage, subprocesses included; fails under 97%."""
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "behave", *session.posargs, env=SESSION_ENV)
+    session.run("coverage", "run", "-m", "pytest", "-q")
+    session.run(sys.executable, FEATURE_RUNNER, "--coverage", *session.posargs)
     session.run("coverage", "combine", "--quiet")
     session.run("coverage", "report")
 

@@ -1,7 +1,8 @@
 """How long the real Nix takes to evaluate this project's Nix code, as the tests do.
 
-(a) the image's inputs: the two-file workspace copied to the store (builtins.path) and
-    the CI_IMAGE_INPUTS digest (nix/inputs.nix), what every evaluation of the image pays;
+(a) the image's inputs: the workspace copied to the store (lib.fileset.toSource) and the
+    CI_IMAGE_INPUTS digest (nix/inputs.nix, with nix/project.nix reading uv.lock), what
+    every evaluation of the image pays (the stand-ins' lib);
 (b) the whole flake's outputs for both systems against the stand-ins
     (features/support/nix/probe.nix), what each scenario of features/nix_*.feature pays.
 
@@ -56,8 +57,13 @@ def main() -> None:
                 "--strict",
                 "--read-write-mode",
                 "-E",
-                "[ ((import ./nix/image-inputs.nix).workspace ./.)"
-                " (import ./nix/inputs.nix { root = ./.; }).digest ]",
+                "let standins = import ./features/support/nix/standins.nix;"
+                " inherit (standins) lib; root = ./.;"
+                " project = import ./nix/project.nix"
+                " { inherit lib root; inherit (standins.inputs) pyproject-nix; };"
+                " inputs = import ./nix/inputs.nix"
+                " { inherit lib root project; readsPythonVersion = true; };"
+                " in [ inputs.workspace inputs.digest ]",
             ],
             "flake outputs, both systems, stand-ins": [
                 "nix-instantiate",

@@ -2,9 +2,11 @@
 
 Generates (in a temporary directory) a repository of 200 workflow files with about 20
 image references each, then prints the median wall time of the real CLI
-(``ci-image check``, ``ci-image pin``) over several repetitions, the start-up cost of
-the CLI alone (``ci-image --version``), and the in-process core functions, so that
-start-up and the work itself can be told apart. Target: each command under 0.5 s on
+(``ci-image check``, ``check --fix --dry-run``, ``pin``) over several repetitions, next
+to zizmor's (``--offline --persona pedantic``, whose unpinned-images audit is the
+comparable check) on the same files, the start-up cost of the CLI alone
+(``ci-image --version``), and the in-process core functions, so that start-up and the
+work itself can be told apart. Target: each command under 0.5 s on
 one core. CPU time (user + system, the process and its children) is printed too: on a
 shared machine it is the steadier figure, while wall time includes waiting for the core.
 
@@ -27,7 +29,6 @@ from pathlib import Path
 
 from ci_image.findings.offline import CheckOptions, check_workflows
 from ci_image.pinning.apply import pin_workflows
-from ci_image.pinning.plan import plan_pin
 from ci_image.reference import parse_reference, parse_repository
 from ci_image.workflows.loader import load_workflows
 
@@ -120,6 +121,26 @@ def _cpu() -> float:
 CLI_ENV = dict(os.environ)
 
 
+def run_zizmor(files: list[str], cwd: Path) -> None:
+    """zizmor as a user runs it on these files (it finds no .github/workflows by itself)."""
+    completed = subprocess.run(
+        [zizmor(), "--offline", "--persona", "pedantic", "--no-progress", *files],
+        cwd=cwd,
+        env=CLI_ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # 0 clean, 1x findings (zizmor exits 10-14 by severity): both mean it ran.
+    assert completed.returncode in (0, *range(10, 15)), completed.stderr
+
+
+def zizmor() -> str:
+    found = shutil.which("zizmor") or str(Path(sys.executable).parent / "zizmor")
+    assert Path(found).exists(), "zizmor is in the dev group: uv sync"
+    return found
+
+
 def run_cli(arguments: list[str], cwd: Path, expect: int = 0) -> None:
     completed = subprocess.run(
         [*ci_image(), *arguments],
@@ -162,11 +183,18 @@ def main() -> int:
         new = parse_reference(NEW)
         sites = check_workflows(load_workflows(work_dir), CheckOptions(image=image)).sites
         print(f"image references: {len({site.key for site in sites})}")
+        workflow_files = sorted(str(path.relative_to(work)) for path in work_dir.rglob("*.yml"))
         results = {
             "ci-image --version (start-up only)": timed(
                 lambda: run_cli(["--version"], work), args.repeat
             ),
             "ci-image check": timed(lambda: run_cli(["check"], work), args.repeat),
+            "ci-image check --fix --dry-run": timed(
+                lambda: run_cli(["check", "--fix", "--dry-run"], work), args.repeat
+            ),
+            "zizmor --offline --persona pedantic": timed(
+                lambda: run_zizmor(workflow_files, work), args.repeat
+            ),
             "ci-image pin (rewrites every file)": timed(
                 lambda: run_cli(["pin", NEW], work), args.repeat, fresh_copy
             ),
@@ -184,11 +212,13 @@ def main() -> int:
                 lambda: check_workflows(load_workflows(work_dir), CheckOptions(image=image)),
                 args.repeat,
             ),
-            "in-process: load + plan_pin": timed(
-                lambda: plan_pin(load_workflows(work_dir), new), args.repeat, fresh_copy
+            "in-process: pin_workflows --dry-run": timed(
+                lambda: pin_workflows(new, work_dir, ci_image=image, dry_run=True),
+                args.repeat,
+                fresh_copy,
             ),
             "in-process: pin_workflows (writes)": timed(
-                lambda: pin_workflows(new, work_dir), args.repeat, fresh_copy
+                lambda: pin_workflows(new, work_dir, ci_image=image), args.repeat, fresh_copy
             ),
         }
     load = os.getloadavg()[0]

@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ci_image.triggers import patterns
+from ci_image.triggers import matching, patterns
 from ci_image.triggers.decision import decide, parse_ref, read_push_trigger
 from ci_image.workflows.loader import load_workflows
 
@@ -114,7 +114,8 @@ def measure(wild: bool) -> tuple[float, float]:
         def in_process() -> None:
             # Start cold, as a new process does: no compiled pattern is reused.
             patterns.compile_pattern.cache_clear()
-            patterns._index.cache_clear()
+            matching._index.cache_clear()
+            matching._literals.cache_clear()
             re.purge()
             for workflow in load_workflows(directory):
                 decide(read_push_trigger(workflow, root), ref, files)

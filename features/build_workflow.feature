@@ -78,7 +78,7 @@ Feature: The build workflow runs exactly when the image's inputs change
     Then the exit status is 1
 
   Scenario: The paths filter and the image's inputs cannot drift apart
-    The Nix side lists the image's inputs once (nix/image-inputs.nix). A file the image
+    The Nix side lists the image's inputs once (nix/inputs.nix, the flake's lib.imageInputs). A file the image
     reads that the filter misses would leave a stale image (features/nix_image.feature
     proves that no other tracked file changes the image); a path the filter lists that
     cannot change the image would rebuild for nothing.

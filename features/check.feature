@@ -43,7 +43,10 @@ Feature: ci-image check
       3 image references in 1 workflow file: all pinned by tag and digest
       """
 
-  Scenario: Floating references: no tag, latest, no digest, a digest without a tag
+  Scenario: Floating references: no tag, latest, no digest; a digest without a tag is a note
+    A digest alone (what ratchet writes) is immutable, so it fails nothing, but nobody can
+    tell which version it is: a note (CI009) suggests the tag form. A reference with a
+    version tag can be pinned by `check --fix`; one without needs a version chosen first.
     Given a file ".forgejo/workflows/ci.yml" with
       """
       on: push
@@ -64,12 +67,12 @@ Feature: ci-image check
     Then the exit status is 1
     And stdout is
       """
-      .forgejo/workflows/ci.yml:5:16: CI001 floating-reference node has no tag and no digest: it follows whatever the registry serves; pin it as node:TAG@sha256:DIGEST
-      .forgejo/workflows/ci.yml:8:16: CI001 floating-reference postgres:latest uses the tag 'latest' without a digest: it follows every push; pin it as postgres:TAG@sha256:DIGEST
-      .forgejo/workflows/ci.yml:10:16: CI001 floating-reference redis:7 has no digest: a tag can be moved to another image; pin it as redis:TAG@sha256:DIGEST
-      .forgejo/workflows/ci.yml:12:24: CI001 floating-reference alpine@sha256:6666666666666666666666666666666666666666666666666666666666666666 has a digest but no tag: immutable, but nobody can tell which version it is; pin it as alpine:TAG@sha256:DIGEST
-      .forgejo/workflows/ci.yml:13:24: CI001 floating-reference alpine:latest@sha256:6666666666666666666666666666666666666666666666666666666666666666 uses the tag 'latest', which names no version: use the version's own tag; pin it as alpine:TAG@sha256:DIGEST
-      5 image references in 1 workflow file: 5 problems
+      .forgejo/workflows/ci.yml:5:16: CI001 floating-reference node has no tag and no digest: it follows whatever the registry serves; choose a version tag, then run ci-image pin node:TAG
+      .forgejo/workflows/ci.yml:8:16: CI001 floating-reference postgres:latest uses the tag 'latest' without a digest: it follows every push; choose a version tag, then run ci-image pin postgres:TAG
+      .forgejo/workflows/ci.yml:10:16: CI001 floating-reference redis:7 has no digest: a tag can be moved to another image; run ci-image check --fix, or ci-image pin redis:7
+      .forgejo/workflows/ci.yml:12:24: CI009 digest-only-pin note: alpine@sha256:6666666666666666666666666666666666666666666666666666666666666666 is pinned by digest alone: immutable, but nobody can tell which version it is; write alpine:TAG@sha256:6666666666666666666666666666666666666666666666666666666666666666 with the tag it was pulled as
+      .forgejo/workflows/ci.yml:13:24: CI001 floating-reference alpine:latest@sha256:6666666666666666666666666666666666666666666666666666666666666666 uses the tag 'latest', which names no version: use the version's own tag; choose a version tag, then run ci-image pin alpine:TAG
+      5 image references in 1 workflow file: 4 problems, 1 note
       """
 
   Scenario: A floating CI image says to pin it with ci-image pin
@@ -84,7 +87,7 @@ Feature: ci-image check
       """
     When I run "ci-image check"
     Then the exit status is 1
-    And stdout contains ".forgejo/workflows/ci.yml:6:14: CI001 floating-reference codeberg.org/acme/ci:0aaa has no digest: a tag can be moved to another image; run ci-image pin codeberg.org/acme/ci:TAG@sha256:DIGEST"
+    And stdout contains ".forgejo/workflows/ci.yml:6:14: CI001 floating-reference codeberg.org/acme/ci:0aaa has no digest: a tag can be moved to another image; run ci-image pin codeberg.org/acme/ci:0aaa"
 
   Scenario: Malformed references and expressions
     Given a file ".forgejo/workflows/ci.yml" with
@@ -214,7 +217,7 @@ Feature: ci-image check
     Then the exit status is 1
     And stdout is
       """
-      .forgejo/workflows/ci.yml:2:17: CI001 floating-reference codeberg.org/acme/ci has no tag and no digest: it follows whatever the registry serves; run ci-image pin codeberg.org/acme/ci:TAG@sha256:DIGEST
+      .forgejo/workflows/ci.yml:2:17: CI001 floating-reference codeberg.org/acme/ci has no tag and no digest: it follows whatever the registry serves; choose a version tag, then run ci-image pin codeberg.org/acme/ci:TAG
       1 image reference in 1 workflow file: 1 problem
       """
 
@@ -252,7 +255,7 @@ Feature: ci-image check
     And stdout is
       """
       .forgejo/workflows/ci.yml:5:16: CI006 unreleased-pin note: codeberg.org/acme/ci:unreleased is not yet released: run the build workflow (build-ci-image.yml) once to publish the image and pin it
-      .forgejo/workflows/ci.yml:8:16: CI001 floating-reference alpine:unreleased has no digest: a tag can be moved to another image; pin it as alpine:TAG@sha256:DIGEST
+      .forgejo/workflows/ci.yml:8:16: CI001 floating-reference alpine:unreleased has no digest: a tag can be moved to another image; run ci-image check --fix, or ci-image pin alpine:unreleased
       2 image references in 1 workflow file: 1 problem, 1 note
       """
 
@@ -272,7 +275,7 @@ Feature: ci-image check
       | ok                   | true                       |
       | files                | 1                          |
       | references           | 1                          |
-      | counts               | {"errors": 0, "notes": 1, "rules": {"CI006": 1}} |
+      | counts               | {"errors": 0, "notes": 1, "rules": {"CI006": 1}, "suppressed": 0} |
       | findings.0.path      | ".forgejo/workflows/ci.yml" |
       | findings.0.line      | 5                          |
       | findings.0.col       | 16                         |
@@ -383,6 +386,8 @@ Feature: ci-image check
       | dir                  | options                          | message                                          |
       | .                    | --image codeberg.org/acme/ci:1   | --image 'codeberg.org/acme/ci:1': 'codeberg.org/acme/ci:1' is a pinned reference; give the repository alone |
       | .                    | --image acme/ci                  | --image 'acme/ci': 'acme/ci' names no registry host |
+      | .                    | --insecure-registry a/b          | argument --insecure-registry: 'a/b' is not a registry host[:port] |
+      | .                    | --format xml                     | argument --format: invalid choice: 'xml'         |
 
   Scenario: --flake needs to know which image is the CI image
     Given a file "bare/pyproject.toml" with
@@ -439,7 +444,7 @@ Feature: ci-image check
     Then the exit status is 1
     And stdout is
       """
-      .forgejo/workflows/ci.yml:20:16: CI001 floating-reference codeberg.org/acme/ci:unreleased has no digest: a tag can be moved to another image; pin it as codeberg.org/acme/ci:TAG@sha256:DIGEST
+      .forgejo/workflows/ci.yml:20:16: CI001 floating-reference codeberg.org/acme/ci:unreleased has no digest: a tag can be moved to another image; run ci-image check --fix, or ci-image pin codeberg.org/acme/ci:unreleased
       2 image references in 1 workflow file: 1 problem
       """
 
@@ -457,3 +462,84 @@ Feature: ci-image check
     When in "sub" I run "ci-image check --workflows ../.forgejo/workflows"
     Then the exit status is 1
     And stdout contains "../.forgejo/workflows/ci.yml:3:35: CI001 floating-reference alpine"
+
+  Scenario: Literal matrix values are checked one by one, where the matrix lists them
+    `${{ matrix.NAME }}` as the whole image is expanded, as the runner expands it: every
+    value of the list and of `include`. What the workflow cannot tell (a matrix made by
+    an expression, an image assembled from parts) stays CI003.
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: ${{ matrix.image }}
+          strategy:
+            matrix:
+              image: ["python:3.12@sha256:6666666666666666666666666666666666666666666666666666666666666666", "python:3.13"]
+              include:
+                - image: node:20@sha256:6666666666666666666666666666666666666666666666666666666666666666
+        built:
+          runs-on: docker
+          container: ${{ matrix.image }}
+          strategy:
+            matrix: ${{ fromJSON(vars.IMAGES) }}
+        parts:
+          runs-on: docker
+          container: python:${{ matrix.version }}
+          strategy:
+            matrix: {version: ["3.12"]}
+      """
+    When I run "ci-image check"
+    Then the exit status is 1
+    And stdout contains ".forgejo/workflows/ci.yml:8:105: CI001 floating-reference python:3.13 has no digest"
+    And stdout contains ".forgejo/workflows/ci.yml:13:16: CI003 unresolvable-reference jobs.built.container is '${{ matrix.image }}'"
+    And stdout contains ".forgejo/workflows/ci.yml:18:16: CI003 unresolvable-reference jobs.parts.container is 'python:${{ matrix.version }}'"
+    And stdout contains "5 image references in 1 workflow file: 3 problems"
+
+  Scenario: check FILE... checks the files given, wherever they are
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+      """
+    And a file "other/a.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: "alpine:3.20@sha256:6666666666666666666666666666666666666666666666666666666666666666"}
+      """
+    And a file "other/more/b.yaml" with
+      """
+      on: push
+      jobs:
+        b: {runs-on: docker, container: redis:7}
+      """
+    When I run "ci-image check other/a.yml"
+    Then it succeeds
+    And stdout is
+      """
+      1 image reference in 1 workflow file: all pinned by tag and digest
+      """
+    When I run "ci-image check other/a.yml other/more other/a.yml"
+    Then the exit status is 1
+    And stdout contains "other/more/b.yaml:3:35: CI001 floating-reference redis:7"
+    And stdout contains "2 image references in 2 workflow files: 1 problem"
+
+  Scenario Outline: Options that do not go together: <case>
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+      """
+    When I run "ci-image check <arguments>"
+    Then the exit status is 2
+    And stderr is one line containing "<message>"
+
+    Examples:
+      | case                  | arguments                                        | message                                                 |
+      | files and --workflows | .forgejo/workflows/ci.yml --workflows .forgejo   | give FILEs or --workflows DIR, not both                 |
+      | --dry-run alone       | --dry-run                                        | --dry-run only goes with --fix: a check alone changes nothing |
+      | a missing file        | nothere.yml                                      | nothere.yml: cannot read: No such file or directory     |

@@ -2,8 +2,10 @@ Feature: ci-image check --registry asks the registry about every pin
   Offline, `check` proves each pin is written immutably. With `--registry` it also asks
   the registry of every reference pinned by tag and digest whether that digest still
   exists (CI007 missing-digest) and whether the tag still resolves to it (CI008
-  moved-tag). It takes the same registry options as `push` (`--authfile`, `--cert-dir`,
-  `--insecure`, `--retries`). A registry that cannot be asked is an error, exit 2.
+  moved-tag). Registry options: `--authfile`, `--cert-dir`, `--insecure-registry HOST`
+  (repeatable; or `insecure-registries` in [tool.ci-image]), `--retries`. A registry that
+  cannot be asked is an error, not a finding: one line per such registry, after every
+  other registry's pins were checked and reported; then the exit status is 2.
 
   Background:
     Given a pyproject.toml whose image is "$REGISTRY/ci/image"
@@ -28,7 +30,7 @@ Feature: ci-image check --registry asks the registry about every pin
   Scenario: After a release every pin is in the registry, asked once per reference
     When I run "ci-image release result.tar --insecure"
     Then it succeeds
-    When I run "ci-image check --registry --insecure"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY"
     Then it succeeds
     And stdout contains "2 image references in 1 workflow file: all pinned by tag and digest"
     And the last command made at most 2 requests to the registry
@@ -47,7 +49,7 @@ Feature: ci-image check --registry asks the registry about every pin
     When I run "ci-image release result.tar --insecure"
     Then it succeeds
     Given the tag "$REGISTRY/ci/image:v1" was moved to the image of "other.tar" with a plain skopeo copy
-    When I run "ci-image check --registry --insecure"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY"
     Then the exit status is 1
     And stdout contains ".forgejo/workflows/ci.yml:5:16: CI008 moved-tag"
     And stdout contains ".forgejo/workflows/ci.yml:10:16: CI008 moved-tag"
@@ -60,7 +62,7 @@ Feature: ci-image check --registry asks the registry about every pin
     When I run "ci-image release result.tar --insecure"
     Then it succeeds
     Given the image pinned in ".forgejo/workflows/ci.yml" was deleted from the registry
-    When I run "ci-image check --registry --insecure --json"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --json"
     Then the exit status is 1
     And stdout contains ""rule": "CI007""
     And stdout contains "(deleted, or never pushed); runners cannot pull it"
@@ -92,7 +94,7 @@ Feature: ci-image check --registry asks the registry about every pin
           steps:
             - run: nox -s lint
       """
-    When I run "ci-image check --registry --insecure"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY"
     Then the exit status is 1
     And stdout contains ".forgejo/workflows/ci.yml:5:16: CI007 missing-digest"
     And stdout contains ".forgejo/workflows/ci.yml:5:16: CI008 moved-tag"
@@ -109,7 +111,7 @@ Feature: ci-image check --registry asks the registry about every pin
     When I run "ci-image release result.tar --insecure"
     Then it succeeds
     Given the registry is stopped
-    When I run "ci-image check --registry --insecure --retries 0"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --retries 0"
     Then the exit status is 2
     And stderr is one line containing "connection refused; is the registry running? (gave up after 1 attempt)"
 
@@ -118,11 +120,11 @@ Feature: ci-image check --registry asks the registry about every pin
     Given the registry credentials are in the environment
     When I run "ci-image release result.tar --insecure"
     Then it succeeds
-    When I run "ci-image check --registry --insecure --verbose"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --verbose"
     Then it succeeds
     And no output shows the password
     Given the environment variable "CI_IMAGE_REGISTRY_USER" is empty
-    When I run "ci-image check --registry --insecure"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY"
     Then the exit status is 2
     And stderr is one line containing "CI_IMAGE_REGISTRY_USER is empty"
 
@@ -134,7 +136,7 @@ Feature: ci-image check --registry asks the registry about every pin
       """
       {"auths": {"$REGISTRY": {}}, "credsStore": "desktop"}
       """
-    When I run "ci-image check --registry --insecure"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY"
     Then it succeeds
 
   Scenario: A registry error names the pinned reference asked about
@@ -151,7 +153,7 @@ Feature: ci-image check --registry asks the registry about every pin
           steps:
             - run: nox
       """
-    When I run "ci-image check --registry --insecure --retries 0"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --retries 0"
     Then the exit status is 2
     And stderr is one line containing "asking 127.0.0.1:"
     And stderr contains "about ci/image:v1 failed: pinging container registry 127.0.0.1:"
@@ -180,6 +182,47 @@ Feature: ci-image check --registry asks the registry about every pin
     And stderr is one line containing ".forgejo/workflows/ci.yml:5: cannot contact the registry aaaaaaaaaaaa"
     And stderr contains "the host name has a label of 64 characters"
 
+  @registry
+  Scenario: One registry down: the others' pins are checked and reported, then exit 2
+    Given a port where no registry listens, as $DEAD
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    Given a file ".forgejo/workflows/more.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        a:
+          runs-on: docker
+          container: $DEAD/library/postgres:16@sha256:6666666666666666666666666666666666666666666666666666666666666666
+          services:
+            b: {image: "$DEAD/library/redis:7@sha256:6666666666666666666666666666666666666666666666666666666666666666"}
+            c: {image: "$REGISTRY/ci/image:v0@sha256:6666666666666666666666666666666666666666666666666666666666666666"}
+      """
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --insecure-registry $DEAD --retries 0"
+    Then the exit status is 2
+    And stdout contains ".forgejo/workflows/more.yml:8:19: CI007 missing-digest"
+    And stdout contains ".forgejo/workflows/more.yml:8:19: CI008 moved-tag"
+    And stdout contains "5 image references in 2 workflow files: 3 problems"
+    And stderr is one line containing ".forgejo/workflows/more.yml:5: "
+    And stderr contains "connection refused; is the registry running? (gave up after 1 attempt) (1 other pinned reference to it not verified)"
+
+  @registry
+  Scenario: --insecure-registry names only that host: another plain-HTTP registry is not trusted
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    When I run "ci-image check --registry --insecure-registry registry.example:5000 --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing ".forgejo/workflows/ci.yml:5: "
+    And stderr does not contain "warning"
+
+  @registry
+  Scenario: --insecure is a deprecated alias here: it applies to every registry, and says so
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    When I run "ci-image check --registry --insecure"
+    Then it succeeds
+    And stderr is one line containing "ci-image: warning: --insecure is deprecated here"
+
   Scenario: A registry that answers a digest with another manifest is caught, not believed
     skopeo 1.9.3 does not check that a manifest asked for by digest has that digest;
     ci-image does, on the bytes received.
@@ -196,7 +239,7 @@ Feature: ci-image check --registry asks the registry about every pin
           steps:
             - run: nox
       """
-    When I run "ci-image check --registry --insecure --retries 0"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --retries 0"
     Then the exit status is 2
     And stderr is one line containing "returned a manifest for 127.0.0.1:"
     And stderr contains "whose sha256 is sha256:"

@@ -1,7 +1,9 @@
 Feature: CI jobs run in the pinned image and install nothing
-  .forgejo/workflows/ci.yml runs every nox session (lint, typecheck, tests,
-  coverage_report, security) as a job in the CI image, pinned as
-  REGISTRY/OWNER/IMAGE:TAG@sha256:DIGEST by `ci-image pin`. The image already holds the
+  .forgejo/workflows/ci.yml runs nox's default sessions (lint, typecheck,
+  coverage_report, security) as jobs in the CI image, pinned as
+  REGISTRY/OWNER/IMAGE:TAG@sha256:DIGEST by `ci-image pin`. The tests run once:
+  coverage_report runs the unit tests and the behave features under coverage (`nox -s
+  tests` is the same run unmeasured, for local use). The image already holds the
   locked dependencies and the tools, so no job installs anything: a job starts, checks
   out, and runs nox.
 
@@ -27,6 +29,9 @@ Feature: CI jobs run in the pinned image and install nothing
       | apt install -y git                   |
       | apk add git                          |
       | nix profile install nixpkgs#hello    |
+
+  Scenario: The jobs run nox's default sessions, each once, so the tests run once
+    Then the matrix of job "nox" in ".forgejo/workflows/ci.yml" is nox's default sessions
 
   Scenario: Every job of ci.yml runs in the CI image
     When the steps of every job in ".forgejo/workflows/ci.yml" are read

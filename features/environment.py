@@ -2,6 +2,12 @@
 
 Servers a scenario needs (registries, ...) are started by fixtures in
 ``features/support`` and stopped through ``context.add_cleanup``.
+
+Every scenario is timed (hooks and clean-ups included) and recorded when its feature
+ends (support/suite_report.py). Plain ``behave`` prints the report after the run: the
+failed and skipped scenarios with their reasons and the ten slowest. Under the parallel
+runner (support/parallel.py), ``CI_IMAGE_SUITE_RECORD`` names the file the records go
+to instead, and the runner prints one report for all its processes.
 """
 
 from __future__ import annotations
@@ -9,12 +15,18 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
-from behave.model import Scenario, Step
+from behave.model import Feature, Scenario, Step
 from behave.runner import Context
 
+from support import unprivileged
 from support.registry import launch, new_registry, skopeo_cache_environment
+from support.suite_report import record_scenario, render_report, write_records
+
+# Set by the parallel runner: append the scenario records here, print no report.
+RECORD_VARIABLE = "CI_IMAGE_SUITE_RECORD"
 
 # Scenario tags that start a registry (support/registry.py), and the variant each gets.
 REGISTRY_TAGS = {
@@ -55,9 +67,47 @@ def before_all(context: Context) -> None:
         os.environ.pop(name, None)
     context.run_root = Path(tempfile.mkdtemp(prefix="ci-image-tests-"))
     context.add_cleanup(shutil.rmtree, context.run_root, ignore_errors=True)
+    context.add_cleanup(unprivileged.discard)
+    context.suite_records = []
+
+
+def after_feature(context: Context, feature: Feature) -> None:
+    records = []
+    for scenario in feature.walk_scenarios():
+        # Only the scenarios that started: behave counts the ones a location or a tag
+        # left out as "skipped" too, but they have no reason to list.
+        if hasattr(scenario, "wall_seconds"):
+            record = record_scenario(scenario, scenario.wall_seconds)
+            if record is not None:
+                records.append(record)
+    target = os.environ.get(RECORD_VARIABLE)
+    if target:
+        write_records(Path(target), records)
+    else:
+        context.suite_records.extend(records)
+
+
+def after_all(context: Context) -> None:
+    if not os.environ.get(RECORD_VARIABLE) and context.suite_records:
+        print("\n" + render_report(context.suite_records) + "\n")
+
+
+after_all.capture = False  # type: ignore[attr-defined]  # the report is for the terminal
+
+
+def _start_clock(context: Context, scenario: Scenario) -> None:
+    """Time the scenario from here to the end of its last clean-up (registered first, so
+    it runs last)."""
+    started = time.monotonic()
+
+    def stop() -> None:
+        scenario.wall_seconds = time.monotonic() - started
+
+    context.add_cleanup(stop)
 
 
 def before_scenario(context: Context, scenario: Scenario) -> None:
+    _start_clock(context, scenario)
     context.workdir = Path(tempfile.mkdtemp(prefix="scenario-", dir=context.run_root))
     context.add_cleanup(shutil.rmtree, context.workdir, ignore_errors=True)
     context.env = dict(os.environ)

@@ -27,3 +27,57 @@ Feature: The image-inputs digest has one definition, in Nix and in Python
     Given pyproject.toml and uv.lock with LF line endings
     When I run "ci-image env-check --print-inputs --json"
     Then the printed inputs differ from those of pyproject.toml and uv.lock with CRLF line endings
+
+  Scenario: In a uv workspace the image also hashes each member's pyproject.toml and .python-version
+    Given the sample project "workspace" as the project
+    And a file ".python-version" with
+      """
+      3.13
+      """
+    When Nix evaluates the image's inputs for the project
+    Then the image hashes "pyproject.toml, uv.lock, packages/alpha/pyproject.toml, packages/beta/pyproject.toml, .python-version"
+    Given the job runs in an image built from these files
+    When I run "ci-image env-check --print-inputs --json"
+    Then it succeeds
+    And the printed inputs equal what nix-instantiate evaluates from nix/inputs.nix
+    When I run "ci-image env-check"
+    Then it succeeds
+    And stdout is one line containing "image is current: built from this checkout's pyproject.toml, uv.lock, packages/alpha/pyproject.toml, packages/beta/pyproject.toml and .python-version"
+
+  Scenario: A change to a member's pyproject.toml makes the image stale, and says which file
+    Given the sample project "workspace" as the project
+    And the job runs in an image built from these files
+    And the pull request appends to "packages/alpha/pyproject.toml"
+      """
+      # a comment
+      """
+    When I run "ci-image env-check"
+    Then the exit status is 1
+    And stdout is one line containing "image is stale: packages/alpha/pyproject.toml differs from the one the image was built from"
+
+  Scenario: A member the image hashed that the checkout no longer has is a difference too
+    Given the sample project "workspace" as the project
+    And the job runs in an image built from these files
+    And the file "packages/beta/pyproject.toml" is deleted
+    When I run "ci-image env-check"
+    Then the exit status is 1
+    And stdout is one line containing "image is stale: packages/beta/pyproject.toml differs from the one the image was built from"
+
+  Scenario: Outside the image env-check hashes pyproject.toml and uv.lock: only the image knows the rest
+    Given the sample project "workspace" as the project
+    When I run "ci-image env-check --print-inputs --json"
+    Then it succeeds
+    And the printed inputs are those of "pyproject.toml, uv.lock"
+
+  Scenario Outline: An image that names a file outside the checkout is not believed: <name>
+    Given the sample project "uv_build" as the project
+    And the image names "<name>" among its inputs, hashed as "0000000000000000000000000000000000000000000000000000000000000000", adding up
+    When I run "ci-image env-check --print-inputs --json"
+    Then it succeeds
+    And the printed inputs are those of "pyproject.toml, uv.lock"
+
+    Examples:
+      | name            |
+      | ../elsewhere    |
+      | /etc/hostname   |
+      | a//b            |

@@ -1,7 +1,9 @@
 Feature: The flake's outputs
-  flake.nix wires nix/ into packages, apps, dev shells, checks and a formatter for
-  x86_64-linux and aarch64-linux. Its `outputs` function is evaluated by the real Nix with
-  stand-in inputs that refuse what the real ones do not take.
+  flake.nix is one call of the library adopters use (nix/lib.nix `mkFlake`): packages,
+  apps, dev shells, checks and a formatter for x86_64-linux and aarch64-linux, the
+  library itself under `lib`, and `templates.default`. Its `outputs` function is
+  evaluated by the real Nix with stand-in inputs that refuse what the real ones do not
+  take (features/support/nix/standins.nix).
 
   Scenario: Every output exists for both systems
     Given a copy of the project
@@ -10,8 +12,10 @@ Feature: The flake's outputs
     And for both systems packages.default is packages.ciImage
     And for both systems apps.ci-image runs bin/ci-image of packages.ci-image
     And for both systems devShells has "default"
-    And for both systems the checks are "app-runs, image-tag, venv-imports"
+    And for both systems the checks are "app-runs, image-tag, venv"
     And for both systems the formatter is "nixfmt"
+    And the flake's lib has "imageInputs, imageInputsOf, mkCiImage, mkFlake"
+    And the flake's default template is the directory "src/ci_image/adopt/template", with a description and a welcome text
 
   Scenario: The helper runs from its own venv, with nixpkgs' skopeo and git first on PATH
     Given a copy of the project
@@ -24,8 +28,8 @@ Feature: The flake's outputs
     Given a copy of the project
     When the flake's outputs are evaluated with the stand-in inputs
     Then the image-tag check is given the image's tag
-    And the venv-imports check runs in packages.venv and imports behave, coverage, mypy, nox and yaml
-    And the venv-imports check fails if the venv can import ci_image
+    And the venv check runs in packages.venv and looks for every name of the venv's spec
+    And the venv check fails if the venv's hook finds a checkout in the build sandbox
     And the app-runs check runs ci-image from packages.ci-image and finds skopeo on its PATH
 
   Scenario: The stand-in image's tag depends on each argument the real tag depends on
@@ -54,3 +58,10 @@ Feature: The flake's outputs
       | uv2nix.lib.workspace.loadWorkspace { root = root; }                                               | unexpected argument(s) root                    |
       | (uv2nix.lib.workspace.loadWorkspace { workspaceRoot = root; }).mkPyprojectOverlay { }             | No sourcePreference was passed                 |
       | (uv2nix.lib.workspace.loadWorkspace { workspaceRoot = root; }).mkEditablePyprojectOverlay { root = builtins.storeDir + "/x"; } | Editable root was passed as a Nix store path |
+      | pkgs.python310                                                                                    | attribute 'python310' missing                  |
+      | lib.fileset.toSource { root = root; fileset = lib.fileset.unions [ (root + "/no-such-file") ]; }   | lib.fileset.unions: Element 0                  |
+      | lib.fileset.toSource { root = toString root; fileset = root + "/uv.lock"; }                       | `root` (                                        |
+      | lib.fileset.maybeMissing "uv.lock"                                                                | is a string-like value, but it should be a path |
+      | lib.fileset.toSource { root = root + "/nix"; fileset = root + "/uv.lock"; }                       | which is not under the `root`                  |
+      | pyproject-nix.lib.util.filterPythonInterpreters { requires-python = [ ]; interpreters = { }; }    | unexpected argument(s) interpreters            |
+      | pyproject-nix.lib.pypa.selectWheels "x86_64-linux" pkgs.python313 [ ]                             | SelectWheel was called with wrong type         |

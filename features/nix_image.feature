@@ -1,6 +1,8 @@
 Feature: The CI image's Nix expression
   nix/image.nix builds the image with dockerTools.buildLayeredImage from the venv of
-  nix/python.nix and the tools of nix/tools.nix. The real Nix evaluates the flake against
+  nix/python.nix, the tools of nix/tools.nix and the variables of nix/environment.nix;
+  this repository's flake adds its test-suite tools through the library's extraTools, as
+  any adopter adds its own. The real Nix evaluates the flake against
   stand-ins for nixpkgs, pyproject.nix, uv2nix and build-system-pkgs that refuse any
   argument or attribute the real ones do not have (features/support/nix/standins.nix says
   where each was read). The same holds for both systems; these scenarios read x86_64-linux.
@@ -16,7 +18,9 @@ Feature: The CI image's Nix expression
 
   Scenario: Every tool a job and the test suite need is in the image and in the dev shell
     The list is written here, not read from nix/tools.nix: dropping a tool from that file
-    must fail this scenario. Packages go by the stand-ins' names.
+    must fail this scenario. Packages go by the stand-ins' names. The interpreter is the
+    newest CPython that uv.lock's requires-python allows and all of its wheels support.
+    The helper, `ci-image`, is this project's own console script in the venv.
     Then the image's PATH and the dev shell's packages both have
       | package          | in the root | needed by                                                   |
       | bash-interactive | yes         | the job's shell, and scripts that hard-code /bin/bash       |
@@ -29,10 +33,10 @@ Feature: The CI image's Nix expression
       | git              | yes         | actions/checkout                                            |
       | nodejs           | yes         | JavaScript actions such as actions/checkout                 |
       | nss-cacert       | no          | the CA bundle                                               |
-      | uv               | yes         | ci-image env-check --fallback                               |
-      | skopeo           | yes         | ci-image push                                               |
+      | uv               | yes         | uv run, and ci-image env-check --fallback                   |
+      | skopeo           | yes         | the test suite: ci-image push against a real registry       |
       | actionlint       | yes         | nox -s lint                                                 |
-      | python3-3.13     | no          | the venv's interpreter (UV_PYTHON)                          |
+      | python3-3.14.6   | no          | the venv's interpreter (UV_PYTHON)                          |
       | the venv         | no          | nox, behave, ruff, mypy and every other locked dependency   |
       | nix              | yes         | the test suite: the Nix code is evaluated for real          |
       | distribution     | yes         | the test suite: a real registry                             |
@@ -101,7 +105,7 @@ Feature: The CI image's Nix expression
     Then the image's tag and its workspace changed
 
   Scenario: Only the image's inputs can change its tag
-    Every file git tracks in this repository that nix/image-inputs.nix does not list
+    Every file git tracks in this repository that lib.imageInputs does not list
     (README.md, LICENSE, ci/, src/, features/, benchmarks/, .forgejo/, noxfile.py, .ci/run,
     .gitignore, ...) is changed, then removed, in the copy: the image stays the same. A
     file the image read but the list missed would leave the build workflow asleep while
@@ -118,10 +122,12 @@ Feature: The CI image's Nix expression
     nix/** is listed whole, so it also holds files the image does not read, and Nix reads
     flake.lock itself (the stand-ins are not locked): those are named here.
     When each file git tracks that is an input of the image is changed in turn in the copy
-    Then the image's tag changed or its evaluation failed for every one of them but "flake.lock, nix/app.nix, nix/checks.nix, nix/shell.nix"
-    And the image's tag did not change for "nix/app.nix, nix/checks.nix, nix/shell.nix"
+    Then the image's tag changed or its evaluation failed for every one of them but "flake.lock, nix/checks.nix, nix/shell.nix"
+    And the image's tag did not change for "nix/checks.nix, nix/shell.nix"
 
   Scenario: The list of the image's inputs is in one place
-    Then nix/image-inputs.nix lists the paths "pyproject.toml, uv.lock, flake.nix, flake.lock, nix/**"
-    And the flake exposes the same list as lib.imageInputs
-    And the image's workspace files are the files nix/inputs.nix and the helper hash
+    nix/inputs.nix defines them: the build workflow's paths, the files uv2nix reads (the
+    workspace), the files the image hashes. .python-version is an input because the
+    interpreter would follow it; this repository has none.
+    Then the flake's lib.imageInputs is "pyproject.toml, uv.lock, flake.nix, flake.lock, nix/**, .python-version"
+    And the image's workspace holds the files the image hashes, which env-check hashes too

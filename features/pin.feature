@@ -68,7 +68,8 @@ Feature: ci-image pin REF
     The file has a byte-order mark, CRLF line endings, tabs in comments, the old
     reference repeated in a comment, quotes of each kind, flow mappings, an anchor with
     an alias and a merge key, a folded block scalar, a service, a docker:// step, an
-    expression, and no newline at the end.
+    image chosen from a literal matrix (pinned where the matrix lists it), and no
+    newline at the end.
     Given a file ".forgejo/workflows/tricky.yml" written byte for byte as
       """
       <BOM># pinned by ci-image<TAB>(do not edit)<CR>
@@ -98,8 +99,8 @@ Feature: ci-image pin REF
       """
     When I run "ci-image pin codeberg.org/acme/ci:new@sha256:3333333333333333333333333333333333333333333333333333333333333333"
     Then it succeeds
-    And stdout contains "changed .forgejo/workflows/tricky.yml (5 references)"
-    And stderr contains "tricky.yml:23:16: left alone: jobs.d.container is a ${{ }} expression"
+    And stdout contains "changed .forgejo/workflows/tricky.yml (6 references)"
+    And stderr does not contain "left alone"
     And the file ".forgejo/workflows/tricky.yml" changed only in these places
       | line | before                   | after                                                                                    |
       | 5    | codeberg.org/acme/ci:old | codeberg.org/acme/ci:new@sha256:3333333333333333333333333333333333333333333333333333333333333333 |
@@ -107,9 +108,10 @@ Feature: ci-image pin REF
       | 14   | codeberg.org/acme/ci:old | codeberg.org/acme/ci:new@sha256:3333333333333333333333333333333333333333333333333333333333333333 |
       | 17   | codeberg.org/acme/ci:old | codeberg.org/acme/ci:new@sha256:3333333333333333333333333333333333333333333333333333333333333333 |
       | 19   | codeberg.org/acme/ci:old | codeberg.org/acme/ci:new@sha256:3333333333333333333333333333333333333333333333333333333333333333 |
+      | 24   | codeberg.org/acme/ci:old | codeberg.org/acme/ci:new@sha256:3333333333333333333333333333333333333333333333333333333333333333 |
     When I run "ci-image pin codeberg.org/acme/ci:new@sha256:3333333333333333333333333333333333333333333333333333333333333333"
     Then it succeeds
-    And stdout contains "already pinned: 5 references in 1 file are codeberg.org/acme/ci:new@sha256:3333"
+    And stdout contains "already pinned: 6 references in 1 file are codeberg.org/acme/ci:new@sha256:3333"
     And no file in the project changed
 
   Scenario: A second run changes nothing
@@ -209,9 +211,12 @@ Feature: ci-image pin REF
       | line | before               | after                                                                                          |
       | 1    | codeberg.org/acme/ci | codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
 
-  Scenario: The same repository spelled another way is pinned, keeping its spelling
-    A registry knows `alpine` as `docker.io/library/alpine` (or `index.docker.io/...`):
-    they all name one repository.
+  Scenario: Another image keeps each reference's own tag: only those with REF's tag change
+    For any image but the project's CI image, a reference's tag says which image it
+    means: pinning alpine:3.20 pins the references to alpine:3.20, however the repository
+    is spelled (`alpine`, `docker.io/library/alpine`, `index.docker.io/library/alpine`
+    all name Docker Hub's official image), and never turns another tag, or none, into
+    3.20. Each reference keeps its spelling; a note names those left alone.
     Given a file ".github/workflows/ci.yml" with
       """
       on: push
@@ -221,38 +226,40 @@ Feature: ci-image pin REF
           container: alpine:3.19
         b:
           runs-on: docker
-          container: docker.io/library/alpine
+          container: docker.io/library/alpine:3.20
         c:
           runs-on: docker
-          container: index.docker.io/library/alpine:edge
+          container: index.docker.io/library/alpine:3.20@sha256:1111111111111111111111111111111111111111111111111111111111111111
+        d:
+          runs-on: docker
+          container: alpine
+        e:
+          runs-on: docker
+          container: alpine:3.20
       """
     When I run "ci-image pin alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444"
     Then it succeeds
+    And stdout contains "changed .github/workflows/ci.yml (3 references)"
+    And stderr contains ".github/workflows/ci.yml:5:16: left alone: alpine:3.19 names another tag than 3.20, another image"
+    And stderr contains ".github/workflows/ci.yml:14:16: left alone: alpine names no tag (so 'latest'), another image"
     And the file ".github/workflows/ci.yml" changed only in these places
-      | line | before                   | after                                                                                    |
-      | 5    | alpine:3.19              | alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444        |
-      | 8    | docker.io/library/alpine | docker.io/library/alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444 |
-      | 11   | index.docker.io/library/alpine:edge | index.docker.io/library/alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444 |
+      | line | before                                    | after                                                                                                         |
+      | 8    | docker.io/library/alpine:3.20             | docker.io/library/alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444        |
+      | 11   | index.docker.io/library/alpine:3.20@sha256:1111111111111111111111111111111111111111111111111111111111111111 | index.docker.io/library/alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444 |
+      | 17   | alpine:3.20                               | alpine:3.20@sha256:4444444444444444444444444444444444444444444444444444444444444444                          |
 
-  Scenario: index.docker.io/python is the official image python, as Docker Hub serves it
-    Docker Hub's old name index.docker.io is docker.io, and its one-word repositories are
-    under library/ there as well.
+  Scenario: A tag no reference names pins nothing, and says which tags there are
     Given a file ".forgejo/workflows/ci.yml" with
       """
       on: push
       jobs:
         a: {runs-on: docker, container: "python:3.11"}
         b: {runs-on: docker, container: "index.docker.io/python:3.12"}
-        c: {runs-on: docker, container: "index.docker.io/library/python"}
       """
     When I run "ci-image pin python:3.13@sha256:4444444444444444444444444444444444444444444444444444444444444444"
-    Then it succeeds
-    And stdout contains "changed .forgejo/workflows/ci.yml (3 references)"
-    And the file ".forgejo/workflows/ci.yml" changed only in these places
-      | line | before                         | after                                                                                                     |
-      | 3    | python:3.11                    | python:3.13@sha256:4444444444444444444444444444444444444444444444444444444444444444                        |
-      | 4    | index.docker.io/python:3.12    | index.docker.io/python:3.13@sha256:4444444444444444444444444444444444444444444444444444444444444444        |
-      | 5    | index.docker.io/library/python | index.docker.io/library/python:3.13@sha256:4444444444444444444444444444444444444444444444444444444444444444 |
+    Then the exit status is 2
+    And stderr is one line containing "names python:3.13@sha256:4444444444444444444444444444444444444444444444444444444444444444; index.docker.io/python:3.12, python:3.11 name another tag, another image, which pin never changes to this one"
+    And no file in the project changed
 
   Scenario: --json describes every reference and what changed
     Given a file "ci/workflows/ci.yml" with
@@ -318,7 +325,20 @@ Feature: ci-image pin REF
     And ".forgejo/workflows/same.yml" is still a symbolic link to "ci.yml"
     And stdout contains "changed .forgejo/workflows/ci.yml (1 reference)"
 
-  Scenario Outline: REF must be pinned by tag and digest
+  Scenario: Without a tag, only references with a version tag are pinned; none is an error
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        a: {runs-on: docker, container: alpine}
+        b: {runs-on: docker, container: "alpine:latest"}
+      """
+    When I run "ci-image pin alpine"
+    Then the exit status is 2
+    And stderr is one line containing "names alpine with a version tag (alpine, alpine:latest name none, or 'latest'): write the version's tag in the workflow, then pin"
+    And no file in the project changed
+
+  Scenario Outline: REF must name a version tag: <case>
     Given a file ".forgejo/workflows/ci.yml" with
       """
       on: push
@@ -333,12 +353,13 @@ Feature: ci-image pin REF
     And no file in the project changed
 
     Examples:
-      | ref                                                                                   | message                                                              |
-      | codeberg.org/acme/ci:1bbb                                                             | codeberg.org/acme/ci:1bbb has no digest; pin needs REGISTRY/OWNER/IMAGE:TAG@sha256:DIGEST |
-      | codeberg.org/acme/ci@sha256:2222222222222222222222222222222222222222222222222222222222222222 | has no tag; pin needs                                        |
-      | codeberg.org/acme/ci                                                                  | has no tag and no digest                                             |
-      | codeberg.org/Acme/ci:1@sha256:2222222222222222222222222222222222222222222222222222222222222222 | REF 'codeberg.org/Acme/ci:1@sha256:2222222222222222222222222222222222222222222222222222222222222222' is not an image reference: path component 'Acme' is invalid |
-      | '${{ vars.IMAGE }}'                                                                   | REF '${{ vars.IMAGE }}' is not an image reference: contains a ${{ }} expression, which only the runner resolves |
+      | case                     | ref                                                                                   | message                                                              |
+      | latest, as push refuses  | codeberg.org/acme/ci:latest@sha256:2222222222222222222222222222222222222222222222222222222222222222 | codeberg.org/acme/ci:latest@sha256:2222222222222222222222222222222222222222222222222222222222222222 uses the tag 'latest', which names no version and which check rejects (CI001); pin the version's own tag |
+      | latest, for any image    | postgres:latest                                                                       | postgres:latest uses the tag 'latest'                                |
+      | a digest without its tag | codeberg.org/acme/ci@sha256:2222222222222222222222222222222222222222222222222222222222222222 | has no tag; pin needs REGISTRY/OWNER/IMAGE:TAG[@sha256:DIGEST]          |
+      | the CI image without tag | codeberg.org/acme/ci                                                                  | codeberg.org/acme/ci has no tag; the CI image is pinned at one tag everywhere |
+      | an uppercase owner       | codeberg.org/Acme/ci:1@sha256:2222222222222222222222222222222222222222222222222222222222222222 | REF 'codeberg.org/Acme/ci:1@sha256:2222222222222222222222222222222222222222222222222222222222222222' is not an image reference: path component 'Acme' is invalid |
+      | an expression            | '${{ vars.IMAGE }}'                                                                   | REF '${{ vars.IMAGE }}' is not an image reference: contains a ${{ }} expression, which only the runner resolves |
 
   Scenario: A pin that pins nothing is a mistake
     A typo in the repository would otherwise "succeed" and leave the old pins in place.

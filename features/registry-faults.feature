@@ -30,7 +30,7 @@ Feature: A registry that misbehaves never hangs a command, nor leaves anything b
           steps:
             - run: nox
       """
-    When I run "ci-image check --registry --insecure --timeout 3 --retries 1"
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --timeout 3 --retries 1"
     Then the exit status is 2
     And stderr is one line containing "no answer within 3 s (--timeout); check that the registry is up (gave up after 2 attempts)"
     And it ended within 25 s

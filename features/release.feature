@@ -69,7 +69,7 @@ Feature: ci-image release pushes the image, then pins what the registry confirme
           runs-on: docker
           strategy:
             matrix:
-              image: [a, b]
+              image: ${{ fromJSON(vars.IMAGES) }}
           container: ${{ matrix.image }}
           steps:
             - run: nox

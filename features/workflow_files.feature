@@ -415,3 +415,142 @@ Feature: Reading workflow files, and refusing bad ones
     And no file in the project changed
     And the file ".forgejo/workflows/a.yml" was replaced and restored: another file than the one noted
     And no temporary file is left in the project
+
+  Scenario Outline: A FIFO named like a workflow is skipped by <command>, never opened
+    Opening a FIFO waits for a writer that never comes. git stores no FIFO, so Forgejo
+    never reads one: it is skipped, with a note, without being opened.
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a FIFO ".forgejo/workflows/x.yml"
+    When I run "ci-image <command>"
+    Then the exit status is <status>
+    And stderr contains "ci-image: note: .forgejo/workflows/x.yml: skipped: a FIFO (named pipe), not a workflow file"
+    And ".forgejo/workflows/x.yml" is still a FIFO
+
+    Examples:
+      | command                                                                                               | status |
+      | check --allow-unreleased                                                                              | 0      |
+      | pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 | 0      |
+
+  Scenario: A FIFO named on the command line is refused, never opened
+    Given a FIFO "x.yml"
+    When I run "ci-image check x.yml"
+    Then the exit status is 2
+    And stderr is one line containing "x.yml: is not a regular file (a FIFO?), not a workflow file"
+
+  Scenario: SIGTERM while pin replaces 200 workflows: every file is put back, one line, exit 143
+    A cancelled job or `timeout` sends SIGTERM. It takes Ctrl-C's path: the files already
+    replaced get their old content back, the temporary files are removed.
+    Given 200 workflow files in ".forgejo/workflows" whose job runs in "codeberg.org/acme/ci:unreleased"
+    When I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222" and send it SIGTERM right after it replaces its first workflow
+    Then the exit status is 143
+    And stderr is one line containing "ci-image pin: terminated by SIGTERM"
+    And no file in the project changed
+    And a workflow was replaced and then put back while the command was stopping
+    And no temporary file is left in the project
+
+  Scenario: SIGTERM while pin writes its temporary files leaves none of them
+    Each temporary file is registered for removal before a byte is written to it.
+    Given 200 workflow files in ".forgejo/workflows" whose job runs in "codeberg.org/acme/ci:unreleased"
+    When I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222" and send it SIGTERM right after it creates its first temporary file
+    Then the exit status is 143
+    And stderr is one line containing "ci-image pin: terminated by SIGTERM"
+    And no file in the project changed
+    And no temporary file is left in the project
+
+  Scenario: Ctrl-C while pin writes its temporary files leaves none of them
+    Given 200 workflow files in ".forgejo/workflows" whose job runs in "codeberg.org/acme/ci:unreleased"
+    When I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222" and send it SIGINT right after it creates its first temporary file
+    Then the exit status is 130
+    And stderr is one line containing "ci-image pin: interrupted"
+    And no file in the project changed
+    And no temporary file is left in the project
+
+  Scenario: After SIGKILL, the next pin removes the leftovers, says so, and repairs the half-pinned files
+    Nothing runs after SIGKILL: the files renamed so far are pinned, the rest are not;
+    the temporary files stay behind. Running pin again finishes the job.
+    Given 200 workflow files in ".forgejo/workflows" whose job runs in "codeberg.org/acme/ci:unreleased"
+    When I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222" and send it SIGKILL right after it replaces its first workflow
+    Then the exit status is -9
+    And some workflow files in ".forgejo/workflows" run in "codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222", the others still in "codeberg.org/acme/ci:unreleased"
+    And temporary files of the killed run are left in ".forgejo/workflows"
+    When I run "ci-image pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+    Then it succeeds
+    And stderr contains "ci-image: note: removed .forgejo/workflows/."
+    And stderr contains "temporary files an interrupted (killed) ci-image run left behind"
+    And every workflow file in ".forgejo/workflows" runs in "codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+    And no temporary file is left in the project
+
+  Scenario Outline: <command> removes what a killed run left, and says so
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"}
+      """
+    And a temporary file ".forgejo/workflows/.ci.yml.k3x9_a0q.ci-image.tmp" left by a killed run
+    And a temporary file "ci/.shared.yml.abcdefgh.ci-image.tmp" left by a killed run
+    And a file "ci/shared.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"}
+      """
+    And the directory "." is the root of a git repository
+    And a symbolic link ".forgejo/workflows/shared.yml" pointing to "../../ci/shared.yml"
+    When I run "ci-image <command>"
+    Then it succeeds
+    And stderr contains "ci-image: note: removed .forgejo/workflows/.ci.yml.k3x9_a0q.ci-image.tmp and 1 other: temporary files an interrupted (killed) ci-image run left behind"
+    And ".forgejo/workflows/.ci.yml.k3x9_a0q.ci-image.tmp" no longer exists
+    And "ci/.shared.yml.abcdefgh.ci-image.tmp" no longer exists
+
+    Examples:
+      | command                                                                                               |
+      | check                                                                                                 |
+      | pin codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222 |
+
+  Scenario: A dry run removes nothing
+    Given a file ".forgejo/workflows/ci.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "codeberg.org/acme/ci:unreleased"}
+      """
+    And a temporary file ".forgejo/workflows/.ci.yml.k3x9_a0q.ci-image.tmp" left by a killed run
+    When I run "ci-image pin --dry-run codeberg.org/acme/ci:1bbb@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+    Then it succeeds
+    And ".forgejo/workflows/.ci.yml.k3x9_a0q.ci-image.tmp" still exists
+
+  Scenario: A leftover that cannot be removed is named, and the check goes on
+    Given a file ".forgejo/workflows/z/ci.yml" with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "alpine:3.20@sha256:2222222222222222222222222222222222222222222222222222222222222222"}
+      """
+    And a temporary file ".forgejo/workflows/z/.ci.yml.k3x9_a0q.ci-image.tmp" left by a killed run
+    And the project belongs to an unprivileged user
+    And the directory ".forgejo/workflows/z" is not writable
+    When I run "ci-image check" as the unprivileged user
+    Then it succeeds
+    And stderr contains "ci-image: note: .forgejo/workflows/z/.ci.yml.k3x9_a0q.ci-image.tmp: a temporary file an interrupted ci-image run left behind; cannot remove it (Permission denied): remove it by hand"
+
+  @registry
+  Scenario: release removes what a killed run left, before it pushes
+    Given a pyproject.toml whose image is "$REGISTRY/ci/image"
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test: {runs-on: docker, container: "$REGISTRY/ci/image:unreleased"}
+      """
+    And a temporary file ".forgejo/workflows/.ci.yml.k3x9_a0q.ci-image.tmp" left by a killed run
+    And an image archive "result.tar" tagged "ci-image:v1"
+    When I run "ci-image release result.tar --insecure"
+    Then it succeeds
+    And stderr contains "ci-image: note: removed .forgejo/workflows/.ci.yml.k3x9_a0q.ci-image.tmp: a temporary file an interrupted (killed) ci-image run left behind"
+    And ".forgejo/workflows/.ci.yml.k3x9_a0q.ci-image.tmp" no longer exists

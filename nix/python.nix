@@ -1,84 +1,63 @@
-# The Python environments, from uv.lock through uv2nix (wheels preferred, build systems
-# from pyproject-build-systems' wheel overlay):
-#   venv     the image's: every dependency, optional dependency and dependency group of
-#            the project, but NOT the project itself, from a workspace holding only
-#            pyproject.toml and uv.lock. A commit that changes only src/ leaves it alone.
-#   appVenv  the helper as an application: the project and its runtime dependencies.
-#   devVenv  `nix develop`'s: the project installed editable, plus every group.
+# The image's Python environment, from uv.lock through uv2nix (wheels preferred, build
+# systems from pyproject-build-systems' wheel overlay): every dependency, optional
+# dependency and dependency group of every local project, but NOT the local projects
+# themselves, from a workspace holding only the image's inputs (nix/inputs.nix). A commit
+# that changes only the source leaves it alone.
+#
+# The project's own code is found at run time instead: nix/checkout/install.py writes a
+# .pth hook, the console scripts of [project.scripts] and the projects' .dist-info into
+# the venv, all from the same inputs, and the hook puts the checkout's package roots on
+# sys.path when an interpreter starts (nix/checkout/_ci_image_checkout.py).
 {
-  pkgs,
   lib,
-  pyproject-nix,
-  uv2nix,
-  pyproject-build-systems,
-  root,
+  # The uv2nix workspace of the image's inputs (inputs.workspace).
+  workspace,
+  pythonSetFor,
   project,
+  inputs,
+  python,
+  name,
 }:
 let
-  # uv.lock requires Python >= 3.11 and holds cp313 manylinux wheels (or abi3/py3 ones) of
-  # every compiled package for x86_64 and aarch64. Pinned rather than `python3`, so a
-  # nixpkgs update that moves the default interpreter is a visible change here.
-  python = pkgs.python313;
+  pythonSet = pythonSetFor { inherit workspace python; };
 
-  pythonSetFor =
-    workspace:
-    (pkgs.callPackage pyproject-nix.build.packages { inherit python; }).overrideScope (
-      lib.composeManyExtensions [
-        pyproject-build-systems.overlays.wheel
-        (workspace.mkPyprojectOverlay { sourcePreference = "wheel"; })
-      ]
-    );
-
-  imageWorkspace = uv2nix.lib.workspace.loadWorkspace {
-    workspaceRoot = (import ./image-inputs.nix).workspace root;
-  };
-  sourceWorkspace = uv2nix.lib.workspace.loadWorkspace { workspaceRoot = root; };
-
-  imageSet = pythonSetFor imageWorkspace;
-  sourceSet = pythonSetFor sourceWorkspace;
-
-  unique = builtins.foldl' (seen: x: if builtins.elem x seen then seen else seen ++ [ x ]) [ ];
-
-  # A dependency spec { name = [ extras ]; } of everything `package` needs (its
+  # A dependency spec { name = [ extras ]; } of everything the local projects need (their
   # dependencies, extras and groups, as uv2nix puts them in passthru from uv.lock) that
-  # leaves `package` itself out. mkVirtualEnv installs the spec's names and what they
-  # depend on, and nothing in uv.lock depends on the project.
-  dependenciesOf =
-    package:
+  # leaves every local project out. mkVirtualEnv installs the spec's names and what they
+  # depend on, and nothing from an index depends on a local project.
+  locals = builtins.filter (localName: pythonSet ? ${localName}) project.localNames;
+  needs =
+    localName:
     let
-      inherit (package) passthru;
+      inherit (pythonSet.${localName}) passthru;
     in
-    builtins.zipAttrsWith (_: extras: unique (builtins.concatLists extras)) (
-      [ passthru.dependencies ]
-      ++ builtins.attrValues passthru.optional-dependencies
-      ++ builtins.attrValues passthru.dependency-groups
-    );
+    [ passthru.dependencies ]
+    ++ builtins.attrValues passthru.optional-dependencies
+    ++ builtins.attrValues passthru.dependency-groups;
+  spec = removeAttrs (builtins.zipAttrsWith (_: extras: lib.unique (builtins.concatLists extras)) (
+    builtins.concatMap needs locals
+  )) project.localNames;
+
+  # The two files of the hook, and nothing else of nix/checkout (no __pycache__).
+  checkout = lib.fileset.toSource {
+    root = ./checkout;
+    fileset = lib.fileset.unions [
+      ./checkout/install.py
+      ./checkout/_ci_image_checkout.py
+    ];
+  };
+
+  venv = (pythonSet.mkVirtualEnv "${name}-env" spec).overrideAttrs (old: {
+    # The venv's interpreter runs the installer, once the venv is complete.
+    postInstall = (old.postInstall or "") + ''
+      "$out/bin/python" ${checkout}/install.py ${inputs.workspace}
+    '';
+  });
 in
 {
-  inherit python;
-
-  venv = imageSet.mkVirtualEnv "ci-image-env" (dependenciesOf imageSet.${project.attrName});
-
-  appVenv = sourceSet.mkVirtualEnv "ci-image-app-env" sourceWorkspace.deps.default;
-
-  # The editable root is read at run time from $REPO_ROOT (set by the dev shell's hook).
-  # The editable package is built from its metadata files only (uv2nix's "Source
-  # filtering" pattern), so a change to the code under src/ rebuilds nothing.
-  devVenv =
-    (sourceSet.overrideScope (
-      lib.composeManyExtensions [
-        (sourceWorkspace.mkEditablePyprojectOverlay { root = "$REPO_ROOT"; })
-        (final: prev: {
-          ${project.attrName} = prev.${project.attrName}.overrideAttrs (old: {
-            src = import ./source.nix {
-              inherit root;
-              name = "${project.attrName}-editable";
-              files = project.editableFiles;
-            };
-          });
-        })
-      ]
-    )).mkVirtualEnv
-      "ci-image-dev-env"
-      sourceWorkspace.deps.all;
+  inherit
+    pythonSet
+    spec
+    venv
+    ;
 }

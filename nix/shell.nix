@@ -1,22 +1,22 @@
-# `nix develop`: the image's tools, with the project installed editable (src/ changes
-# apply without a rebuild), and uv pointed at the Nix interpreter and told not to sync
-# or download, so `uv run` and `nox` use this environment as it is.
+# `nix develop`: the image's tools and the image's own venv, with uv pointed at it, so
+# `uv run`, nox, pytest and the project's console scripts behave as in a CI job. The
+# project's code comes from the checkout (the venv's hook finds it), so edits apply at once
+# and rebuild nothing.
 {
   pkgs,
-  python,
   tools,
+  name,
+  environment,
 }:
 pkgs.mkShell {
-  name = "ci-image-dev";
+  name = "${name}-dev";
   packages = tools.all;
-  env = {
-    UV_NO_SYNC = "1";
-    UV_PYTHON = python.interpreter;
-    UV_PYTHON_DOWNLOADS = "never";
-  };
+  env = environment;
+  # A PYTHONPATH from the caller's shell would shadow the venv's packages. The venv's hook
+  # looks for the checkout at and above the working directory, then at and above
+  # CI_IMAGE_CHECKOUT: where `nix develop` was entered, for processes that run elsewhere.
   shellHook = ''
     unset PYTHONPATH
-    REPO_ROOT=$(git rev-parse --show-toplevel 2>/dev/null || pwd)
-    export REPO_ROOT
+    export CI_IMAGE_CHECKOUT="$PWD"
   '';
 }

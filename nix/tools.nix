@@ -3,11 +3,16 @@
   pkgs,
   python,
   venv,
+  # The helper application, or null when the project is the helper itself.
+  helper,
+  # The adopter's own programs (nixpkgs packages), after the defaults.
+  extraTools,
 }:
 rec {
-  # What a CI job runs. Forgejo's runner needs tail (it keeps the job container alive
-  # with `tail -f /dev/null`), a shell, node (JavaScript actions such as checkout) and git.
-  programs = [
+  # What a CI job on Forgejo's runner needs: tail (it keeps the job container alive with
+  # `tail -f /dev/null`), a shell and the usual utilities, node (JavaScript actions such
+  # as checkout), git, uv, and the helper (`ci-image env-check` / `check` in every job).
+  defaults = [
     pkgs.bashInteractive
     pkgs.coreutils
     pkgs.findutils
@@ -18,24 +23,16 @@ rec {
     pkgs.git
     pkgs.nodejs
     pkgs.uv
-    pkgs.skopeo
-    pkgs.actionlint
   ]
-  # What the test suite drives for real (`nox -s tests` runs unchanged in the image):
-  # Nix for evaluation, distribution's `registry` server, openssl for its certificates,
-  # util-linux's setpriv to run the CLI as an unprivileged user.
-  ++ [
-    pkgs.nix
-    pkgs.distribution
-    pkgs.openssl
-    pkgs.util-linux
-  ];
+  ++ (if helper == null then [ ] else [ helper ]);
+
+  programs = defaults ++ extraTools;
 
   # Data, not programs: the CA bundle.
   data = [ pkgs.cacert ];
 
-  # PATH order: the venv first, so its python and console scripts (nox, behave, ruff,
-  # mypy, ...) win over the bare interpreter's.
+  # PATH order: the venv first, so its python and console scripts (the project's, and
+  # those of its dependencies: pytest, nox, ruff...) win over the bare interpreter's.
   all = [
     venv
     python

@@ -64,6 +64,11 @@ def step_stderr_contains(context: Context, text: str) -> None:
     assert text in context.result.stderr, describe(context)
 
 
+@then('stderr does not contain "{text}"')
+def step_stderr_lacks(context: Context, text: str) -> None:
+    assert text not in context.result.stderr, describe(context)
+
+
 @then('stderr is one line containing "{text}"')
 @then('it fails with one line containing "{text}"')
 def step_one_error_line(context: Context, text: str) -> None:

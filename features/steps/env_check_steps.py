@@ -41,10 +41,13 @@ def _uv(context: Context, *arguments: str, extra_env: dict[str, str] | None = No
     """Run the real uv in the project; the scenario fails with uv's output if uv does."""
     uv = shutil.which("uv")
     assert uv is not None, "uv is needed for these scenarios"
+    # uv's own Python processes (its interpreter queries) are not the helper: measuring
+    # them under coverage would only cost time.
+    env = {name: value for name, value in context.env.items() if not name.startswith("COVERAGE_")}
     completed = subprocess.run(
         [uv, *arguments],
         cwd=context.workdir,
-        env={**context.env, **(extra_env or {})},
+        env={**env, **(extra_env or {})},
         capture_output=True,
         text=True,
         timeout=300,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-from behave import given, then
+from behave import given, then, when
 from behave.runner import Context
 
+from ci_image.image.inputs import INPUT_FILES_VARIABLE, INPUTS_VARIABLE, inputs_digest
 from support.nix_inputs import REPOSITORY, evaluate_inputs_nix
+from support.sample_projects import create
 
 _PYPROJECT_LINES = [b"[project]", b'name = "app"', b'version = "0.1.0"', b""]
 _LOCK_LINES = [b"version = 1", b"revision = 3", b'requires-python = ">=3.11"', b""]
@@ -43,6 +46,48 @@ def step_input_files(context: Context, variant: str) -> None:
     pyproject, lock = _variant(variant)
     (context.workdir / "pyproject.toml").write_bytes(pyproject)
     (context.workdir / "uv.lock").write_bytes(lock)
+    # Bytes, not necessarily TOML: the hashing definition alone, no workspace members.
+    context.read_lock = False
+
+
+def _nix(context: Context, root: Path) -> dict[str, Any]:
+    return evaluate_inputs_nix(root, context.env, read_lock=getattr(context, "read_lock", True))
+
+
+@given('the sample project "{kind}" as the project')
+def step_sample_as_project(context: Context, kind: str) -> None:
+    context.sample = create(kind, context.workdir, env=context.env)
+
+
+@when("Nix evaluates the image's inputs for the project")
+def step_evaluate_inputs(context: Context) -> None:
+    context.nix_inputs = _nix(context, context.workdir)
+
+
+@then('the image hashes "{files}"')
+def step_image_hashes(context: Context, files: str) -> None:
+    wanted = [name.strip() for name in files.split(",")]
+    assert context.nix_inputs["files"] == wanted, context.nix_inputs["files"]
+    per_file = [entry.partition("=")[0] for entry in context.nix_inputs["perFile"].split()]
+    assert per_file == wanted, per_file
+
+
+@given('the image names "{name}" among its inputs, hashed as "{digest}", adding up')
+def step_image_names_file(context: Context, name: str, digest: str) -> None:
+    """A CI_IMAGE_INPUT_FILES that is consistent with CI_IMAGE_INPUTS but names ``name``."""
+    files = {
+        "pyproject.toml": hashlib.sha256((context.workdir / "pyproject.toml").read_bytes()),
+        "uv.lock": hashlib.sha256((context.workdir / "uv.lock").read_bytes()),
+    }
+    hashes = {key: value.hexdigest() for key, value in files.items()} | {name: digest}
+    context.env[INPUTS_VARIABLE] = inputs_digest(hashes)
+    context.env[INPUT_FILES_VARIABLE] = " ".join(f"{key}={value}" for key, value in hashes.items())
+
+
+@then('the printed inputs are those of "{files}"')
+def step_printed_files(context: Context, files: str) -> None:
+    printed = _printed(context)
+    assert list(printed["files"]) == [name.strip() for name in files.split(",")], printed
 
 
 def _printed(context: Context) -> dict[str, Any]:
@@ -53,7 +98,7 @@ def _printed(context: Context) -> dict[str, Any]:
 @then("the printed inputs equal what nix-instantiate evaluates from nix/inputs.nix")
 def step_agrees_with_nix(context: Context) -> None:
     printed = _printed(context)
-    nix = evaluate_inputs_nix(context.workdir, context.env)
+    nix = _nix(context, context.workdir)
     assert printed["CI_IMAGE_INPUTS"] == nix["digest"], (printed, nix)
     assert printed["CI_IMAGE_INPUT_FILES"] == nix["perFile"], (printed, nix)
     assert sorted(printed["files"]) == sorted(nix["files"]), (printed, nix)
@@ -66,7 +111,7 @@ def step_differs_from_variant(context: Context, variant: str) -> None:
     pyproject, lock = _variant(variant)
     (other / "pyproject.toml").write_bytes(pyproject)
     (other / "uv.lock").write_bytes(lock)
-    nix = evaluate_inputs_nix(other, context.env)
+    nix = _nix(context, other)
     printed = _printed(context)
     assert printed["CI_IMAGE_INPUTS"] != nix["digest"], (printed, nix)
     for name, digest in printed["files"].items():

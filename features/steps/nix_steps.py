@@ -191,7 +191,7 @@ def tracked_files() -> list[str]:
 
 
 def is_image_input(name: str, patterns: list[str]) -> bool:
-    """Whether the build workflow's filter of nix/image-inputs.nix matches ``name``."""
+    """Whether the build workflow's filter (the flake's lib.imageInputs) matches ``name``."""
     for pattern in patterns:
         assert re.fullmatch(r"[A-Za-z0-9._/-]+(?:/\*\*)?", pattern), (
             f"{pattern}: this step knows exact paths and DIR/** only"
@@ -203,7 +203,7 @@ def is_image_input(name: str, patterns: list[str]) -> bool:
 
 def image_input_files(context: Context, inputs: bool) -> list[str]:
     """Tracked files that are (or are not) inputs of the image, as present in the copy."""
-    patterns = nix_eval_expression(context, "(import ./nix/image-inputs.nix).paths", REPOSITORY)
+    patterns = probe(context)["imageInputs"]
     names = [
         name
         for name in tracked_files()
@@ -483,7 +483,7 @@ def step_required_tools(context: Context) -> None:
         name = row["package"]
         if name == "the venv":
             assert image_path(context)[0] == system(context)["venv"]["storePath"] + "/bin"
-            assert shell(context)["packageOutPaths"][0] == shell(context)["venv"]["storePath"]
+            assert shell(context)["packageOutPaths"][0] == system(context)["venv"]["storePath"]
             continue
         assert name in on_path, f"{name} ({row['needed by']}) is not on the image's PATH"
         assert name in in_shell, f"{name} ({row['needed by']}) is not in the dev shell"
@@ -657,7 +657,7 @@ def step_venv_dependencies(context: Context) -> None:
 def step_venv_without_project(context: Context) -> None:
     venv = system(context)["venv"]
     assert project_name(context.project_copy) not in venv["packages"], venv["packages"]
-    assert venv["sources"] == [] and venv["editable"] == [], venv
+    assert venv["sources"] == [], venv
 
 
 @then("the image's venv comes from a workspace of exactly pyproject.toml and uv.lock, with wheels")
@@ -704,85 +704,49 @@ def step_image_changed(context: Context) -> None:
         assert before[name]["venv"]["workspace"] != after[name]["venv"]["workspace"], name
 
 
-@then('nix/image-inputs.nix lists the paths "{paths}"')
+@then('the flake\'s lib.imageInputs is "{paths}"')
 def step_image_inputs_list(context: Context, paths: str) -> None:
-    listed = nix_eval_expression(
-        context, "(import ./nix/image-inputs.nix).paths", context.project_copy
-    )
+    listed = probe(context)["imageInputs"]
     assert listed == [path.strip() for path in paths.split(",")], listed
-    context.image_inputs = listed
 
 
-@then("the flake exposes the same list as lib.imageInputs")
-def step_flake_image_inputs(context: Context) -> None:
-    assert probe(context)["imageInputs"] == context.image_inputs
-
-
-@then("the image's workspace files are the files nix/inputs.nix and the helper hash")
+@then("the image's workspace holds the files the image hashes, which env-check hashes too")
 def step_workspace_files(context: Context) -> None:
-    root = nix_string(context.project_copy)
-    workspace = nix_eval_expression(
-        context, "(import ./nix/image-inputs.nix).workspaceFiles", context.project_copy
-    )
-    hashed = nix_eval_expression(
-        context, f"(import ./nix/inputs.nix {{ root = {root}; }}).files", context.project_copy
-    )
-    assert workspace == hashed == list(INPUT_FILES), (workspace, hashed, INPUT_FILES)
-    assert set(workspace) <= set(context.image_inputs)
+    venv = system(context)["venv"]
+    per_file = image_environment(context)["CI_IMAGE_INPUT_FILES"]
+    hashed = [entry.partition("=")[0] for entry in per_file.split()]
+    assert sorted(venv["workspaceFiles"]) == sorted(hashed), (venv["workspaceFiles"], hashed)
+    # This repository has no workspace members and no .python-version: the two files every
+    # image hashes, which env-check outside the image hashes by itself.
+    assert hashed == list(INPUT_FILES), hashed
+    assert set(hashed) <= set(probe(context)["imageInputs"])
 
 
 # --- the dev shell ---------------------------------------------------------------------
 
 
-@then(
-    "after its venv, the dev shell's packages are the packages on the image's PATH after the "
-    "image's venv, in the same order"
-)
+@then("the dev shell's packages are the packages on the image's PATH, in the same order")
 def step_shell_tools(context: Context) -> None:
     image_entries = [
         entry.removesuffix("/bin") for entry in image_path(context) if entry.startswith("/nix/")
     ]
-    # Same store paths after the venv (each environment has its own venv).
-    assert shell(context)["packageOutPaths"][1:] == image_entries[1:], (
+    assert shell(context)["packageOutPaths"] == image_entries, (
         shell(context)["packages"],
         image_entries,
     )
 
 
-@then("the dev shell's first package is its venv")
+@then("the dev shell's first package is the image's venv")
 def step_shell_venv_first(context: Context) -> None:
-    assert shell(context)["packageOutPaths"][0] == shell(context)["venv"]["storePath"]
+    assert shell(context)["packageOutPaths"][0] == system(context)["venv"]["storePath"]
 
 
-@then('the dev shell\'s venv installs the project editable from "{root}"')
-def step_shell_editable(context: Context, root: str) -> None:
-    venv = shell(context)["venv"]
-    assert venv["editable"] == [root], venv["editable"]
-    assert project_name(context.project_copy) in venv["packages"]
-    assert venv["buildSystems"] == "wheel"
-
-
-@then("the dev shell's venv holds every package of the image's venv, and the project")
-def step_shell_venv_superset(context: Context) -> None:
-    image_packages = set(system(context)["venv"]["packages"])
-    shell_packages = set(shell(context)["venv"]["packages"])
-    assert shell_packages == image_packages | {project_name(context.project_copy)}
-
-
-@then("the dev shell's hook exports REPO_ROOT from git, falling back to the current directory")
+@then("the dev shell's hook exports CI_IMAGE_CHECKOUT as the directory it was entered in")
 def step_shell_hook(context: Context) -> None:
     hook = shell(context)["shellHook"]
-    assert "REPO_ROOT=$(git rev-parse --show-toplevel 2>/dev/null || pwd)" in hook, hook
-    assert "export REPO_ROOT" in hook and "unset PYTHONPATH" in hook, hook
+    assert 'export CI_IMAGE_CHECKOUT="$PWD"' in hook and "unset PYTHONPATH" in hook, hook
     # The real hook runs under bash: check that it parses.
     subprocess.run(["bash", "-n", "-c", hook], check=True, timeout=30)
-
-
-@then('the dev shell\'s project is built from exactly "{files}"')
-def step_shell_project_source(context: Context, files: str) -> None:
-    venv = shell(context)["venv"]
-    assert venv["sourceFiles"] == [[name.strip() for name in files.split(",")]], venv
-    assert venv["sources"][0].endswith("-ci-image-editable"), venv["sources"]
 
 
 @then("the dev shell and its venv are unchanged")
@@ -790,20 +754,25 @@ def step_shell_unchanged(context: Context) -> None:
     before, after = context.previous_probe["perSystem"], probe(context)["perSystem"]
     for name in SYSTEMS:
         assert before[name]["shell"] == after[name]["shell"], name
+        assert before[name]["venv"] == after[name]["venv"], name
 
 
 @then("the dev shell's environment is")
 def step_shell_environment(context: Context) -> None:
     environment = shell(context)["env"]
-    interpreter = image_environment(context)["UV_PYTHON"]
-    expected = {
-        row["name"]: interpreter
-        if row["value"] == "the Nix interpreter of python"
-        else row["value"]
-        for row in context.table
+    image = image_environment(context)
+    meanings = {
+        "the Nix interpreter of python": image["UV_PYTHON"],
+        "the image's venv": system(context)["venv"]["storePath"],
     }
+    expected = {row["name"]: meanings.get(row["value"], row["value"]) for row in context.table}
     assert environment == expected, environment
-    assert re.fullmatch(r"/nix/store/[0-9a-z]{32}-python3-3\.13/bin/python3\.13", interpreter)
+    for name in expected:
+        assert image[name] == environment[name], name
+    assert re.fullmatch(
+        r"/nix/store/[0-9a-z]{32}-python3-3\.[0-9]+\.[0-9]+/bin/python3\.[0-9]+",
+        image["UV_PYTHON"],
+    ), image["UV_PYTHON"]
 
 
 # --- the flake's outputs ---------------------------------------------------------------
@@ -852,6 +821,22 @@ def step_check_names(context: Context, names: str) -> None:
         assert checks == [check.strip() for check in names.split(",")], checks
 
 
+@then('the flake\'s lib has "{names}"')
+def step_library(context: Context, names: str) -> None:
+    assert probe(context)["libraryFunctions"] == [name.strip() for name in names.split(",")]
+
+
+@then(
+    'the flake\'s default template is the directory "{directory}", with a description and a '
+    "welcome text"
+)
+def step_template(context: Context, directory: str) -> None:
+    template = probe(context)["templates"]["default"]
+    assert template["path"] == str(context.project_copy / directory), template
+    assert (context.project_copy / directory / "flake.nix").is_file()
+    assert template["description"] and "git add flake.nix" in template["welcomeText"], template
+
+
 @then('for both systems the formatter is "{name}"')
 def step_formatter(context: Context, name: str) -> None:
     for system_name in SYSTEMS:
@@ -893,19 +878,21 @@ def step_tag_check(context: Context) -> None:
     assert "[0-9a-z]{32}" in check(context, "image-tag")["buildCommand"]
 
 
-@then(
-    "the venv-imports check runs in packages.venv and imports behave, coverage, mypy, nox and yaml"
-)
+@then("the venv check runs in packages.venv and looks for every name of the venv's spec")
 def step_venv_check(context: Context) -> None:
-    venv_check = check(context, "venv-imports")
-    assert venv_check["env"]["nativeBuildInputs"] == [system(context)["venv"]["storePath"]]
-    assert "import behave, coverage, mypy, nox, yaml" in venv_check["buildCommand"]
+    venv_check = check(context, "venv")
+    venv = system(context)["venv"]
+    assert venv_check["env"]["nativeBuildInputs"] == [venv["storePath"]]
+    command = venv_check["buildCommand"]
+    assert f"python - {' '.join(sorted(venv['spec']))} <<'PYTHON'" in command, command
+    assert "importlib.metadata.distributions()" in command, command
+    context.check_command = command
 
 
-@then("the venv-imports check fails if the venv can import ci_image")
+@then("the venv check fails if the venv's hook finds a checkout in the build sandbox")
 def step_venv_check_project(context: Context) -> None:
-    command = check(context, "venv-imports")["buildCommand"]
-    assert 'find_spec("ci_image") is not None' in command, command
+    command = context.check_command
+    assert "_ci_image_checkout.checkout_root() is not None" in command, command
 
 
 @then("the app-runs check runs ci-image from packages.ci-image and finds skopeo on its PATH")
@@ -962,7 +949,7 @@ def step_evaluate_expression(context: Context, expression: str) -> None:
     program = (
         f"let standins = import {nix_string(SUPPORT / 'standins.nix')};"
         ' pkgs = standins.pkgsFor "x86_64-linux";'
-        " inherit (standins.inputs) uv2nix;"
+        " inherit (standins) lib; inherit (standins.inputs) uv2nix pyproject-nix;"
         f" root = {nix_string(context.project_copy)};"
         f" in {expression}"
     )

@@ -76,7 +76,8 @@ def step_add_install_step(context: Context, name: str, command: str) -> None:
 
 
 def image_inputs(context: Context) -> list[str]:
-    """The image's inputs as Nix lists them (nix/image-inputs.nix), by the real Nix."""
+    """The image's inputs as the flake lists them (lib.imageInputs, from nix/inputs.nix),
+    by the real Nix, with the stand-in inputs of features/support/nix/standins.nix."""
     result = subprocess.run(
         [
             "nix-instantiate",
@@ -84,7 +85,9 @@ def image_inputs(context: Context) -> list[str]:
             "--strict",
             "--json",
             "-E",
-            "(import ./nix/image-inputs.nix).paths",
+            "let standins = import ./features/support/nix/standins.nix;"
+            " in ((import ./flake.nix).outputs (standins.inputs // { self = { }; }))"
+            ".lib.imageInputs",
         ],
         cwd=REPOSITORY,
         env=context.env,

@@ -8,39 +8,19 @@ file has no newline at the end.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-import re
 import shlex
-import shutil
 import stat
 import subprocess
-from pathlib import Path
 from typing import Any
 
 from behave import given, then, when
 from behave.runner import Context
 
+from support import unprivileged
+from support.bytes import decode_bytes
 from support.cli import ci_image_command, describe, snapshot
-
-NOBODY = 65534
-_TOKENS = re.compile(rb"<CR>|<LF>|<TAB>|<BOM>|<x([0-9A-Fa-f]{2})>")
-
-
-def decode_bytes(text: str) -> bytes:
-    """The docstring with its tokens turned into the bytes they stand for."""
-    data = text.encode("utf-8") + b"\n"
-    if data.endswith(b"<EOF>\n"):
-        data = data[: -len(b"<EOF>\n")]
-
-    def replace(match: re.Match[bytes]) -> bytes:
-        token = match.group(0)
-        if match.group(1) is not None:
-            return bytes([int(match.group(1), 16)])
-        return {b"<CR>": b"\r", b"<LF>": b"\n", b"<TAB>": b"\t", b"<BOM>": b"\xef\xbb\xbf"}[token]
-
-    return _TOKENS.sub(replace, data)
 
 
 @given('a file "{name}" written byte for byte as')
@@ -130,10 +110,17 @@ def step_no_temporaries(context: Context) -> None:
 
 @given("the project belongs to an unprivileged user")
 def step_unprivileged_project(context: Context) -> None:
-    """The tests run as root, which ignores permissions; this user does not."""
+    """The tests run as root, which ignores permissions; this user does not. Where no
+    user can be switched to, the scenario is skipped, saying why (support/unprivileged.py)."""
+    reason = unprivileged.unavailable_reason()
+    if reason is not None:
+        context.scenario.skip(reason)
+        return
+    ids = unprivileged.unprivileged_ids()
+    assert ids is not None
     context.workdir.parent.chmod(0o711)
     for path in [context.workdir, *context.workdir.rglob("*")]:
-        os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
+        os.chown(path, *ids, follow_symlinks=False)
 
 
 @given('the file "{name}" cannot be read by anyone but root')
@@ -148,54 +135,15 @@ def step_directory_read_only(context: Context, name: str) -> None:
 
 @when('I run "ci-image {arguments}" as the unprivileged user')
 def step_run_unprivileged(context: Context, arguments: str) -> None:
-    setpriv = shutil.which("setpriv")
-    assert setpriv is not None, "setpriv (util-linux) is needed to drop root"
-    env = dict(context.env)
-    coverage_dir = _coverage_dir(context, env)
+    """A copy of the helper that user can reach runs (not the checkout's: it may be
+    under a private directory); the project keeps the modes the scenario gave it."""
     context.before = snapshot(context.workdir)
-    context.result = subprocess.run(
-        [
-            setpriv,
-            f"--reuid={NOBODY}",
-            f"--regid={NOBODY}",
-            "--clear-groups",
-            *ci_image_command(),
-            *shlex.split(arguments),
-        ],
+    context.result = unprivileged.run_unprivileged(
+        shlex.split(arguments),
         cwd=context.workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        env=context.env,
+        private=context.workdir / ".home",
     )
-    if coverage_dir is not None:
-        _collect_coverage(context, coverage_dir)
-
-
-def _coverage_dir(context: Context, env: dict[str, str]) -> Path | None:
-    """Under coverage, let the unprivileged process write its data where it may.
-
-    Coverage measures subprocesses through ``COVERAGE_PROCESS_CONFIG``, whose data file
-    the unprivileged user cannot write. The documented alternative, ``COVERAGE_PROCESS_START``
-    (the same configuration file) with ``COVERAGE_FILE``, points the data elsewhere.
-    """
-    serialized = env.pop("COVERAGE_PROCESS_CONFIG", None)
-    if serialized is None:
-        return None
-    config = json.loads(base64.b64decode(serialized))
-    context.coverage_target = Path(config["data_file"]).parent
-    directory = context.workdir / ".home" / "coverage"
-    directory.mkdir(exist_ok=True)
-    os.chown(directory, NOBODY, NOBODY)
-    env["COVERAGE_PROCESS_START"] = config["config_file"]
-    env["COVERAGE_FILE"] = str(directory / ".coverage")
-    return directory
-
-
-def _collect_coverage(context: Context, directory: Path) -> None:
-    """Move the unprivileged process's data next to the run's, for ``coverage combine``."""
-    for data in directory.glob(".coverage.*"):
-        shutil.move(data, context.coverage_target / data.name)
 
 
 @given('a Nix flake without inputs in "{directory}" whose ciImage.imageTag is "{tag}"')

@@ -14,7 +14,7 @@ import secrets
 import warnings
 
 BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-COST = 10
+COST = 4
 
 
 def bcrypt_hash(password: str) -> str:

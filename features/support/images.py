@@ -147,9 +147,15 @@ def _shared_libraries(program: str) -> list[str]:
     return libraries
 
 
-def write_oci_index_layout(directory: Path, layers: list[bytes], ref_name: str) -> None:
-    """An OCI layout whose ``ref_name`` is an image *index* (one linux/amd64 image in it),
-    as a multi-platform build leaves it: ``skopeo copy --all`` pushes the index itself."""
+def write_oci_index_layout(
+    directory: Path,
+    layers: list[bytes],
+    ref_name: str,
+    platforms: tuple[str, ...] = ("linux/amd64",),
+) -> bytes:
+    """An OCI layout whose ``ref_name`` is an image *index* (one image per platform in it,
+    each with ``layers`` and its own config), as a multi-platform build leaves it:
+    ``skopeo copy --multi-arch all`` pushes the index itself. Returns the index's bytes."""
     blobs = directory / "blobs" / "sha256"
     blobs.mkdir(parents=True, exist_ok=True)
 
@@ -159,24 +165,35 @@ def write_oci_index_layout(directory: Path, layers: list[bytes], ref_name: str) 
         return {"mediaType": media_type, "digest": f"sha256:{digest}", "size": len(data)}
 
     diff_ids = ["sha256:" + hashlib.sha256(layer).hexdigest() for layer in layers]
-    config = blob(image_config(diff_ids), "application/vnd.oci.image.config.v1+json")
     layer_descriptors = [blob(layer, "application/vnd.oci.image.layer.v1.tar") for layer in layers]
-    manifest = {
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": config,
-        "layers": layer_descriptors,
-    }
-    image = blob(json.dumps(manifest).encode(), "application/vnd.oci.image.manifest.v1+json")
-    image["platform"] = {"architecture": "amd64", "os": "linux"}
+    images = []
+    for platform in platforms:
+        system, _, architecture = platform.partition("/")
+        config_data = json.loads(image_config(diff_ids))
+        config_data.update(architecture=architecture, os=system)
+        config = blob(
+            json.dumps(config_data, sort_keys=True, separators=(",", ":")).encode(),
+            "application/vnd.oci.image.config.v1+json",
+        )
+        manifest = {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": config,
+            "layers": layer_descriptors,
+        }
+        image = blob(json.dumps(manifest).encode(), "application/vnd.oci.image.manifest.v1+json")
+        image["platform"] = {"architecture": architecture, "os": system}
+        images.append(image)
     index = {
         "schemaVersion": 2,
         "mediaType": "application/vnd.oci.image.index.v1+json",
-        "manifests": [image],
+        "manifests": images,
     }
-    top = blob(json.dumps(index).encode(), "application/vnd.oci.image.index.v1+json")
+    index_bytes = json.dumps(index).encode()
+    top = blob(index_bytes, "application/vnd.oci.image.index.v1+json")
     top["annotations"] = {"org.opencontainers.image.ref.name": ref_name}
     (directory / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}', encoding="utf-8")
     (directory / "index.json").write_text(
         json.dumps({"schemaVersion": 2, "manifests": [top]}), encoding="utf-8"
     )
+    return index_bytes

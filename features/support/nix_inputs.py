@@ -1,7 +1,8 @@
 """The Nix side of the image-inputs digest, evaluated with the real ``nix-instantiate``.
 
 This is what the image bakes: ``nix/inputs.nix`` of this repository applied to a
-directory, as the flake applies it to the source tree.
+directory, as the library applies it to an adopter's root (``nix/project.nix`` reads its
+uv.lock for the workspace's members), with the stand-ins' nixpkgs lib.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 INPUTS_NIX = REPOSITORY / "nix" / "inputs.nix"
+PROJECT_NIX = REPOSITORY / "nix" / "project.nix"
+STANDINS = REPOSITORY / "features" / "support" / "nix" / "standins.nix"
 
 
 def nix_string(text: str) -> str:
@@ -23,11 +26,31 @@ def nix_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def evaluate_inputs_nix(root: Path, env: Mapping[str, str]) -> dict[str, Any]:
-    """``import nix/inputs.nix { root = <root as a path>; }``, strictly, as JSON."""
+def nix_path(path: Path) -> str:
+    """A Nix path value for an absolute path, whatever characters it holds."""
+    return f"(/. + {nix_string(str(path.resolve()))})"
+
+
+def evaluate_inputs_nix(
+    root: Path, env: Mapping[str, str], *, read_lock: bool = True
+) -> dict[str, Any]:
+    """``nix/inputs.nix`` for ``root``: ``digest``, ``perFile`` and the hashed ``files``.
+
+    ``read_lock=False`` evaluates the hashing definition alone, for a uv.lock that is not
+    TOML (the members of a workspace come from uv.lock).
+    """
+    project = (
+        f"import {nix_path(PROJECT_NIX)} {{ inherit lib root;"
+        " pyproject-nix = standins.inputs.pyproject-nix; }"
+        if read_lock
+        else "{ memberPaths = [ ]; }"
+    )
     expression = (
-        f"import (/. + {nix_string(str(INPUTS_NIX))}) "
-        f"{{ root = /. + {nix_string(str(root.resolve()))}; }}"
+        f"let standins = import {nix_path(STANDINS)}; inherit (standins) lib;"
+        f" root = {nix_path(root)};"
+        f" inputs = import {nix_path(INPUTS_NIX)} {{ inherit lib root;"
+        f" project = {project}; readsPythonVersion = true; }};"
+        " in { inherit (inputs) digest perFile; files = inputs.hashed; }"
     )
     nix_instantiate = shutil.which("nix-instantiate", path=env.get("PATH"))
     assert nix_instantiate is not None, "nix-instantiate is needed: install nix-bin (.ci/run)"

@@ -35,6 +35,12 @@ def warn(message: str) -> None:
     sys.stderr.write(f"ci-image: warning: {message}\n")
 
 
+def notice(message: str) -> None:
+    """``ci-image: note: ...`` on stderr: something the user should know that is no
+    failure (a file skipped, leftovers removed)."""
+    sys.stderr.write(f"ci-image: note: {message}\n")
+
+
 def plural(count: int, noun: str) -> str:
     """``1 file``, ``2 files``: counts in messages read as English."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

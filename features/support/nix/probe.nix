@@ -1,7 +1,13 @@
-# Evaluates a repository's flake.nix `outputs` with the stand-in inputs and describes
-# the result as plain data, for `nix-instantiate --eval --strict --json`. The steps in
-# features/steps/nix_steps.py assert on it.
-{ root }:
+# Evaluates a flake.nix's `outputs` with the stand-in inputs and describes the result as
+# plain data, for `nix-instantiate --eval --strict --json`. The steps in
+# features/steps/nix_steps.py and adopter_steps.py assert on it.
+#   root     the flake's directory
+#   ciImage  null: the flake is this repository's; else the directory of this repository,
+#            and the flake at root is an adopter's, whose input `ci-image` is that one
+{
+  root,
+  ciImage ? null,
+}:
 let
   inherit (builtins)
     attrNames
@@ -17,8 +23,25 @@ let
     ;
 
   standins = import ./standins.nix;
-  flake = import (root + "/flake.nix");
-  outputs = flake.outputs (standins.inputs // { self = outputs // { outPath = toString root; }; });
+  evaluate =
+    directory: extraInputs:
+    let
+      outputs = (import (directory + "/flake.nix")).outputs (
+        standins.inputs // extraInputs // { self = outputs // { outPath = toString directory; }; }
+      );
+    in
+    outputs;
+  outputs =
+    if ciImage == null then
+      evaluate root { }
+    else
+      # As Nix gives a flake input: its source copied to the store, named "source".
+      evaluate root {
+        ci-image = evaluate (builtins.path {
+          name = "source";
+          path = ciImage;
+        }) { };
+      };
 
   isDerivation = value: isAttrs value && (value.type or null) == "derivation";
 
@@ -68,20 +91,22 @@ let
     walk "";
 
   # (No `outPath` key in these descriptions: toJSON would print only that.)
-  describeVenv = venv: {
+  describeVenv = venv: describeHelperVenv venv // {
+    # What uv2nix could read in that workspace.
+    workspaceFiles = filesIn venv.standIn.workspace;
+  };
+  # The helper's workspace is this repository's whole source: not listed.
+  describeHelperVenv = venv: {
     inherit (venv) name;
     storePath = venv.outPath;
     inherit (venv.standIn) packages buildSystems spec workspace;
-    # What uv2nix could read in that workspace.
-    workspaceFiles = attrNames (readDir venv.standIn.workspace);
+    python = {
+      inherit (venv.standIn.python) name version pythonVersion;
+    };
+    postInstall = venv.standIn.postInstall or null;
     # Where each member was built from: local projects carry their source.
-    sources = concatMap (member: if member.standIn ? src then [ member.standIn.src ] else [ ]) venv.standIn.members;
-    editable = concatMap (
-      member: if member.standIn ? editableRoot then [ member.standIn.editableRoot ] else [ ]
-    ) venv.standIn.members;
-    # The files each local member was built from.
-    sourceFiles = concatMap (
-      member: if member.standIn ? src then [ (filesIn member.standIn.src) ] else [ ]
+    sources = concatMap (
+      member: if member.standIn ? src then [ member.standIn.src ] else [ ]
     ) venv.standIn.members;
   };
 
@@ -94,13 +119,6 @@ let
       shell = outputs.devShells.${system}.default;
       shellArguments = shell.standIn.mkShell;
       application = packages.ci-image.standIn.writeShellApplication;
-      # The same pieces, straight from nix/default.nix, for what the flake does not expose.
-      parts = import (root + "/nix") {
-        pkgs = standins.inputs.nixpkgs.legacyPackages.${system};
-        inherit (standins.inputs.nixpkgs) lib;
-        inherit (standins.inputs) pyproject-nix uv2nix pyproject-build-systems;
-        inherit root;
-      };
     in
     {
       packages = attrNames packages;
@@ -111,6 +129,7 @@ let
         arguments = arguments // {
           contents = map (drv: drv.name) arguments.contents;
         };
+        contentPaths = map (drv: drv.outPath) arguments.contents;
         pathValues = pathsIn arguments;
         context = contextIn arguments;
       };
@@ -120,12 +139,12 @@ let
         packages = map (drv: drv.name) shellArguments.packages;
         packageOutPaths = map (drv: drv.outPath) shellArguments.packages;
         inherit (shellArguments) env shellHook;
-        venv = describeVenv parts.devVenv;
       };
       app = {
         inherit (application) name text meta;
+        storePath = packages.ci-image.outPath;
         runtimeInputs = map (drv: drv.name) application.runtimeInputs;
-        venv = describeVenv parts.appVenv;
+        venv = describeHelperVenv packages.ci-image.venv;
       };
       apps = outputs.apps.${system};
       checks = mapAttrs (_: check: check.standIn) outputs.checks.${system};
@@ -142,6 +161,11 @@ in
     formatter = attrNames outputs.formatter;
   };
   outputs = attrNames outputs;
+  libraryFunctions = attrNames outputs.lib;
   imageInputs = outputs.lib.imageInputs;
+  templates = mapAttrs (_: template: {
+    path = toString template.path;
+    inherit (template) description welcomeText;
+  }) (outputs.templates or { });
   perSystem = mapAttrs (system: _: describeSystem system) outputs.packages;
 }

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ci_image.errors import CiImageError
+from ci_image.output import warn
 from ci_image.reference import (
+    DOMAIN_RE,
     MalformedReferenceError,
     Reference,
     parse_reference,
@@ -79,8 +81,10 @@ def reference_argument(text: str, what: str, *, repository: bool = False) -> Ref
         raise CiImageError(f"{what} {text!r}{problem}: {error}") from None
 
 
-def add_registry_arguments(parser: argparse.ArgumentParser) -> None:
-    """How to reach a registry: for ``push``, ``release`` and ``check --registry``."""
+def add_registry_arguments(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
+    """How to reach a registry: for ``push`` and ``release`` (one registry, ``--to``'s),
+    and, with ``many``, for ``pin`` and ``check`` (whichever registries the workflows
+    name), where ``--insecure`` is only a deprecated alias."""
     parser.add_argument(
         "--authfile",
         type=Path,
@@ -95,9 +99,21 @@ def add_registry_arguments(parser: argparse.ArgumentParser) -> None:
         help="CA certificates (*.crt) and client certificates (*.cert, *.key) for the registry",
     )
     parser.add_argument(
+        "--insecure-registry",
+        action="append",
+        type=_registry_host,
+        default=[],
+        metavar="HOST",
+        help="allow plain HTTP and unverified TLS for this registry host[:port] (repeatable; "
+        "also insecure-registries in [tool.ci-image]; warned about unless it is loopback)",
+    )
+    parser.add_argument(
         "--insecure",
         action="store_true",
-        help="allow plain HTTP and unverified TLS (warned about unless the host is loopback)",
+        help="deprecated: --insecure-registry for every registry the workflows name"
+        if many
+        else "allow plain HTTP and unverified TLS for the --to registry "
+        "(warned about unless the host is loopback)",
     )
     parser.add_argument(
         "--retries",
@@ -135,6 +151,24 @@ def _retries(text: str) -> int:
     return value
 
 
+def _registry_host(text: str) -> str:
+    if not DOMAIN_RE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a registry host[:port]")
+    return text
+
+
+def registry_access(args: argparse.Namespace, project: ProjectSettings) -> RegistryOptions:
+    """The registry options of ``pin`` and ``check``: TLS verification off for the hosts
+    of ``--insecure-registry`` and of ``insecure-registries`` in the settings (read only
+    now, when a registry is to be asked)."""
+    if args.insecure:
+        warn(
+            "--insecure is deprecated here: it turns TLS verification off for every "
+            "registry the workflows name; name the hosts with --insecure-registry HOST"
+        )
+    return registry_options(args, project.settings.insecure_registries)
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -145,14 +179,18 @@ def _seconds(text: str) -> float:
     return value
 
 
-def registry_options(args: argparse.Namespace) -> RegistryOptions:
+def registry_options(
+    args: argparse.Namespace, more_insecure_hosts: frozenset[str] = frozenset()
+) -> RegistryOptions:
+    """``--insecure`` is every host; else ``--insecure-registry`` and ``more_insecure_hosts``."""
     # Imported here: only the commands that ask a registry need it.
     from ci_image.publish.registry import ALL_HOSTS, RegistryOptions  # noqa: PLC0415
 
+    hosts = frozenset(args.insecure_registry) | more_insecure_hosts
     return RegistryOptions(
         authfile=args.authfile,
         cert_dir=args.cert_dir,
-        insecure_hosts=ALL_HOSTS if args.insecure else frozenset(),
+        insecure_hosts=ALL_HOSTS if args.insecure else hosts,
         retries=args.retries,
         timeout=args.timeout,
         stall=args.stall_timeout,

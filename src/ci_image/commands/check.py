@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ci_image.commands.arguments import (
     ProjectSettings,
     add_registry_arguments,
     add_workflows_argument,
-    registry_options,
+    registry_access,
 )
-from ci_image.findings.check import check_directory
-from ci_image.output import emit, emit_json
+from ci_image.errors import CiImageError
+from ci_image.findings.check import CheckRun, load_targets, run_check
+from ci_image.findings.offline import CheckOptions
+from ci_image.findings.report import FORMATS, render
+from ci_image.output import display_path, emit_json, plural
 from ci_image.reference import Reference
 from ci_image.trace import Trace
+
+if TYPE_CHECKING:
+    from ci_image.pinning.resolve import RegistryQueries
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -24,8 +33,18 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         "check",
         parents=parents,
         help="report floating, malformed, unresolvable, disagreeing and stale image references",
-        description="Check every image reference in the workflows. Exit 0 clean, 1 findings, "
-        "2 bad input. Findings: FILE:LINE:COL: RULE NAME MESSAGE.",
+        description="Check every image reference in the workflows (or in the FILEs given). "
+        "Exit 0 clean, 1 findings, 2 bad input or a registry that could not be asked. "
+        "Findings: FILE:LINE:COL: RULE NAME MESSAGE; every rule is documented in "
+        "docs/rules.md. Suppress one with `# ci-image: ignore[RULE]` on its line (or the "
+        "line above), or with ignore = [...] in [tool.ci-image].",
+    )
+    parser.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="workflow files (or directories) to check instead of the workflow directory",
     )
     add_workflows_argument(parser)
     parser.add_argument(
@@ -49,11 +68,33 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="also ask the registries: does each pinned digest exist (CI007), does its tag "
         "still resolve to it (CI008)",
     )
-    add_registry_arguments(parser)
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="pin every floating reference that has a version tag, in place, with the digest "
+        "its registry gives (name:tag@sha256:...), all files or none",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --fix: print the unified diff and what would remain, change nothing",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="plain (default), json (as --json), sarif (SARIF 2.1.0), github (annotations)",
+    )
+    add_registry_arguments(parser, many=True)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    fmt = _format(args)
+    if args.dry_run and not args.fix:
+        raise CiImageError("--dry-run only goes with --fix: a check alone changes nothing")
+    if args.files and args.workflows is not None:
+        raise CiImageError("give FILEs or --workflows DIR, not both")
     project = ProjectSettings()
     image: Reference | None
     # --flake marks pins stale against the CI image's tag: it must know which that is.
@@ -61,23 +102,112 @@ def run(args: argparse.Namespace) -> int:
         image = project.require_image(args.image, "--image")
     else:
         image = project.image(args.image, "--image")
-    directory = project.workflow_directory(args.workflows)
-    result = check_directory(
-        directory, image=image, flake=args.flake, allow_unreleased=args.allow_unreleased
-    )
-    if args.registry:
-        trace = Trace(enabled=args.verbose)
-        options = registry_options(args)
-        # Imported here: only --registry needs the registry client.
-        from ci_image.findings.registry import registry_findings  # noqa: PLC0415
+    paths = args.files or [project.workflow_directory(args.workflows)]
+    workflows = load_targets(paths, remove_leftovers=not args.dry_run)
+    current_tag = None
+    if args.flake is not None:
+        from ci_image.image.nix import image_tag_from_flake  # noqa: PLC0415 - only --flake
 
-        extra = registry_findings(result.sites, options, environ=os.environ, trace=trace)
-        result = result.with_findings(extra)
+        current_tag = image_tag_from_flake(args.flake)
+    options = CheckOptions(image, current_tag, args.flake, args.allow_unreleased)
+    with contextlib.ExitStack() as session:
+
+        def connect() -> RegistryQueries:
+            """The registries, asked only when there is something to ask them; one
+            session for the command."""
+            from ci_image.pinning.resolve import registry_queries  # noqa: PLC0415
+
+            options = registry_access(args, project)
+            trace = Trace(enabled=args.verbose)
+            return session.enter_context(registry_queries(options, environ=os.environ, trace=trace))
+
+        checked = run_check(
+            workflows,
+            options,
+            ignore=project.settings.ignore,
+            pyproject=project.settings.pyproject,
+            connect=connect,
+            fix=args.fix,
+            dry_run=args.dry_run,
+            registry=args.registry,
+        )
     base = Path.cwd()
-    if args.json:
-        emit_json(result.as_json(base))
+    _report_fix(checked, base, fmt, args.dry_run)
+    if checked.fix is not None and checked.fix.unreachable:
+        return _unreachable(checked)
+    if fmt == "json":
+        emit_json(_json_document(checked, base, args.dry_run))
     else:
-        for finding in result.findings:
-            emit(finding.format(base))
-        emit(result.summary())
-    return 1 if result.failed else 0
+        version = _version() if fmt == "sarif" else "unknown"
+        sys.stdout.write(render(checked.result, fmt, base, version=version))
+    if checked.unreachable:
+        return _unreachable(checked)
+    return 1 if checked.result.failed else 0
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.json and args.format not in (None, "json"):
+        raise CiImageError(f"--json and --format {args.format} contradict each other; give one")
+    return "json" if args.json else (args.format or "plain")
+
+
+def _report_fix(checked: CheckRun, base: Path, fmt: str, dry_run: bool) -> None:
+    """What --fix pinned (or would pin): on stdout in the plain format, else on stderr,
+    which keeps stdout one document; a dry run prints the diff instead (stdout, plain)."""
+    plan = checked.fix
+    if plan is None:
+        return
+    # JSON carries it in the document; SARIF and annotations keep stdout one report.
+    out: TextIO = {"json": io.StringIO(), "plain": sys.stdout}.get(fmt, sys.stderr)
+    for site, why in plan.unresolved:
+        where = f"{display_path(site.path, base)}:{site.line}:{site.col}"
+        sys.stderr.write(f"ci-image check: note: {where}: cannot pin {site.text}: {why}\n")
+    if plan.unreachable:
+        return
+    if dry_run:
+        out.write("".join(change.diff(base) for change in plan.changed))
+        return
+    for item in plan.fixed:
+        where = f"{display_path(item.path, base)}:{item.line}:{item.col}"
+        out.write(f"pinned {where}: {item.old} -> {item.new}\n")
+    if plan.fixed:
+        files = len(plan.changed)
+        out.write(f"pinned {plural(len(plan.fixed), 'reference')} in {plural(files, 'file')}\n")
+
+
+def _json_document(checked: CheckRun, base: Path, dry_run: bool) -> dict[str, Any]:
+    document = checked.result.as_json(base)
+    plan = checked.fix
+    if plan is not None:
+        document["fix"] = {
+            "dry_run": dry_run,
+            "pinned": [
+                {
+                    "path": display_path(item.path, base),
+                    "line": item.line,
+                    "col": item.col,
+                    "old": item.old,
+                    "new": item.new,
+                }
+                for item in plan.fixed
+            ],
+            "changed": [display_path(change.path, base) for change in plan.changed],
+            "diff": "".join(change.diff(base) for change in plan.changed),
+        }
+    return document
+
+
+def _unreachable(checked: CheckRun) -> int:
+    """One error line per registry that could not be asked; exit 2."""
+    for error in checked.unreachable:
+        sys.stderr.write(f"ci-image check: error: {error}\n")
+    return 2
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - ~30 ms
+
+    try:
+        return version("ci-image")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"

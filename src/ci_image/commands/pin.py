@@ -1,42 +1,75 @@
-"""``ci-image pin REF``: pin one image, by tag and digest, everywhere the workflows use it."""
+"""``ci-image pin REF``: pin one image by tag and digest where the workflows use it.
+
+The CI image (``image`` in [tool.ci-image], or ``--image``) is pinned at REF's tag
+everywhere; any other image only where a reference names REF's tag (every version tag,
+each kept, when REF names none). Without a digest, the registry is asked for it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ci_image.commands.arguments import (
     ProjectSettings,
+    add_registry_arguments,
     add_workflows_argument,
     reference_argument,
+    registry_access,
 )
 from ci_image.output import display_path, emit, emit_json, plural
-from ci_image.pinning.apply import PinResult, pin_workflows
+from ci_image.pinning.apply import PinResult, Resolver, pin_workflows
+from ci_image.reference import Reference
+from ci_image.trace import Trace
+
+if TYPE_CHECKING:
+    from ci_image.pinning.resolve import RegistryQueries
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "pin",
         parents=parents,
-        help="rewrite every reference to REF's repository in the workflows (all files or none)",
-        description="Rewrite every reference to REF's repository (any tag or digest) in the "
-        "workflows to REF, changing only the characters of each reference. REF must carry "
-        "a tag and a digest. ${{ }} expressions are left alone.",
+        help="pin an image by tag and digest in the workflows (all files or none)",
+        description="Pin REF in the workflows, changing only the characters of each "
+        "reference. The CI image is pinned at REF's tag everywhere; any other image only "
+        "where a reference names that tag (with no tag in REF: each reference at its own "
+        "version tag). Without a digest in REF, its registry is asked (for a "
+        "multi-platform image: the index's digest). 'latest' is refused. ${{ }} "
+        "expressions are left alone; literal matrix values are pinned.",
     )
-    parser.add_argument("reference", metavar="REF", help="REGISTRY/OWNER/IMAGE:TAG@sha256:DIGEST")
+    parser.add_argument(
+        "reference", metavar="REF", help="IMAGE[:TAG][@sha256:DIGEST], e.g. postgres:16"
+    )
     add_workflows_argument(parser)
+    parser.add_argument(
+        "--image",
+        metavar="REPO",
+        help="the CI image's repository REGISTRY/OWNER/IMAGE (default: image in [tool.ci-image])",
+    )
     parser.add_argument(
         "--dry-run", action="store_true", help="print a unified diff and change nothing"
     )
+    add_registry_arguments(parser, many=True)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     reference = reference_argument(args.reference, "REF")
-    directory = ProjectSettings().workflow_directory(args.workflows)
-    result = pin_workflows(reference, directory, dry_run=args.dry_run)
+    project = ProjectSettings()
+    directory = project.workflow_directory(args.workflows)
+    ci_image = project.image(args.image, "--image")
+    with contextlib.ExitStack() as session:
+        resolve: Resolver | None = None
+        if reference.digest is None:
+            resolve = _resolver(args, project, session)
+        result = pin_workflows(
+            reference, directory, ci_image=ci_image, dry_run=args.dry_run, resolve=resolve
+        )
     base = Path.cwd()
     if args.json:
         emit_json(as_json(result, base))
@@ -45,14 +78,44 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _resolver(
+    args: argparse.Namespace, project: ProjectSettings, session: contextlib.ExitStack
+) -> Resolver:
+    """The registry's digest for a tag, asked only when REF names none (the registry
+    session opened at the first question, closed with ``session``)."""
+    from ci_image.pinning.resolve import registry_queries, resolve_tag  # noqa: PLC0415
+
+    opened: list[RegistryQueries] = []
+
+    def resolve(reference: Reference) -> str:
+        if not opened:
+            options = registry_access(args, project)
+            trace = Trace(enabled=args.verbose)
+            opened.append(
+                session.enter_context(registry_queries(options, environ=os.environ, trace=trace))
+            )
+        return resolve_tag(opened[0], reference)
+
+    return resolve
+
+
 def report(result: PinResult, base: Path) -> None:
     note_left_alone(result, base, "pin")
+    for site in result.other_tags:
+        where = f"{display_path(site.path, base)}:{site.line}:{site.col}"
+        if result.reference.tag is None:
+            why = "no version tag (none, or 'latest'): write one in the workflow, then pin"
+        elif site.reference is not None and site.reference.tag is None:
+            why = "no tag (so 'latest'), another image"
+        else:
+            why = f"another tag than {result.reference.tag}, another image"
+        sys.stderr.write(f"ci-image pin: note: {where}: left alone: {site.text} names {why}\n")
     count = len(result.replacements)
     if result.already_pinned:
         files = len(result.changes)
         emit(
             f"already pinned: {plural(count, 'reference')} in {plural(files, 'file')} "
-            f"{'is' if count == 1 else 'are'} {result.reference}"
+            f"{'is' if count == 1 else 'are'} {result.pinned_text}"
         )
         return
     if result.dry_run:
@@ -60,7 +123,7 @@ def report(result: PinResult, base: Path) -> None:
         return
     report_changed_files(result, base)
     changed_files = len(result.changed_files)
-    emit(f"pinned {result.reference} in {changed_files} of {plural(result.files, 'file')}")
+    emit(f"pinned {result.pinned_text} in {changed_files} of {plural(result.files, 'file')}")
 
 
 def note_left_alone(result: PinResult, base: Path, command: str) -> None:
@@ -83,6 +146,7 @@ def report_changed_files(result: PinResult, base: Path) -> None:
 def as_json(result: PinResult, base: Path) -> dict[str, Any]:
     document: dict[str, Any] = {
         "reference": str(result.reference),
+        "pins": [str(pin) for pin in result.pins],
         "dry_run": result.dry_run,
         "already_pinned": result.already_pinned,
         "files": result.files,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ci_image.findings.rules import Rule
-from ci_image.output import display_path, plural
+from ci_image.findings.rules import DOCS_URL, Rule, find_rule
+from ci_image.output import JSON_VERSION, display_path, plural
+from ci_image.reference import Reference
 from ci_image.workflows.sites import ImageSite
 
 
@@ -26,7 +27,11 @@ class Severity(enum.Enum):
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem at one place: ``path:line:col: RULE name message``."""
+    """One problem at one place: ``path:line:col: RULE name message``.
+
+    ``subject`` is the image reference the finding is about, when there is one (what
+    an ``ignore`` setting naming an image matches).
+    """
 
     path: Path
     line: int
@@ -35,12 +40,21 @@ class Finding:
     name: str
     message: str
     severity: Severity = Severity.ERROR
+    subject: Reference | None = field(default=None, compare=False)
 
     @classmethod
     def at(
         cls, site: ImageSite, rule: Rule, message: str, severity: Severity = Severity.ERROR
     ) -> Finding:
-        return cls(site.path, site.line, site.col, rule.id, rule.name, message, severity)
+        return cls(
+            site.path, site.line, site.col, rule.id, rule.name, message, severity, site.reference
+        )
+
+    @property
+    def url(self) -> str:
+        """The rule's documentation."""
+        rule = find_rule(self.rule)
+        return rule.url if rule is not None else DOCS_URL  # pragma: no branch
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (str(self.path), self.line, self.col, self.rule, self.message)
@@ -59,22 +73,44 @@ class Finding:
             "name": self.name,
             "message": self.message,
             "severity": self.severity.value,
+            "url": self.url,
         }
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The findings, and what was looked at (for summaries and later verifications)."""
+    """The findings, and what was looked at (for summaries and later verifications).
+
+    ``suppressed`` are the findings an ignore comment or setting silenced: they decide
+    nothing, and are kept for the JSON and SARIF reports.
+    """
 
     files: int
     sites: tuple[ImageSite, ...]
     findings: tuple[Finding, ...] = field(default=())
+    suppressed: tuple[Finding, ...] = field(default=())
+    # How each suppressed finding was silenced (by sort key): SARIF's suppression kind,
+    # "inSource" (a comment) or "external" (the setting).
+    suppression_kinds: Mapping[tuple[str, int, int, str, str], str] = field(default_factory=dict)
 
     def with_findings(self, extra: Iterable[Finding]) -> CheckResult:
         """This result plus findings from another verification, deduplicated and sorted."""
-        merged = {finding.sort_key(): finding for finding in (*self.findings, *extra)}
-        ordered = tuple(merged[key] for key in sorted(merged))
-        return CheckResult(self.files, self.sites, ordered)
+        return CheckResult(self.files, self.sites, _ordered((*self.findings, *extra)))
+
+    def with_suppressed(
+        self, kept: Iterable[Finding], silenced: Iterable[tuple[Finding, str]]
+    ) -> CheckResult:
+        """This result with its findings split into those ``kept`` and those silenced
+        (each with how: ``inSource`` or ``external``)."""
+        pairs = list(silenced)
+        kinds = {finding.sort_key(): kind for finding, kind in pairs}
+        return CheckResult(
+            self.files,
+            self.sites,
+            _ordered(kept),
+            _ordered(finding for finding, _kind in pairs),
+            kinds,
+        )
 
     @property
     def references(self) -> int:
@@ -97,21 +133,31 @@ class CheckResult:
         scope = (
             f"{plural(self.references, 'image reference')} in {plural(self.files, 'workflow file')}"
         )
-        if not self.findings:
-            return f"{scope}: all pinned by tag and digest"
         notes = f", {plural(self.notes, 'note')}" if self.notes else ""
+        silenced = f", {len(self.suppressed)} suppressed" if self.suppressed else ""
+        if not self.findings:
+            return f"{scope}: all pinned by tag and digest{silenced}"
         problems = plural(self.errors, "problem") if self.errors else "no problems"
-        return f"{scope}: {problems}{notes}"
+        return f"{scope}: {problems}{notes}{silenced}"
 
     def as_json(self, base: Path) -> dict[str, Any]:
         return {
+            "version": JSON_VERSION,
             "files": self.files,
             "references": self.references,
             "findings": [finding.as_json(base) for finding in self.findings],
+            "suppressed": [finding.as_json(base) for finding in self.suppressed],
             "counts": {
                 "errors": self.errors,
                 "notes": self.notes,
+                "suppressed": len(self.suppressed),
                 "rules": dict(Counter(finding.rule for finding in self.findings)),
             },
             "ok": not self.failed,
         }
+
+
+def _ordered(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Deduplicated (one finding per place, rule and message) and sorted."""
+    merged = {finding.sort_key(): finding for finding in findings}
+    return tuple(merged[key] for key in sorted(merged))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ci_image.findings.model import CheckResult, Finding, Severity
 from ci_image.findings.rules import (
+    DIGEST_ONLY,
     FLOATING,
     INCONSISTENT,
     MALFORMED,
@@ -78,13 +79,20 @@ def _site_findings(site: ImageSite, options: CheckOptions) -> list[Finding]:
     if is_image and reference.tag == UNRELEASED_TAG and reference.digest is None:
         return [_unreleased(site, reference, options)]
     findings: list[Finding] = []
+    if reference.tag is None and reference.digest is not None:
+        findings.append(
+            Finding.at(
+                site,
+                DIGEST_ONLY,
+                f"{reference} is pinned by digest alone: immutable, but nobody can tell "
+                f"which version it is; write {reference.repository}:TAG@{reference.digest} "
+                "with the tag it was pulled as",
+                Severity.NOTE,
+            )
+        )
     floating = _floating_reason(reference)
     if floating is not None:
-        how = (
-            f"run ci-image pin {reference.repository}:TAG@sha256:DIGEST"
-            if is_image
-            else f"pin it as {reference.repository}:TAG@sha256:DIGEST"
-        )
+        how = _how_to_pin(reference, is_image)
         findings.append(Finding.at(site, FLOATING, f"{reference} {floating}; {how}"))
     if (
         is_image
@@ -105,6 +113,16 @@ def _site_findings(site: ImageSite, options: CheckOptions) -> list[Finding]:
     return findings
 
 
+def _how_to_pin(reference: Reference, is_image: bool) -> str:
+    """The command that pins a floating reference: with its own tag when it has a
+    version tag (the registry gives the digest), else a tag must be chosen first."""
+    if reference.tag in (None, "latest"):
+        return f"choose a version tag, then run ci-image pin {reference.repository}:TAG"
+    if is_image:
+        return f"run ci-image pin {reference.repository}:{reference.tag}"
+    return f"run ci-image check --fix, or ci-image pin {reference.repository}:{reference.tag}"
+
+
 def _unreleased(site: ImageSite, reference: Reference, options: CheckOptions) -> Finding:
     message = (
         f"{reference} is not yet released: run the build workflow ({BUILD_WORKFLOW}) "
@@ -119,10 +137,10 @@ def _unreleased(site: ImageSite, reference: Reference, options: CheckOptions) ->
 
 def _floating_reason(reference: Reference) -> str | None:
     """Why a reference can change under the workflow, or None when it is pinned."""
-    if reference.tag is None and reference.digest is None:
-        return "has no tag and no digest: it follows whatever the registry serves"
     if reference.tag is None:
-        return "has a digest but no tag: immutable, but nobody can tell which version it is"
+        if reference.digest is None:
+            return "has no tag and no digest: it follows whatever the registry serves"
+        return None  # immutable: a note (CI009), not a failure
     if reference.tag == "latest":
         if reference.digest is None:
             return "uses the tag 'latest' without a digest: it follows every push"

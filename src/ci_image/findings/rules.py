@@ -1,26 +1,118 @@
 """The rule catalogue: every finding ``check`` reports has one of these stable ids.
 
-Ids never change meaning and are never reused: documentation, suppressions and other
-tools (SARIF consumers, annotations) refer to them.
+Ids never change meaning and are never reused: documentation (``docs/rules.md``, one
+section per rule, whose heading ``## CI001 floating-reference`` gives the anchor
+``ci001-floating-reference``), suppressions (``# ci-image: ignore[CI001]``,
+``ignore = [...]``) and other tools (SARIF consumers, annotations) refer to them.
+
+A new rule is one :func:`define` call below (the next free id) and one section in
+``docs/rules.md``; a unit test holds the two together. Nothing else lists the rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Where the rule documentation is published: the repository's docs/rules.md.
+DOCS_URL = "https://codeberg.org/ci-image/ci-image/src/branch/main/docs/rules.md"
+ERROR = "error"
+NOTE = "note"
+
 
 @dataclass(frozen=True)
 class Rule:
+    """``id`` (``CI001``), ``name`` (``floating-reference``), a one-sentence ``summary``,
+    and the ``level`` its findings have unless the rule says otherwise (``error``/``note``)."""
+
     id: str
     name: str
+    summary: str
+    level: str = ERROR
+
+    @property
+    def anchor(self) -> str:
+        """The anchor of the rule's section in docs/rules.md."""
+        return f"{self.id.lower()}-{self.name}"
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_URL}#{self.anchor}"
 
 
-FLOATING = Rule("CI001", "floating-reference")
-MALFORMED = Rule("CI002", "malformed-reference")
-UNRESOLVABLE = Rule("CI003", "unresolvable-reference")
-INCONSISTENT = Rule("CI004", "inconsistent-pins")
-STALE = Rule("CI005", "stale-pin")
-UNRELEASED = Rule("CI006", "unreleased-pin")
-# Reserved for the registry verification (``check --registry``).
-MISSING_DIGEST = Rule("CI007", "missing-digest")
-MOVED_TAG = Rule("CI008", "moved-tag")
+_CATALOGUE: dict[str, Rule] = {}
+
+
+def define(rule_id: str, name: str, summary: str, level: str = ERROR) -> Rule:
+    """Add a rule to the catalogue; ids and names are unique."""
+    rule = Rule(rule_id, name, summary, level)
+    if rule_id in _CATALOGUE or any(other.name == name for other in _CATALOGUE.values()):
+        raise ValueError(f"rule {rule_id} {name} is defined twice")  # pragma: no cover
+    _CATALOGUE[rule_id] = rule
+    return rule
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule, in id order."""
+    return tuple(_CATALOGUE[key] for key in sorted(_CATALOGUE))
+
+
+def find_rule(text: str) -> Rule | None:
+    """The rule an id (``CI001``, any case) or a name (``floating-reference``) names."""
+    upper = text.strip().upper()
+    if upper in _CATALOGUE:
+        return _CATALOGUE[upper]
+    lower = text.strip().lower()
+    return next((rule for rule in _CATALOGUE.values() if rule.name == lower), None)
+
+
+FLOATING = define(
+    "CI001",
+    "floating-reference",
+    "An image reference without a digest (or on 'latest') can name another image tomorrow.",
+)
+MALFORMED = define(
+    "CI002",
+    "malformed-reference",
+    "The text where a workflow names an image is not a valid image reference.",
+)
+UNRESOLVABLE = define(
+    "CI003",
+    "unresolvable-reference",
+    "A ${{ }} expression names the image, and its values cannot be read from the workflow.",
+)
+INCONSISTENT = define(
+    "CI004",
+    "inconsistent-pins",
+    "The workflows pin the CI image at different tags or digests.",
+)
+STALE = define(
+    "CI005",
+    "stale-pin",
+    "The CI image is pinned at a tag other than the one the flake builds now (--flake).",
+)
+UNRELEASED = define(
+    "CI006",
+    "unreleased-pin",
+    "The CI image is still pinned at the bootstrap tag 'unreleased'.",
+)
+MISSING_DIGEST = define(
+    "CI007",
+    "missing-digest",
+    "The registry has no manifest with the pinned digest (--registry).",
+)
+MOVED_TAG = define(
+    "CI008",
+    "moved-tag",
+    "The pinned tag no longer resolves to the pinned digest (--registry).",
+)
+DIGEST_ONLY = define(
+    "CI009",
+    "digest-only-pin",
+    "A pin by digest alone is immutable, but says nothing about which version it is.",
+    NOTE,
+)
+UNUSED_SUPPRESSION = define(
+    "CI010",
+    "unused-suppression",
+    "A suppression (an ignore comment or setting) matches no finding.",
+)

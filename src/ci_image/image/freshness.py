@@ -13,13 +13,11 @@ from enum import StrEnum
 
 from ci_image.errors import CiImageError
 from ci_image.image.inputs import (
-    INPUT_FILES,
     INPUT_FILES_VARIABLE,
     INPUTS_VARIABLE,
     ImageInputs,
-    inputs_digest,
+    baked_files,
     is_hex_digest,
-    parse_per_file,
 )
 
 SHORT_DIGEST = 12
@@ -63,9 +61,7 @@ def read_baked(environ: Mapping[str, str]) -> Baked | None:
             f"{INPUTS_VARIABLE}={shown!r} is not a sha256 (64 lowercase hex digits): this "
             "image was not built by this project's nix/inputs.nix; rebuild and re-pin it"
         )
-    parsed = parse_per_file(environ.get(INPUT_FILES_VARIABLE, ""))
-    consistent = set(parsed) == set(INPUT_FILES) and inputs_digest(parsed) == value
-    return Baked(digest=value, files=parsed if consistent else None)
+    return Baked(digest=value, files=baked_files(environ))
 
 
 def compare(checkout: ImageInputs, baked: Baked | None) -> Verdict:
@@ -75,15 +71,18 @@ def compare(checkout: ImageInputs, baked: Baked | None) -> Verdict:
         return Verdict(Outcome.CURRENT, checkout, baked)
     differs: tuple[str, ...] | None = None
     if baked.files is not None:
-        differs = tuple(name for name in INPUT_FILES if baked.files[name] != checkout.files[name])
+        differs = tuple(
+            name for name, digest in baked.files.items() if checkout.files.get(name) != digest
+        )
     return Verdict(Outcome.STALE, checkout, baked, differs)
 
 
 def finding(verdict: Verdict) -> str:
     """What is the case, in words, without advice."""
     if verdict.outcome is Outcome.CURRENT:
+        files = _listed(tuple(verdict.checkout.files))
         return (
-            f"image is current: built from this checkout's {' and '.join(INPUT_FILES)} "
+            f"image is current: built from this checkout's {files} "
             f"({INPUTS_VARIABLE} {verdict.checkout.digest[:SHORT_DIGEST]})"
         )
     if verdict.outcome is Outcome.NOT_IN_IMAGE:
@@ -96,8 +95,13 @@ def finding(verdict: Verdict) -> str:
     if len(verdict.differs) == 1:
         what = f"{verdict.differs[0]} differs from the one"
     else:
-        what = f"{' and '.join(verdict.differs)} differ from the ones"
+        what = f"{_listed(verdict.differs)} differ from the ones"
     return f"image is stale: {what} the image was built from"
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    """``a and b``; ``a, b and c``."""
+    return " and ".join(name for name in (", ".join(names[:-1]), names[-1]) if name)
 
 
 def pins_phrase(tags: Sequence[str], unknown_reason: str | None = None) -> str:

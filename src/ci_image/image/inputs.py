@@ -4,20 +4,28 @@ The image bakes ``CI_IMAGE_INPUTS`` (the digest) and ``CI_IMAGE_INPUT_FILES``
 (``name=hex`` per file); a job recomputes both from its checkout to tell whether the
 image was built from the dependencies it is about to test. The definition: the sha256
 of the ``sha256sum``-style listing ``"<hex>  <name>\\n"`` of each input file's raw bytes,
-in the order of :data:`INPUT_FILES`. Bytes are hashed as they are: line endings, a
-missing final newline or non-ASCII text are never normalised, on either side.
+in the image's order. Bytes are hashed as they are: line endings, a missing final
+newline or non-ASCII text are never normalised, on either side.
+
+Which files: always :data:`INPUT_FILES`, and whatever else the image names in
+``CI_IMAGE_INPUT_FILES`` (a uv workspace's members' pyproject.toml, .python-version):
+the checkout's files of those names are hashed, so the Nix side alone says what counts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ci_image.errors import CiImageError
 
+# The files every image hashes, first, in this order; the image may name more after them.
 INPUT_FILES = ("pyproject.toml", "uv.lock")
+# The hash of a file the image names that the checkout has not got (never a sha256).
+MISSING = "missing"
 # The names of the variables the image bakes (nix/inputs.nix: digest, perFile).
 INPUTS_VARIABLE = "CI_IMAGE_INPUTS"
 INPUT_FILES_VARIABLE = "CI_IMAGE_INPUT_FILES"
@@ -30,14 +38,21 @@ def is_hex_digest(value: str) -> bool:
     return _HEX_DIGEST.fullmatch(value) is not None
 
 
-def file_hashes(root: Path) -> dict[str, str]:
-    """sha256 hex of each input file's bytes, in definition order."""
+def file_hashes(root: Path, names: Sequence[str] = INPUT_FILES) -> dict[str, str]:
+    """sha256 hex of each named file's bytes, in that order.
+
+    A file the image names beyond :data:`INPUT_FILES` may be gone from the checkout (a
+    workspace member removed): it hashes as :data:`MISSING`, so the checkout differs.
+    """
     hashes: dict[str, str] = {}
-    for name in INPUT_FILES:
+    for name in names:
         path = root / name
         try:
             hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as error:
+            if isinstance(error, FileNotFoundError) and name not in INPUT_FILES:
+                hashes[name] = MISSING
+                continue
             raise CiImageError(
                 f"cannot read image input: {error.strerror or error}; run from the project root",
                 path=path,
@@ -46,8 +61,8 @@ def file_hashes(root: Path) -> dict[str, str]:
 
 
 def listing(hashes: dict[str, str]) -> str:
-    """The ``sha256sum``-style listing the digest is taken over."""
-    return "".join(f"{hashes[name]}  {name}\n" for name in INPUT_FILES)
+    """The ``sha256sum``-style listing the digest is taken over, in the files' order."""
+    return "".join(f"{digest}  {name}\n" for name, digest in hashes.items())
 
 
 def inputs_digest(hashes: dict[str, str]) -> str:
@@ -55,7 +70,35 @@ def inputs_digest(hashes: dict[str, str]) -> str:
 
 
 def format_per_file(hashes: dict[str, str]) -> str:
-    return " ".join(f"{name}={hashes[name]}" for name in INPUT_FILES)
+    return " ".join(f"{name}={digest}" for name, digest in hashes.items())
+
+
+def is_input_name(name: str) -> bool:
+    """A path the checkout may be asked to hash: relative, inside it, and no blank or ``=``."""
+    parts = name.split("/")
+    return not name.startswith("/") and ".." not in parts and "" not in parts
+
+
+def baked_files(environ: Mapping[str, str]) -> dict[str, str] | None:
+    """The image's ``CI_IMAGE_INPUT_FILES``, if it can be believed; else None.
+
+    Believed when it adds up to ``CI_IMAGE_INPUTS``, starts with the files every image
+    hashes, and names only files inside the checkout.
+    """
+    parsed = parse_per_file(environ.get(INPUT_FILES_VARIABLE, ""))
+    if (
+        tuple(parsed)[: len(INPUT_FILES)] == INPUT_FILES
+        and all(is_input_name(name) for name in parsed)
+        and inputs_digest(parsed) == environ.get(INPUTS_VARIABLE)
+    ):
+        return parsed
+    return None
+
+
+def baked_names(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The files the image says it hashed, in its order; :data:`INPUT_FILES` if it does not."""
+    files = baked_files(environ)
+    return INPUT_FILES if files is None else tuple(files)
 
 
 def parse_per_file(value: str) -> dict[str, str]:
@@ -75,8 +118,8 @@ class ImageInputs:
     files: dict[str, str]
 
     @classmethod
-    def of_checkout(cls, root: Path) -> ImageInputs:
-        return cls(file_hashes(root))
+    def of_checkout(cls, root: Path, names: Sequence[str] = INPUT_FILES) -> ImageInputs:
+        return cls(file_hashes(root, names))
 
     @property
     def digest(self) -> str:

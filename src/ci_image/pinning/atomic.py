@@ -7,22 +7,31 @@ read-only or any temporary cannot be written, every temporary is removed and no 
 is touched; if a rename fails or the run is interrupted between renames, the files
 already replaced get their old content back. A symlinked target is written through: the
 link stays, its file changes (the workflow loader decides which links may be followed).
+
+Ctrl-C and SIGTERM (which the CLI turns into the same interrupt) are held back for the
+few instructions that create a temporary file and register it for removal, and while
+an interrupted change is undone: an interrupt can land anywhere else and still leave
+every file as it was. Only SIGKILL, which nothing can catch, leaves temporaries
+behind; they are named ``.NAME.XXXXXXXX.ci-image.tmp`` (:mod:`.temporaries`), so that
+the next run finds and removes them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ci_image.errors import CiImageError
 from ci_image.output import display_path
+from ci_image.pinning.temporaries import TEMP_SUFFIX, temporary_prefix
 
-TEMP_SUFFIX = ".ci-image.tmp"
+_INTERRUPTS = frozenset({signal.SIGINT, signal.SIGTERM})
 # No write bit for anyone: read-only for root too, whom os.access always lets write.
 _WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
@@ -45,6 +54,17 @@ class _Target:
     gid: int
 
 
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back until the block is done; a signal that arrived
+    meanwhile is delivered (and its handler raises) right after it."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def write_files(writes: Sequence[FileWrite]) -> list[Path]:
     """Replace every file's content, or raise :class:`CiImageError` having changed none.
 
@@ -54,10 +74,11 @@ def write_files(writes: Sequence[FileWrite]) -> list[Path]:
     temporaries: list[tuple[_Target, Path]] = []
     try:
         for target in targets:
-            temporaries.append((target, _write_temporary(target)))
+            _write_temporary(target, temporaries)
     except BaseException:
-        for _target, temporary in temporaries:
-            temporary.unlink(missing_ok=True)
+        with interrupts_deferred():
+            for _target, temporary in temporaries:
+                temporary.unlink(missing_ok=True)
         raise
     _rename_all(temporaries)
     for directory in sorted({target.real.parent for target in targets}):
@@ -101,19 +122,25 @@ def _resolve_targets(writes: Sequence[FileWrite]) -> list[_Target]:
     return list(targets.values())
 
 
-def _write_temporary(target: _Target) -> Path:
-    try:
-        descriptor, name = tempfile.mkstemp(
-            prefix=f".{target.real.name}.", suffix=TEMP_SUFFIX, dir=target.real.parent
-        )
-    except OSError as error:
-        raise CiImageError(
-            f"cannot create a temporary file in {display_path(target.real.parent)}: "
-            f"{error.strerror}; "
-            "make the directory writable. Nothing was changed",
-            path=target.write.path,
-        ) from None
-    temporary = Path(name)
+def _write_temporary(target: _Target, registry: list[tuple[_Target, Path]]) -> Path:
+    """Create the temporary, register it in ``registry`` (for removal) before a byte is
+    written, then fill it; returns its path."""
+    with interrupts_deferred():
+        try:
+            descriptor, name = tempfile.mkstemp(
+                prefix=temporary_prefix(target.real.name),
+                suffix=TEMP_SUFFIX,
+                dir=target.real.parent,
+            )
+        except OSError as error:
+            raise CiImageError(
+                f"cannot create a temporary file in {display_path(target.real.parent)}: "
+                f"{error.strerror}; "
+                "make the directory writable. Nothing was changed",
+                path=target.write.path,
+            ) from None
+        temporary = Path(name)
+        registry.append((target, temporary))
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(target.write.data)
@@ -124,7 +151,6 @@ def _write_temporary(target: _Target) -> Path:
                 os.fchown(stream.fileno(), target.uid, target.gid)
             os.fsync(stream.fileno())
     except OSError as error:  # pragma: no cover - a full disk; mkstemp proved the rest
-        temporary.unlink(missing_ok=True)
         raise CiImageError(
             f"cannot write a temporary file next to it: {error.strerror}. Nothing was changed",
             path=target.write.path,
@@ -147,13 +173,15 @@ def _rename_all(temporaries: list[tuple[_Target, Path]]) -> None:
                     path=target.write.path,
                 ) from None
     except BaseException:
-        # A temporary that is gone was renamed: its target is replaced. Asking the file
-        # system, not a list kept alongside, is exact even for an interrupt that lands
-        # between a rename and the next line.
-        replaced = [target for target, temporary in temporaries if not temporary.exists()]
-        for _target, temporary in temporaries:
-            temporary.unlink(missing_ok=True)
-        _restore(replaced)
+        # Undoing must not be interrupted itself: a second Ctrl-C or SIGTERM waits.
+        with interrupts_deferred():
+            # A temporary that is gone was renamed: its target is replaced. Asking the
+            # file system, not a list kept alongside, is exact even for an interrupt that
+            # lands between a rename and the next line.
+            replaced = [target for target, temporary in temporaries if not temporary.exists()]
+            for _target, temporary in temporaries:
+                temporary.unlink(missing_ok=True)
+            _restore(replaced)
         raise
 
 
@@ -162,7 +190,12 @@ def _restore(done: list[_Target]) -> None:
     for target in done:
         original = FileWrite(target.write.path, target.write.original, target.write.original)
         restoring = _Target(original, target.real, target.mode, target.uid, target.gid)
-        _write_temporary(restoring).replace(target.real)
+        registry: list[tuple[_Target, Path]] = []
+        try:
+            _write_temporary(restoring, registry).replace(target.real)
+        finally:  # gone when renamed; removed when anything failed before
+            for _restoring, temporary in registry:
+                temporary.unlink(missing_ok=True)
 
 
 def _fsync_directory(directory: Path) -> None:

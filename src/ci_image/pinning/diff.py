@@ -48,10 +48,11 @@ def rewrite_diff(old: str, new: str, old_name: str, new_name: str) -> str:
 
 
 def _hunks(changed: list[int]) -> list[tuple[int, int]]:
-    """Runs of changed lines whose contexts touch or overlap belong to one hunk."""
+    """Runs of changed lines whose contexts touch or overlap belong to one hunk (as GNU
+    diff and difflib make them: at most ``2 * CONTEXT`` unchanged lines in between)."""
     hunks: list[tuple[int, int]] = []
     for index in changed:
-        if hunks and index - hunks[-1][1] <= 2 * CONTEXT:
+        if hunks and index - hunks[-1][1] - 1 <= 2 * CONTEXT:
             hunks[-1] = (hunks[-1][0], index)
         else:
             hunks.append((index, index))

@@ -1,4 +1,9 @@
-"""Rewrite every reference to one image repository in the workflows, and nothing else.
+"""Rewrite chosen image references in the workflows, and nothing else.
+
+Which references a pin rewrites is decided per repository: the project's CI image is
+pinned at one tag everywhere (:func:`select_everywhere`); any other image keeps each
+reference's own tag, and only references with the pinned tag change
+(:func:`select_same_tag`), as Renovate pins digests.
 
 Positions come from the YAML parser (:mod:`ci_image.workflows.sites`), never from searching
 the text: only the characters of each reference change, so quotes, comments, line
@@ -8,7 +13,7 @@ written the new text is parsed again and must read exactly the intended referenc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +24,7 @@ from ci_image.output import display_path
 from ci_image.pinning.diff import rewrite_diff
 from ci_image.reference import Reference
 from ci_image.workflows.loader import Workflow, compose_unchecked
-from ci_image.workflows.sites import ImageSite, SiteStatus, Span, find_image_sites, image_texts
+from ci_image.workflows.sites import ImageSite, Span, image_texts
 
 
 @dataclass(frozen=True)
@@ -57,32 +62,57 @@ class FileChange:
         return rewrite_diff(self.old_text, self.new_text, f"a/{name}", f"b/{name}")
 
 
-def require_pinned(reference: Reference) -> None:
-    """``pin`` writes immutable pins only: the reference must carry a tag and a digest."""
-    missing = [
-        name
-        for name, value in (("tag", reference.tag), ("digest", reference.digest))
-        if value is None
-    ]
-    if missing:
+def require_pinnable(reference: Reference) -> None:
+    """What ``pin`` may write: a version tag, never ``latest`` (as ``push`` refuses it),
+    never a digest without its tag. The digest may be missing: the registry gives it."""
+    if reference.tag == "latest":
         raise CiImageError(
-            f"{reference} has no {' and no '.join(missing)}; pin needs "
-            "REGISTRY/OWNER/IMAGE:TAG@sha256:DIGEST with the digest from the registry "
-            "(as ci-image push prints it)"
+            f"{reference} uses the tag 'latest', which names no version and which check "
+            "rejects (CI001); pin the version's own tag, as push refuses 'latest' too"
+        )
+    if reference.tag is None and reference.digest is not None:
+        raise CiImageError(
+            f"{reference} has no tag; pin needs REGISTRY/OWNER/IMAGE:TAG[@sha256:DIGEST], "
+            "the tag the digest was pushed as"
         )
 
 
+SiteKey = tuple[Path, int, int]
+
+
+def select_everywhere(sites: Iterable[ImageSite], reference: Reference) -> list[ImageSite]:
+    """The project's CI image: every reference to its repository, whatever its tag."""
+    return [
+        site
+        for site in sites
+        if site.reference is not None and site.reference.same_repository(reference)
+    ]
+
+
+def select_same_tag(sites: Iterable[ImageSite], reference: Reference) -> list[ImageSite]:
+    """Any other image: the references to its repository with ``reference``'s tag, or,
+    when it names no tag, with any version tag (each keeping its own). A reference
+    naming another tag, none or ``latest`` is another image: it is never changed."""
+    return [
+        site
+        for site in select_everywhere(sites, reference)
+        if site.reference is not None
+        and site.reference.tag not in (None, "latest")
+        and reference.tag in (None, site.reference.tag)
+    ]
+
+
 def plan_workflow(
-    workflow: Workflow, reference: Reference, sites: Sequence[ImageSite]
+    workflow: Workflow, sites: Sequence[ImageSite], pins: Mapping[SiteKey, Reference]
 ) -> FileChange:
-    """The new text of one workflow (whose image ``sites`` are given) with every reference
-    to ``reference``'s repository pinned."""
-    replacements: dict[tuple[Path, int, int], Replacement] = {}
+    """The new text of one workflow (whose image ``sites`` are given) with each site in
+    ``pins`` rewritten to its new reference."""
+    replacements: dict[SiteKey, Replacement] = {}
     edits: dict[Span, str] = {}
     for site in sites:
-        if site.reference is None or not site.reference.same_repository(reference):
+        if site.key not in pins:
             continue
-        new = str(site.reference.with_pin(reference.tag, reference.digest))
+        new = str(pins[site.key])
         replacements.setdefault(
             site.key, Replacement(site.path, site.line, site.col, site.where, site.text, new)
         )
@@ -143,22 +173,25 @@ def _verify(
         )
 
 
-@dataclass(frozen=True)
-class PinPlan:
-    """The files that name the repository (with their new text), and what is left alone."""
+def pin_sites(sites: Iterable[ImageSite], digests: Mapping[str, str]) -> dict[SiteKey, Reference]:
+    """Each site pinned at its own tag, with the digest ``digests`` gives for that tag."""
+    pins: dict[SiteKey, Reference] = {}
+    for site in sites:
+        reference = site.reference
+        if reference is not None and reference.tag is not None and reference.tag in digests:
+            pins[site.key] = reference.with_pin(reference.tag, digests[reference.tag])
+    return pins
 
-    changes: tuple[FileChange, ...]
-    left_alone: tuple[ImageSite, ...]
 
-
-def plan_pin(workflows: Sequence[Workflow], reference: Reference) -> PinPlan:
-    """Pin ``reference`` in the workflows' texts (pure: no I/O, nothing written)."""
+def plan_rewrites(
+    workflows: Sequence[Workflow],
+    sites: Mapping[Path, Sequence[ImageSite]],
+    pins: Mapping[SiteKey, Reference],
+) -> tuple[FileChange, ...]:
+    """The files that hold a pinned site, with their new texts (pure: nothing written)."""
     changes: list[FileChange] = []
-    left_alone: list[ImageSite] = []
     for workflow in workflows:
-        sites = find_image_sites(workflow)
-        left_alone.extend(site for site in sites if site.status is SiteStatus.UNRESOLVABLE)
-        change = plan_workflow(workflow, reference, sites)
+        change = plan_workflow(workflow, sites[workflow.path], pins)
         if change.replacements:
             changes.append(change)
-    return PinPlan(tuple(changes), tuple(left_alone))
+    return tuple(changes)

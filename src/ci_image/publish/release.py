@@ -73,17 +73,20 @@ def release(
         pins = PinnedImages(options, trace)
         plan = plan_push(options, registry, trace)
         placeholder = options.repository.with_pin(plan.tag, PLACEHOLDER_DIGEST)
-        planned = pin_workflows(placeholder, directory, dry_run=True)
+        ci_image = options.repository
+        planned = pin_workflows(
+            placeholder, directory, ci_image=ci_image, dry_run=True, remove_leftovers=not dry_run
+        )
         if dry_run:
             if plan.reference is not None:
-                planned = pin_workflows(plan.reference, directory, dry_run=True)
+                planned = pin_workflows(plan.reference, directory, ci_image=ci_image, dry_run=True)
             return ReleaseResult(plan=plan, push=None, pin=planned)
         pushed = finish_push(plan, options, registry, work, trace, pins=pins)
         reference = pushed.reference
         if not pushed.skipped:
             confirm_tag(registry, plan, str(reference.digest))
         try:
-            pinned = pin_workflows(reference, directory)
+            pinned = pin_workflows(reference, directory, ci_image=options.repository)
         except CiImageError as error:
             raise CiImageError(
                 f"pushed {reference}, but no workflow was changed: {error.message}; fix "

@@ -10,9 +10,10 @@ with HEAD alone, which lists the files of HEAD's own commit against its first pa
 (every file for a root commit, none for a merge commit). No rename detection: a rename
 is its old path and its new path. We run the same command with real git.
 
-Source read: forgejo ``modules/git/repo_compare.go`` (``GetFilesChangedBetween``), mirror
-creator-signal/fork-forgejo-forgejo @ 23edf5a7837ff6103c52177dfeeb57fc6c0cfb56, called by
-``Commit.GetFilesChangedSinceCommit(pushPayload.Before)`` in ``matchPushEvent``.
+Source: Forgejo ``modules/git/repo_compare.go`` (``Repository.GetFilesChangedBetween``; the
+all-zeros id is ``objectFormat.EmptyObjectID()``), reached from ``matchPushEvent`` through
+``Commit.GetFilesChangedSinceCommit(pushPayload.Before)`` (``modules/git/commit.go``), in the
+Forgejo state :mod:`ci_image.triggers.decision` cites (no release tag established).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Does a push run a workflow? Forgejo's answer, with the reasons.
 
 Pure logic: a loaded :class:`~ci_image.workflows.Workflow`, a ref and the changed files
-in; a :class:`Decision` out. The rules are Forgejo's, read from its source:
+in; a :class:`Decision` out. The rules are Forgejo's:
 
 - ``on`` is read as act's ``jobparser.ParseRawOn`` reads it (forgejo/runner
   ``act/jobparser/model.go``): a string, a list of strings, or a mapping of events to
@@ -21,17 +21,23 @@ in; a :class:`Decision` out. The rules are Forgejo's, read from its source:
   (field tag ``yaml:"on"``, key text compared): ``on`` in any quoting, but not the key
   ``true`` that YAML 1.1 tools write for it.
 
-Sources read: forgejo ``modules/actions/workflows.go`` (``detectMatched``,
-``matchPushEvent``) and ``workflows_test.go`` (``TestMatchPushEvent``, ported in
-features/triggers.feature), mirror creator-signal/fork-forgejo-forgejo @
-0333cbb91d3bea7fc973cec68b09ebfcb322ce96 / 0357d0ca158460eda6ccc060785e0946cbb1417a;
-``services/actions/notifier.go`` (``PushCommits``: ``Before`` is the old commit id) @
-09e429dfb8469990b4818998061adc157e142085; forgejo runner v12 ``act/jobparser/model.go``
-(``ParseRawOn``, ``isInvalidOnType``, ``parseMappingNode``) and ``act/model/workflow.go``
-(``ReadWorkflow``), mirror creator-signal/fork-forgejo-runner @
-2d76b667901814627d92ec05b0296c727485c351 / 062a644364946d2756beba81dd3893f56b83f104.
-Not checked here: the cron syntax of ``schedule`` (an invalid one makes Forgejo reject
-the whole workflow) and the parts of the workflow outside ``on``.
+Sources (``features/triggers.feature`` ports Forgejo's ``TestMatchPushEvent`` table):
+
+- Forgejo ``modules/actions/workflows.go`` (``detectMatched``, ``matchPushEvent``) and
+  ``workflows_test.go`` (``TestMatchPushEvent``), ``services/actions/notifier.go``
+  (``PushCommits``: the payload's ``Before`` is ``opts.OldCommitID``), as on Forgejo's
+  development branch once it builds on Forgejo runner v12 (it imports
+  ``code.forgejo.org/forgejo/runner/v12``); no release tag is established for it. Older
+  Forgejo code evaluated path filters on tag pushes too and matched ``ShortName()``.
+- Forgejo runner v12.0.1 ``act/jobparser/model.go`` (``ParseRawOn``, ``isInvalidOnType``,
+  ``parseMappingNode``) and ``act/model/workflow.go`` (``Workflow.RawOn`` tagged
+  ``yaml:"on"``, ``ReadWorkflow``). One difference: v12.0.1 accepts only ``cron`` in a
+  ``schedule`` item; the port also accepts ``timezone``, as later runner code does (not yet
+  on the runner's main branch of 2025-12-10; it also validates the cron expression; release
+  not established).
+
+Not checked here: the cron syntax of ``schedule`` (the later runner code rejects an invalid
+one, and with it the whole workflow) and the parts of the workflow outside ``on``.
 """
 
 from __future__ import annotations
@@ -44,14 +50,8 @@ from typing import Literal
 import yaml
 
 from ci_image.errors import CiImageError
-from ci_image.triggers.patterns import (
-    InvalidPatternError,
-    Pattern,
-    Verdict,
-    compile_pattern,
-    include,
-    keep,
-)
+from ci_image.triggers.matching import include, keep
+from ci_image.triggers.patterns import InvalidPatternError, Pattern, Verdict, compile_pattern
 from ci_image.workflows import goyaml
 from ci_image.workflows.loader import Workflow
 from ci_image.workflows.nodes import mapping_items

@@ -4,11 +4,14 @@ Forgejo decodes the ``on:`` section with ``go.yaml.in/yaml/v3`` (the continuatio
 ``gopkg.in/yaml.v3``) into ``any`` and then insists on strings (``jobparser.ParseRawOn``).
 yaml.v3 follows YAML 1.2's core schema, not PyYAML's YAML 1.1: ``on``/``yes``/``off`` are
 strings, ``1e3`` and ``0o17`` are numbers, ``2024-01-31`` is a timestamp. This module ports
-the typing rules of yaml.v3's ``resolve.go`` (``resolve``, ``parseTimestamp``) and
-``decode.go`` (``indicatedString``, ``isStringMap``, ``merge``) for the few shapes the
-trigger section uses. Source read: go-yaml/yaml branch v3 @
-f6f7691b1fdeb513f56608cd2c32c51f8194bf51 (resolve.go, decode.go: ``parser.node``,
-``scalar``, ``mapping``, ``merge``, ``isMerge``).
+the typing rules of yaml/go-yaml v3.0.4 (``go.yaml.in/yaml/v3``, the version Forgejo's and the
+Forgejo runner's go.mod require): ``resolve.go`` (``resolve``, ``resolveMapList``,
+``yamlStyleFloat``, ``parseTimestamp``, ``allowedTimestampFormats``), ``decode.go``
+(``parser.node``, ``decoder.scalar``, ``decoder.mapping``, ``isStringMap``,
+``decoder.merge``, ``isMerge``) and ``yaml.go`` (``Node.indicatedString``), for the few
+shapes the trigger section uses. Its typing is that of ``gopkg.in/yaml.v3`` v3.0.1; the one
+decoding change since is that a merged mapping with an unhashable key is an error instead
+of a Go panic: refused either way, as here.
 """
 
 from __future__ import annotations

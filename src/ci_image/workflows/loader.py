@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import errno
 import functools
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,19 +68,25 @@ class Workflow:
         return display_path(self.path, base)
 
 
-def load_workflows(directory: Path) -> list[Workflow]:
-    """Every workflow below ``directory``, loaded; the first bad one raises."""
-    return [load_workflow(path) for path in list_workflow_files(directory)]
+def load_workflows(directory: Path, *, remove_leftovers: bool = False) -> list[Workflow]:
+    """Every workflow below ``directory``, loaded; the first bad one raises.
+
+    ``remove_leftovers``: see :func:`ci_image.workflows.discovery.list_workflow_files`.
+    """
+    files = list_workflow_files(directory, remove_leftovers=remove_leftovers)
+    return [load_workflow(path) for path in files]
 
 
 NO_WORKFLOWS_ADVICE = "pass --workflows DIR naming the directory that holds the workflows"
 
 
-def load_some_workflows(directory: Path, advice: str = NO_WORKFLOWS_ADVICE) -> list[Workflow]:
+def load_some_workflows(
+    directory: Path, advice: str = NO_WORKFLOWS_ADVICE, *, remove_leftovers: bool = False
+) -> list[Workflow]:
     """:func:`load_workflows`, refusing a directory without any: checking, pinning or
     deciding about no workflow at all answers nothing (a mistyped --workflows, a wrong
     checkout), so it is an error that says ``advice``."""
-    workflows = load_workflows(directory)
+    workflows = load_workflows(directory, remove_leftovers=remove_leftovers)
     if not workflows:
         raise CiImageError(f"no *.yml or *.yaml workflow in {display_path(directory)}; {advice}")
     return workflows
@@ -92,12 +100,19 @@ def load_workflow(path: Path) -> Workflow:
 
 
 def read_text(path: Path) -> str:
-    """The file's text, decoded as strict UTF-8 with line endings untouched."""
+    """The file's text, decoded as strict UTF-8 with line endings untouched.
+
+    Opened without waiting (a FIFO would block ``open`` until a writer comes) and read
+    only when it is a regular file.
+    """
     try:
-        with path.open("rb") as stream:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(descriptor, "rb") as stream:
+            mode = os.fstat(descriptor).st_mode
+            if not stat.S_ISREG(mode):
+                kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a FIFO?)"
+                raise CiImageError(f"is {kind}, not a workflow file", path=path)
             data = stream.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        raise CiImageError("is a directory, not a workflow file", path=path) from None
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise loop_error(path) from None

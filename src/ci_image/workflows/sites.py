@@ -6,12 +6,20 @@ Each :class:`ImageSite` carries the parsed :class:`Reference` (or why it is malf
 that it is an unresolvable ``${{ }}`` expression) and the character span of the reference
 inside :attr:`Workflow.text`, computed from the parser's marks so that ``pin`` can replace
 exactly those characters. Pure logic: no I/O.
+
+An image written as ``${{ matrix.NAME }}`` (the whole value) is read from the job's
+literal matrix, as the runner expands it: every value of ``strategy.matrix.NAME`` and of
+``NAME`` in each ``strategy.matrix.include`` entry is a site of its own, at the value's
+place, so it is checked and pinned where it is written. What the workflow cannot tell
+(a matrix or a list built by an expression, ``NAME`` in no list, an image assembled
+from parts) stays one unresolvable site.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +33,9 @@ from ci_image.workflows.loader import Workflow
 from ci_image.workflows.nodes import position
 
 DOCKER_PREFIX = "docker://"
+# The whole value is one matrix property: ${{ matrix.NAME }} (context names are
+# case-insensitive, property names as in GitHub's expression syntax).
+_MATRIX_VALUE = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}", re.IGNORECASE)
 
 
 class SiteKind(enum.Enum):
@@ -114,27 +125,85 @@ _RawSite = tuple[str, SiteKind, str, yaml.Node, str]
 
 
 def _raw_sites(root: yaml.MappingNode, text: str) -> Iterator[_RawSite]:
-    """``(job, kind, where, node, prefix)`` for every place Forgejo reads an image."""
+    """``(job, kind, where, node, prefix)`` for every place Forgejo reads an image, a
+    literal matrix value standing for the ``${{ matrix.NAME }}`` that uses it."""
     for job_id, job in _items(goyaml.merged_get(root, "jobs", text), text):
-        prefix = f"jobs.{job_id}"
-        container = goyaml.merged_get(job, "container", text)
-        if isinstance(container, yaml.MappingNode):
-            image = goyaml.merged_get(container, "image", text)
-            if image is not None and not goyaml.is_null(image, text):
-                yield job_id, SiteKind.CONTAINER, f"{prefix}.container.image", image, ""
-        elif container is not None and not goyaml.is_null(container, text):
-            yield job_id, SiteKind.CONTAINER, f"{prefix}.container", container, ""
-        for name, service in _items(goyaml.merged_get(job, "services", text), text):
-            image = goyaml.merged_get(service, "image", text)
-            if image is not None and not goyaml.is_null(image, text):
-                yield job_id, SiteKind.SERVICE, f"{prefix}.services.{name}.image", image, ""
-        steps = goyaml.merged_get(job, "steps", text)
-        if isinstance(steps, yaml.SequenceNode):
-            for index, step in enumerate(steps.value):
-                uses = goyaml.merged_get(step, "uses", text)
-                if isinstance(uses, yaml.ScalarNode) and uses.value.startswith(DOCKER_PREFIX):
-                    where = f"{prefix}.steps[{index}].uses"
-                    yield job_id, SiteKind.STEP, where, uses, DOCKER_PREFIX
+        for kind, where, node, prefix in _job_sites(job, f"jobs.{job_id}", text):
+            expanded = _matrix_values(job, f"jobs.{job_id}", node, prefix, text)
+            if expanded is None:
+                yield job_id, kind, where, node, prefix
+            else:
+                for value_where, value in expanded:
+                    yield job_id, kind, value_where, value, ""
+
+
+def _job_sites(
+    job: yaml.Node, prefix: str, text: str
+) -> Iterator[tuple[SiteKind, str, yaml.Node, str]]:
+    container = goyaml.merged_get(job, "container", text)
+    if isinstance(container, yaml.MappingNode):
+        image = goyaml.merged_get(container, "image", text)
+        if image is not None and not goyaml.is_null(image, text):
+            yield SiteKind.CONTAINER, f"{prefix}.container.image", image, ""
+    elif container is not None and not goyaml.is_null(container, text):
+        yield SiteKind.CONTAINER, f"{prefix}.container", container, ""
+    for name, service in _items(goyaml.merged_get(job, "services", text), text):
+        image = goyaml.merged_get(service, "image", text)
+        if image is not None and not goyaml.is_null(image, text):
+            yield SiteKind.SERVICE, f"{prefix}.services.{name}.image", image, ""
+    steps = goyaml.merged_get(job, "steps", text)
+    if isinstance(steps, yaml.SequenceNode):
+        for index, step in enumerate(steps.value):
+            uses = goyaml.merged_get(step, "uses", text)
+            if isinstance(uses, yaml.ScalarNode) and uses.value.startswith(DOCKER_PREFIX):
+                yield SiteKind.STEP, f"{prefix}.steps[{index}].uses", uses, DOCKER_PREFIX
+
+
+def _matrix_values(
+    job: yaml.Node, prefix: str, node: yaml.Node, text_prefix: str, text: str
+) -> list[tuple[str, yaml.Node]] | None:
+    """The literal values ``${{ matrix.NAME }}`` at ``node`` takes, with their YAML paths;
+    None when the node is no such expression or its values cannot all be read."""
+    if not isinstance(node, yaml.ScalarNode) or "${{" not in node.value:
+        return None
+    match = _MATRIX_VALUE.fullmatch(node.value[len(text_prefix) :])
+    if match is None:
+        return None
+    name = match.group(1)
+    matrix = goyaml.merged_get(goyaml.merged_get(job, "strategy", text), "matrix", text)
+    if not isinstance(matrix, yaml.MappingNode):
+        return None
+    where = f"{prefix}.strategy.matrix"
+    values: list[tuple[str, yaml.Node]] = []
+    listed = _merged_get_any_case(matrix, name, text)
+    if listed is not None:
+        if not isinstance(listed[1], yaml.SequenceNode):
+            return None  # a list made by an expression (fromJSON...), or not a list
+        values.extend(
+            (f"{where}.{listed[0]}[{index}]", item) for index, item in enumerate(listed[1].value)
+        )
+    include = goyaml.merged_get(matrix, "include", text)
+    if isinstance(include, yaml.SequenceNode):
+        for index, entry in enumerate(include.value):
+            found = _merged_get_any_case(entry, name, text)
+            if found is not None:
+                values.append((f"{where}.include[{index}].{found[0]}", found[1]))
+    elif include is not None and not goyaml.is_null(include, text):
+        return None  # include built by an expression: more values may come
+    return values or None
+
+
+def _merged_get_any_case(node: yaml.Node, name: str, text: str) -> tuple[str, yaml.Node] | None:
+    """``(key, value)`` of the key that is ``name`` ignoring case (expressions are
+    case-insensitive), merge keys applied."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    wanted = name.lower()
+    return next(
+        ((key, value) for key, _key_node, value in goyaml.merged_items(node, text)
+         if key.lower() == wanted),
+        None,
+    )  # fmt: skip
 
 
 def _items(node: yaml.Node | None, text: str) -> Iterator[tuple[str, yaml.Node]]:
