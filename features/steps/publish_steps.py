@@ -178,44 +178,6 @@ def step_loser_says(context: Context, text: str) -> None:
     assert text in context.loser.stderr, context.loser.stderr
 
 
-# The retry policy, in-process ----------------------------------------------------------
-
-
-@given(
-    "an operation that fails {failures:d} times with HTTP 429, the registry asking to wait {asked}"
-)
-def step_failing_operation(context: Context, failures: int, asked: str) -> None:
-    from ci_image.publish.retry import TransientError  # noqa: PLC0415 - in-process only
-
-    retry_after = None if asked == "nothing" else float(asked.removesuffix(" s"))
-    left = [failures]
-
-    def operation() -> str:
-        if left[0] > 0:
-            left[0] -= 1
-            raise TransientError("429 Too Many Requests", retry_after=retry_after)
-        return "done"
-
-    context.operation = operation
-
-
-@when("it is run with {retries:d} retries")
-def step_run_operation(context: Context, retries: int) -> None:
-    from ci_image.publish.retry import with_retries  # noqa: PLC0415 - in-process only
-    from ci_image.trace import Trace  # noqa: PLC0415
-
-    context.waits = []
-    context.outcome = with_retries(
-        context.operation, retries=retries, what="test", trace=Trace(), sleep=context.waits.append
-    )
-
-
-@then("it succeeded after waiting {waits}")
-def step_waited(context: Context, waits: str) -> None:
-    assert context.outcome == "done"
-    assert ", ".join(f"{wait:g} s" for wait in context.waits) == waits, context.waits
-
-
 # A registry that loses a layer, and skopeo runs with company ------------------------
 
 
