@@ -25,6 +25,7 @@ Feature: Credentials and TLS when talking to a registry
     And stderr contains "/auth.json --dest-tls-verify=false docker://127.0.0.1:"
     And no output shows the password
     And no temporary file is left
+    And no file in the scenario holds the password, but the test's own auth file
 
   @registry-auth
   Scenario: Credentials from --authfile

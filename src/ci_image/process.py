@@ -3,6 +3,9 @@
 Every program is found on PATH first, so a missing one is one line that says how to get
 it, not a traceback; runs with argument lists, never a shell; has a timeout, so nothing
 hangs a CI job forever; and gets ci-image's environment minus the registry secret.
+:func:`run` waits for the end; :func:`run_watched` also reads stderr as it comes and
+stops a program that stalls (no data moved for a while) or overruns a deadline, with
+its whole process group; :func:`output_stream` reads a program's output as a stream.
 
 ``CI_IMAGE_REGISTRY_USER``/``CI_IMAGE_REGISTRY_PASSWORD`` are read once, by the publishing
 code; skopeo gets them in a private 0600 auth file, and no other program (nix, git, uv)
