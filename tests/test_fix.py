@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import cast
 
 from ci_image.errors import CiImageError
@@ -70,7 +71,7 @@ def test_a_missing_tag_is_left_and_said_the_rest_pinned() -> None:
 def test_workflows_the_fix_leaves_alone_are_kept_as_they_are() -> None:
     changed, kept = (
         workflow("on: push\njobs:\n  a: {container: redis:7}\n"),
-        workflow("on: push\njobs:\n  a: {container: alpine}\n", "other.yml"),
+        workflow("on: push\njobs:\n  a: {container: alpine}\n", Path("other.yml")),
     )
     fixable = fixable_sites(check_workflows([changed, kept], CheckOptions()))
     sites = {item.path: find_image_sites(item) for item in (changed, kept)}

@@ -21,14 +21,13 @@ from behave import given, then, when
 from behave.runner import Context
 
 from ci_image.image.inputs import INPUT_FILES, file_hashes, format_per_file, inputs_digest
+from support.flake_probe import NOT_COPIED
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SUPPORT = REPOSITORY / "features" / "support" / "nix"
 FIXTURE = REPOSITORY / "features" / "fixtures" / "nix" / "flake-inputs.json"
 SYSTEMS = ("x86_64-linux", "aarch64-linux")
 SYSTEM = "x86_64-linux"
-# Never copied into the scenario's project: generated, cached or version-control state.
-NOT_COPIED = (".git", ".venv", ".nox", ".mypy_cache", ".ruff_cache", "__pycache__", "result")
 EPOCH = "1970-01-01T00:00:01Z"
 
 

@@ -22,7 +22,20 @@ SUPPORT = REPOSITORY / "features" / "support" / "nix"
 TEMPLATE = REPOSITORY / "src" / "ci_image" / "adopt" / "template" / "flake.nix"
 SYSTEMS = ("x86_64-linux", "aarch64-linux")
 # Never copied: generated, cached or version-control state.
-NOT_COPIED = (".git", ".venv", ".nox", ".mypy_cache", ".ruff_cache", "__pycache__", "result")
+# Not part of a copy of the repository: git, caches, build results, and the data files of a
+# coverage run, which parallel processes of the suite write and remove while it is copied.
+NOT_COPIED = (
+    ".git",
+    ".venv",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".hypothesis",
+    "__pycache__",
+    ".coverage*",
+    "result",
+)
 
 
 def copy_repository(destination: Path) -> Path:

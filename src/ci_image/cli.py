@@ -25,6 +25,7 @@ Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, str] = {
     "check": "check",
     "env-check": "env_check",
+    "init": "init",
     "pin": "pin",
     "push": "push",
     "release": "release",

@@ -17,7 +17,7 @@ from ci_image.commands.arguments import (
     registry_access,
 )
 from ci_image.errors import CiImageError
-from ci_image.findings.check import CheckRun, load_targets, run_check
+from ci_image.findings.check import CheckRun, adopter_facts, load_targets, run_check
 from ci_image.findings.offline import CheckOptions
 from ci_image.findings.report import FORMATS, render
 from ci_image.output import display_path, emit_json, plural
@@ -32,7 +32,8 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "check",
         parents=parents,
-        help="report floating, malformed, unresolvable, disagreeing and stale image references",
+        help="report floating, malformed, unresolvable, disagreeing and stale image "
+        "references, and a build workflow or CI image that do not fit the project",
         description="Check every image reference in the workflows (or in the FILEs given). "
         "Exit 0 clean, 1 findings, 2 bad input or a registry that could not be asked. "
         "Findings: FILE:LINE:COL: RULE NAME MESSAGE; every rule is documented in "
@@ -103,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         image = project.image(args.image, "--image")
     paths = args.files or [project.workflow_directory(args.workflows)]
+    # The adopter rules look at the workflow directory as a whole (its build workflow).
+    adopter = None if args.files else adopter_facts(Path.cwd(), image, paths[0])
     workflows = load_targets(paths, remove_leftovers=not args.dry_run)
     current_tag = None
     if args.flake is not None:
@@ -130,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
             fix=args.fix,
             dry_run=args.dry_run,
             registry=args.registry,
+            adopter=adopter,
         )
     base = Path.cwd()
     _report_fix(checked, base, fmt, args.dry_run)

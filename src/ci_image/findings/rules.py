@@ -116,3 +116,14 @@ UNUSED_SUPPRESSION = define(
     "unused-suppression",
     "A suppression (an ignore comment or setting) matches no finding.",
 )
+BUILD_PATHS = define(
+    "CI011",
+    "build-paths",
+    "The build workflow's push paths are not exactly the image's inputs and the workflow.",
+)
+UNUSED_IMAGE = define(
+    "CI012",
+    "unused-image",
+    "The CI image of [tool.ci-image] is used by no job, so the build workflow builds it "
+    "for nothing.",
+)

@@ -7,6 +7,8 @@ read-only or any temporary cannot be written, every temporary is removed and no 
 is touched; if a rename fails or the run is interrupted between renames, the files
 already replaced get their old content back. A symlinked target is written through: the
 link stays, its file changes (the workflow loader decides which links may be followed).
+A new file (``original`` None) is created the same way, with the directories it needs;
+undoing removes it and the directories made for it.
 
 Ctrl-C and SIGTERM (which the CLI turns into the same interrupt) are held back for the
 few instructions that create a temporary file and register it for removal, and while
@@ -38,11 +40,12 @@ _WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 @dataclass(frozen=True)
 class FileWrite:
-    """New content for ``path``; ``original`` is what was read, to restore on a late failure."""
+    """New content for ``path``; ``original`` is what was read, to restore on a late
+    failure, or None for a file that does not exist yet (and must not, when written)."""
 
     path: Path
     data: bytes
-    original: bytes
+    original: bytes | None
 
 
 @dataclass(frozen=True)
@@ -70,17 +73,23 @@ def write_files(writes: Sequence[FileWrite]) -> list[Path]:
 
     Returns the real paths written.
     """
-    targets = _resolve_targets(writes)
-    temporaries: list[tuple[_Target, Path]] = []
+    created = _make_parents(writes)
     try:
-        for target in targets:
-            _write_temporary(target, temporaries)
+        targets = _resolve_targets(writes)
+        temporaries: list[tuple[_Target, Path]] = []
+        try:
+            for target in targets:
+                _write_temporary(target, temporaries)
+        except BaseException:
+            with interrupts_deferred():
+                for _target, temporary in temporaries:
+                    temporary.unlink(missing_ok=True)
+            raise
+        _rename_all(temporaries)
     except BaseException:
         with interrupts_deferred():
-            for _target, temporary in temporaries:
-                temporary.unlink(missing_ok=True)
+            _remove_directories(created)
         raise
-    _rename_all(temporaries)
     for directory in sorted({target.real.parent for target in targets}):
         _fsync_directory(directory)
     return [target.real for target in targets]
@@ -90,6 +99,10 @@ def _resolve_targets(writes: Sequence[FileWrite]) -> list[_Target]:
     """Where each write lands, checked writable before anything is written."""
     targets: dict[Path, _Target] = {}
     for write in writes:
+        if write.original is None:
+            new = _new_target(write)
+            targets[new.real] = new
+            continue
         real = write.path.resolve()
         if real in targets:
             if targets[real].write.data != write.data:  # pragma: no cover - same text in
@@ -120,6 +133,45 @@ def _resolve_targets(writes: Sequence[FileWrite]) -> list[_Target]:
             gid=status.st_gid,
         )
     return list(targets.values())
+
+
+def _new_target(write: FileWrite) -> _Target:
+    """A file to create: it must still be absent, and gets the mode a new file gets."""
+    real = write.path.parent.resolve() / write.path.name
+    if real.exists() or real.is_symlink():
+        raise CiImageError(
+            "exists now, but did not when the change was planned; run again. Nothing was changed",
+            path=write.path,
+        )
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return _Target(write=write, real=real, mode=0o666 & ~mask, uid=-1, gid=-1)
+
+
+def _make_parents(writes: Sequence[FileWrite]) -> list[Path]:
+    """Create the missing directories that new files need; returns them, outermost first."""
+    created: list[Path] = []
+    try:
+        for write in writes:
+            if write.original is not None:
+                continue
+            missing = [parent for parent in reversed(write.path.parents) if not parent.exists()]
+            for directory in missing:
+                directory.mkdir()
+                created.append(directory)
+    except OSError as error:
+        _remove_directories(created)
+        raise CiImageError(
+            f"cannot create the directory {display_path(error.filename or '')}: "
+            f"{error.strerror}; make its parent writable. Nothing was changed",
+        ) from None
+    return created
+
+
+def _remove_directories(created: list[Path]) -> None:
+    for directory in reversed(created):
+        with contextlib.suppress(OSError):
+            directory.rmdir()
 
 
 def _write_temporary(target: _Target, registry: list[tuple[_Target, Path]]) -> Path:
@@ -186,8 +238,12 @@ def _rename_all(temporaries: list[tuple[_Target, Path]]) -> None:
 
 
 def _restore(done: list[_Target]) -> None:
-    """Write the original contents back, the same way (temporary file, then rename)."""
+    """Write the original contents back, the same way (temporary file, then rename); a
+    file that was created is removed."""
     for target in done:
+        if target.write.original is None:
+            target.real.unlink(missing_ok=True)
+            continue
         original = FileWrite(target.write.path, target.write.original, target.write.original)
         restoring = _Target(original, target.real, target.mode, target.uid, target.gid)
         registry: list[tuple[_Target, Path]] = []
