@@ -31,12 +31,14 @@
       library = import ./nix/lib.nix inputs;
       own = library.mkFlake {
         root = ./.;
-        # What the test suite drives for real, so `nox -s tests` runs unchanged in the
-        # image: skopeo, Nix for evaluation, distribution's `registry` server, openssl for
-        # its certificates, util-linux's setpriv to run the CLI as an unprivileged user;
-        # and actionlint for `nox -s lint`.
+        # What the helper needs beside it (the app has them too: skopeo, zstd), and what the
+        # test suite drives for real, so `nox -s tests` runs unchanged in the image: Nix for
+        # evaluation, distribution's `registry` server, openssl for its certificates,
+        # util-linux's setpriv to run the CLI as an unprivileged user; and actionlint for
+        # `nox -s lint`.
         extraTools = pkgs: [
           pkgs.skopeo
+          pkgs.zstd
           pkgs.actionlint
           pkgs.nix
           pkgs.distribution

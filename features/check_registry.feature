@@ -222,3 +222,25 @@ Feature: ci-image check --registry asks the registry about every pin
     When I run "ci-image check --registry --insecure"
     Then it succeeds
     And stderr is one line containing "ci-image: warning: --insecure is deprecated here"
+
+  Scenario: A registry that answers a digest with another manifest is caught, not believed
+    skopeo 1.9.3 does not check that a manifest asked for by digest has that digest;
+    ci-image does, on the bytes received.
+    Given a server on $REGISTRY that answers every request with HTTP 200 and "{"schemaVersion": 2, "config": {"digest": "sha256:1111111111111111111111111111111111111111111111111111111111111111"}, "layers": []}"
+    And a pyproject.toml whose image is "$REGISTRY/ci/image"
+    And a digest that was never pushed, as $UNPUSHED
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: $REGISTRY/ci/image:v1@$UNPUSHED
+          steps:
+            - run: nox
+      """
+    When I run "ci-image check --registry --insecure-registry $REGISTRY --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing "returned a manifest for 127.0.0.1:"
+    And stderr contains "whose sha256 is sha256:"
+    And stderr contains "; the registry or a proxy altered it"

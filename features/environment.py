@@ -151,6 +151,8 @@ def before_step(context: Context, step: Step) -> None:
     # Commands run in When steps; Then steps ask what the registry saw since.
     if step.step_type == "when" and hasattr(context, "registry"):
         context.registry.mark()
+    if step.step_type == "when" and hasattr(context, "relay"):
+        context.relay_sent_before = context.relay.take()
 
 
 def _scenario_tmpdir(context: Context) -> Path:

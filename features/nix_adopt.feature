@@ -34,7 +34,7 @@ Feature: Any uv project builds its CI image with the library (the template's fla
     Given the sample project "uv_build" with the template's flake.nix
     When the sample's flake is evaluated with this repository as its ci-image input
     Then for both systems the helper "ci-image" is on the image's PATH, linked into its root, and in the dev shell
-    And the helper runs this repository's ci-image from a venv of "ci-image, pyyaml", with skopeo and git first on its PATH
+    And the helper runs this repository's ci-image from a venv of "ci-image, pyyaml", with skopeo, zstd and git first on its PATH
     And the helper uses the image's interpreter
 
   Scenario: The default tools are what a Forgejo job needs; this repository's test tools are not there

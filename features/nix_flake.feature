@@ -21,7 +21,7 @@ Feature: The flake's outputs
     Given a copy of the project
     When the flake's outputs are evaluated with the stand-in inputs
     Then the application "ci-image" execs bin/ci-image of its venv
-    And the application's runtime inputs are "skopeo, git"
+    And the application's runtime inputs are "skopeo, zstd, git"
     And the application's venv holds the project and its runtime dependencies only
 
   Scenario: The checks evaluate the tag and test the venv and the helper

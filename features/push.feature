@@ -83,7 +83,7 @@ Feature: ci-image push publishes an image archive, idempotently
     And "$REGISTRY/ci/image:v1" holds a multi-platform image index
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
     Then the exit status is 2
-    And stderr is one line containing "already holds image an index or config-less manifest (application/vnd.oci.image.index.v1+json)"
+    And stderr is one line containing "already holds an index or config-less manifest (application/vnd.oci.image.index.v1+json, manifest sha256:"
     And the last command uploaded no blob
 
   @registry-readonly
@@ -415,8 +415,180 @@ Feature: ci-image push publishes an image archive, idempotently
       | image.tar --to example.org/ci/image --tag=-bad       | --tag '-bad' is not a valid tag                                           |
       | image.tar --to example.org/ci/image --retries many   | argument --retries: 'many' is not a whole number                          |
       | image.tar --to example.org/ci/image --retries 99     | argument --retries: 99 is outside 0..20                                   |
+      | image.tar --to example.org/ci/image --timeout soon   | argument --timeout: 'soon' is not a number of seconds                     |
+      | image.tar --to example.org/ci/image --stall-timeout 0 | argument --stall-timeout: 0 is outside 1..86400 seconds                  |
       | missing.tar --to example.org/ci/image                | missing.tar: no such file; build the image first                          |
       | .home --to example.org/ci/image                      | .home: is a directory, not a docker-archive                               |
       | image.tar/inner --to example.org/ci/image            | image.tar/inner: cannot read: Not a directory                             |
       | image.tar --to example.org/ci/image --authfile .home | .home: cannot read the auth file: Is a directory                          |
       | image.tar --to example.org/ci/image --tmpdir missing | cannot create a temporary directory in missing: No such file or directory |
+
+  @registry
+  Scenario Outline: On a runner without skopeo's cache, a one-layer change uploads that layer and no other
+    An ephemeral runner starts without skopeo's blob-info cache, so skopeo alone would
+    compress and send every layer again. ci-image learns the layers the repository holds
+    from the image the workflows pin, and names them to skopeo by their registry digests:
+    only the changed layer (and the small config) is sent, counted on the wire.
+    Given a counting relay in front of the registry, as $COUNTED
+    And a pyproject.toml whose image is "$COUNTED/ci/image"
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: $COUNTED/ci/image:unreleased
+          steps:
+            - run: nox
+      """
+    And a 8-layer image archive "old.tar" of 512 KiB layers tagged "ci-image:old"
+    And "<new>" is "old.tar" with layer 5 replaced, tagged "ci-image:new"
+    When I run "ci-image release old.tar --insecure"
+    Then it succeeds
+    Given a fresh runner: a new HOME, without skopeo's blob-info cache
+    When I run "ci-image push <new> --insecure"
+    Then it succeeds
+    And the last command uploaded 2 blobs
+    And the last command sent at most 1.1 times the compressed size of layer 5 of "$COUNTED/ci/image:new"
+    And stderr is one line containing ": uploaded 1 of 8 layers (0.5 MB), reused 7 already in the repository (3.7 MB)"
+    And the registry holds the image of "<new>" under "$REGISTRY/ci/image:new"
+
+    Examples:
+      | new        |
+      | new.tar    |
+      | new.tar.gz |
+
+  @registry
+  Scenario: A zstd archive (dockerTools' compressor = "zstd") is the same image
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And "image.tar.zst" is "image.tar" compressed with zstd
+    When I run "ci-image push image.tar.zst --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And the registry holds the image of "image.tar" under "$REGISTRY/ci/image:v1"
+    And I keep stdout as "the zstd archive"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then it succeeds
+    And stdout is the same as "the zstd archive"
+    And the last command uploaded no blob
+
+  @registry
+  Scenario: The tag holds this build with its config re-encoded (copied as OCI): the advice says so
+    Rebuilding would give the same tag again, so that advice would not help: the tag
+    holds the same layers and the same config, written in another encoding.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And "$REGISTRY/ci/image:v1" holds the image of "image.tar" copied by skopeo as OCI
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "refusing to move the tag: 127.0.0.1:"
+    And stderr contains "it has the same layers and the same config, encoded differently (another tool re-wrote it, e.g. copied as application/vnd.oci.image.manifest.v1+json)"
+    And stderr contains "pin it as it is (ci-image pin 127.0.0.1:"
+    And stderr contains "rebuilding gives the same tag"
+    And the last command uploaded no blob
+
+  @registry
+  Scenario: Two pushes of different images under one tag at the same time: the loser finds out
+    A registry has no compare-and-swap on tags. Each push re-reads the tag right before
+    skopeo writes the manifest and again after the upload; the push whose image the tag
+    does not hold exits 2 and names the image it holds.
+    Given an image archive "first.tar" tagged "ci-image:v1"
+    And a different image archive "second.tar", built from "something else", tagged "ci-image:v1"
+    When I run "ci-image push first.tar --to $REGISTRY/ci/image --insecure" and "ci-image push second.tar --to $REGISTRY/ci/image --insecure" at the same time
+    Then one of them succeeded, holding the tag "$REGISTRY/ci/image:v1", and the other exited 2 naming that image
+
+  @registry
+  Scenario: The tag holds an image with the same layers but another config: the advice says so
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And an image archive "other.tar" with the layers of "image.tar" and the command "/bin/bash", tagged "ci-image:v1"
+    And the tag "$REGISTRY/ci/image:v1" was moved to the image of "other.tar" with a plain skopeo copy
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "it has the same layers but another config (created, labels or settings differ): pin it as it is (ci-image pin 127.0.0.1:"
+    And stderr contains "rebuilding gives the same tag"
+
+  @registry
+  Scenario: A layer the registry lost, though the pinned image names it, is uploaded after all
+    Given a pyproject.toml whose image is "$REGISTRY/ci/image"
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: $REGISTRY/ci/image:unreleased
+          steps:
+            - run: nox
+      """
+    And a 4-layer image archive "old.tar" of 64 KiB layers tagged "ci-image:old"
+    And "new.tar" is "old.tar" with layer 1 replaced, tagged "ci-image:new"
+    When I run "ci-image release old.tar --insecure"
+    Then it succeeds
+    Given the registry loses layer 3 of "$REGISTRY/ci/image:old"
+    When I run "ci-image push new.tar --insecure --verbose"
+    Then it succeeds
+    And stderr contains "the registry lost the layer sha256:"
+    And stderr contains "; uploading it after all"
+    And stderr contains ": uploaded 2 of 4 layers"
+    And the registry holds the image of "new.tar" under "$REGISTRY/ci/image:new"
+    And the pinned reference printed can be inspected with skopeo
+
+  @registry
+  Scenario: The images the workflows pin are only a hint: a broken workflow or a pin that is gone stops no push
+    Given a digest that was never pushed, as $UNPUSHED
+    And a file "gone/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: $REGISTRY/ci/image:old@$UNPUSHED
+          steps:
+            - run: nox
+      """
+    And a file "broken/ci.yml" with
+      """
+      on: [push
+      """
+    And an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose --workflows gone"
+    Then it succeeds
+    And stderr contains "not learning layers from 127.0.0.1:"
+    And stderr contains ": no image manifest there"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --tag v2 --insecure --verbose --workflows broken"
+    Then it succeeds
+    And stderr contains "not learning layers from the workflows: "
+
+  @registry
+  Scenario Outline: Another push writes the tag at the worst moment: the push exits 2 naming what the tag holds
+    Which moment is chosen exactly here: a skopeo wrapper runs the other push right
+    before ci-image's copy starts (ci-image re-reads the tag when skopeo asks for the
+    config, right before it would write the manifest) or right after it ended (ci-image
+    re-reads the tag after the upload).
+    Given an image archive "mine.tar" tagged "ci-image:v1"
+    And a different image archive "theirs.tar", built from "another build", tagged "ci-image:v1"
+    And a skopeo first on the PATH that <moment> its copy pushes "theirs.tar" to "$REGISTRY/ci/image:v1"
+    When I run "ci-image push mine.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "mine.tar: 127.0.0.1:"
+    And stderr contains "/ci/image:v1 was written by someone else <when>: it now holds image"
+    And stderr contains the config digest of "theirs.tar"
+    And stderr contains "two pushes raced for one tag (a registry cannot refuse the second)"
+    And the registry holds the image of "theirs.tar" under "$REGISTRY/ci/image:v1"
+
+    Examples:
+      | moment       | when                           |
+      | right before | while this push uploaded       |
+      | right after  | right after this push wrote it |
+
+  @registry
+  Scenario: The tag deleted right after the push is said so
+    Given an image archive "mine.tar" tagged "ci-image:v1"
+    And a skopeo first on the PATH that deletes "$REGISTRY/ci/image:v1" right after its copy
+    When I run "ci-image push mine.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "was written by someone else right after this push wrote it: it now holds no image (the tag was deleted)"
+
+  Scenario: An IPv6 registry address is refused with a way out, with or without --insecure
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    When I run "ci-image push image.tar --to [::1]:9/ci/image --retries 0"
+    Then the exit status is 2
+    And stderr is one line containing "skopeo cannot use the IPv6 address [::1]:9 in an image reference"

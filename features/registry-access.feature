@@ -25,6 +25,7 @@ Feature: Credentials and TLS when talking to a registry
     And stderr contains "/auth.json --dest-tls-verify=false docker://127.0.0.1:"
     And no output shows the password
     And no temporary file is left
+    And no file in the scenario holds the password, but the test's own auth file
 
   @registry-auth
   Scenario: Credentials from --authfile
@@ -383,3 +384,40 @@ Feature: Credentials and TLS when talking to a registry
       | the registry credentials are in the environment                                                      |                        |
       | an auth file "auth.json" with the registry credentials for $FRONT                                    | --authfile auth.json   |
       | a credential helper "citest" named for $FRONT in "helper.json", with the registry credentials | --authfile helper.json |
+
+  @registry-tls
+  Scenario: A private CA in ~/.config/containers/certs.d/HOST works without --cert-dir, as for podman
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And the registry's CA certificate is in ".home/.config/containers/certs.d/$REGISTRY"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image"
+    Then it succeeds
+    And stdout is "$REGISTRY/ci/image:v1" pinned to the digest skopeo inspect reports
+
+  @registry
+  Scenario Outline: A broken default auth file stops skopeo, and the error names it
+    skopeo reads ~/.docker/config.json for every registry: a file it cannot read is an
+    error there, whichever registry is asked.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a file ".home/.docker/config.json" with
+      """
+      <content>
+      """
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "getting username and password: 1 error occurred: * reading JSON file"
+    And stderr contains ".home/.docker/config.json"
+    And stderr contains "fix or move that auth file: skopeo reads it for every registry"
+
+    Examples:
+      | content  |
+      | not json |
+      | ["x"]    |
+
+  @registry
+  Scenario: A default auth file that is not text stops skopeo, and the error names it
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And a file ".home/.docker/config.json" holding the bytes "fffe" and then some
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "reading JSON file"
+    And stderr contains "fix or move that auth file"

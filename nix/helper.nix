@@ -1,7 +1,7 @@
 # The helper, `ci-image`, built from this flake's own source and lock (not from the
 # adopting project's), as the application `nix run .#ci-image` runs and every image and
-# dev shell holds: nixpkgs' skopeo (which reads gzip docker-archives) and git first on
-# its PATH; nix itself is the one already running.
+# dev shell holds: nixpkgs' skopeo, zstd (for dockerTools' `.tar.zst` archives) and git
+# first on its PATH; nix itself is the one already running.
 {
   lib,
   pkgs,
@@ -54,6 +54,7 @@ in
     name = "ci-image";
     runtimeInputs = [
       pkgs.skopeo
+      pkgs.zstd
       pkgs.git
     ];
     text = ''

@@ -259,13 +259,13 @@ def step_helper_everywhere(context: Context, name: str) -> None:
 
 
 @then(
-    'the helper runs this repository\'s ci-image from a venv of "{packages}", with skopeo and '
-    "git first on its PATH"
+    'the helper runs this repository\'s ci-image from a venv of "{packages}", with skopeo, '
+    "zstd and git first on its PATH"
 )
 def step_helper_venv(context: Context, packages: str) -> None:
     app = described(context)["app"]
     assert app["text"].strip() == f'exec {app["venv"]["storePath"]}/bin/ci-image "$@"'
-    assert app["runtimeInputs"] == ["skopeo", "git"]
+    assert app["runtimeInputs"] == ["skopeo", "zstd", "git"]
     assert app["venv"]["packages"] == names(packages), app["venv"]["packages"]
     assert app["venv"]["spec"] == {"ci-image": []}
     # Built from this repository's source (its copy in the store), not from the sample's.

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from behave import given, then
@@ -188,3 +190,79 @@ def step_tar_members(context: Context, name: str) -> None:
     """A tar of the table's ``name``/``content`` rows, in order: for malformed archives."""
     entries = [(row["name"], row["content"].encode(), 0o644) for row in context.table]
     (context.workdir / name).write_bytes(tar_bytes(entries))
+
+
+@given('"{name}" is "{source}" compressed with zstd')
+def step_compressed_zstd(context: Context, name: str, source: str) -> None:
+    """With the zstd program, as dockerTools' ``compressor = "zstd"`` runs it."""
+    subprocess.run(
+        ["zstd", "--quiet", "-o", str(context.workdir / name), str(context.workdir / source)],
+        check=True,
+        capture_output=True,
+    )
+    images(context)[name] = images(context)[source]
+
+
+@given('a {count:d}-layer image archive "{name}" of {kib:d} KiB layers tagged "{repo_tag}"')
+def step_archive_sized(context: Context, count: int, name: str, kib: int, repo_tag: str) -> None:
+    """Incompressible layers (seeded random bytes): a layer's size is what it costs."""
+    image = write_archive(
+        context.workdir / name,
+        layers=seeded_layers(name, count, file_bytes=kib * 1024),
+        repo_tags=[repo_tag],
+    )
+    images(context)[name] = image
+
+
+@given('"{name}" is "{source}" with layer {number:d} replaced, tagged "{repo_tag}"')
+def step_archive_one_layer_changed(
+    context: Context, name: str, source: str, number: int, repo_tag: str
+) -> None:
+    """The same layers but one, which gets new content of the same size: a dependency
+    update that changes one store path."""
+    original = images(context)[source]
+    layers = list(original.layers)
+    old = layers[number - 1]
+    payload = hashlib.shake_256(f"{name}/changed".encode()).digest(max(len(old) - 2048, 1))
+    layers[number - 1] = tar_bytes([(f"changed{number}/data.bin", payload, 0o644)])
+    compress = name.endswith(".gz")
+    image = write_archive(context.workdir / name, layers=layers, repo_tags=[repo_tag],
+                          compress=compress)  # fmt: skip
+    image.extra["changed_layer"] = str(number)
+    images(context)[name] = image
+
+
+@given('a named pipe "{name}"')
+def step_fifo(context: Context, name: str) -> None:
+    """A FIFO: opening it for reading waits until someone writes. Nobody will."""
+    os.mkfifo(context.workdir / name)
+
+
+@given('a file "{name}" holding the bytes "{magic}" and then some')
+def step_magic_file(context: Context, name: str, magic: str) -> None:
+    path = context.workdir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes.fromhex(magic) + b"\0" * 512)
+
+
+@given(
+    'an image archive "{name}" with the layers of "{source}" '
+    'and the command "{command}", tagged "{repo_tag}"'
+)
+def step_archive_other_config(
+    context: Context, name: str, source: str, command: str, repo_tag: str
+) -> None:
+    """The same layers under another config: another build of the same store paths."""
+    image = write_archive(
+        context.workdir / name,
+        layers=images(context)[source].layers,
+        repo_tags=[repo_tag],
+        cmd=[command],
+    )
+    images(context)[name] = image
+
+
+@given('"{name}" is "{source}" followed by garbage')
+def step_trailing_garbage(context: Context, name: str, source: str) -> None:
+    data = (context.workdir / source).read_bytes()
+    (context.workdir / name).write_bytes(data + b"not a zstd frame" * 4)

@@ -122,3 +122,23 @@ def step_no_base64(context: Context) -> None:
     output = context.result.stdout + context.result.stderr
     assert basic not in output, describe(context)
     assert f"{registry.username}:{registry.password}" not in output, describe(context)
+
+
+@given('the registry\'s CA certificate is in "{directory}"')
+def step_ca_in_certs_d(context: Context, directory: str) -> None:
+    target = context.workdir / expand(context, [directory])[0]
+    target.mkdir(parents=True)
+    (target / "ca.crt").write_bytes((registry_server(context).cert_dir / "ca.crt").read_bytes())
+
+
+@then("no file in the scenario holds the password, but the test's own auth file")
+def step_no_file_with_password(context: Context) -> None:
+    """ci-image's private auth file was removed, and nothing else kept the secret."""
+    registry = registry_server(context)
+    basic = base64.b64encode(f"{registry.username}:{registry.password}".encode())
+    own = context.workdir / ".home" / "test-auth.json"
+    for path in context.workdir.rglob("*"):
+        if path == own or not path.is_file() or path.is_symlink():
+            continue
+        data = path.read_bytes()
+        assert registry.password.encode() not in data and basic not in data, path

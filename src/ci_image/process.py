@@ -3,6 +3,9 @@
 Every program is found on PATH first, so a missing one is one line that says how to get
 it, not a traceback; runs with argument lists, never a shell; has a timeout, so nothing
 hangs a CI job forever; and gets ci-image's environment minus the registry secret.
+:func:`run` waits for the end; :func:`run_watched` also reads stderr as it comes and
+stops a program that stalls (no data moved for a while) or overruns a deadline, with
+its whole process group; :func:`output_stream` reads a program's output as a stream.
 
 ``CI_IMAGE_REGISTRY_USER``/``CI_IMAGE_REGISTRY_PASSWORD`` are read once, by the publishing
 code; skopeo gets them in a private 0600 auth file, and no other program (nix, git, uv)
@@ -90,6 +93,10 @@ def run(
         )
     except subprocess.TimeoutExpired:
         raise TimedOutError(f"{what} did not finish in {timeout:g} s") from None
+
+
+class ProgramFailedError(CiImageError):
+    """A program read as a stream (:func:`output_stream`) ended with an error."""
 
 
 class StalledError(CiImageError):
@@ -191,8 +198,6 @@ def _watch(child: subprocess.Popen[bytes], watch: Watch, what: str) -> Finished:
                     f"{what} made no progress for {watch.stall:g} s (less than "
                     f"{PROGRESS_BYTES // 1024} KiB sent or received)"
                 )
-    if pending and watch.on_line is not None:
-        watch.on_line(pending.decode("utf-8", "replace"))
     returncode = child.wait()
     return Finished(returncode, bytes(out), err.decode("utf-8", "replace"))
 
@@ -267,4 +272,4 @@ def output_stream(argv: Sequence[str], *, what: str) -> Iterator[IO[bytes]]:
             errors.seek(0)
             lines = errors.read().decode("utf-8", "replace").strip().splitlines()
             detail = " ".join(lines[-1].split()) if lines else f"exit status {returncode}"
-            raise CiImageError(f"{what} failed: {detail}")
+            raise ProgramFailedError(f"{what} failed: {detail}")

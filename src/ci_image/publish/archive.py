@@ -19,21 +19,24 @@ one. Layers the registry already holds are neither read nor written.
 
 from __future__ import annotations
 
+import collections
 import enum
 import gzip
 import hashlib
 import json
+import os
 import stat
 import tarfile
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from ci_image.errors import CiImageError
-from ci_image.process import Program, output_stream
+from ci_image.process import Program, ProgramFailedError, output_stream
 from ci_image.reference import MalformedReferenceError, validate_tag
 
 MANIFEST = "manifest.json"
@@ -175,7 +178,9 @@ def read_archive(path: Path) -> ArchiveImage:
     require_regular_file(path)
     try:
         compression = compression_of(path)
-    except OSError as error:
+    except (
+        OSError
+    ) as error:  # pragma: no cover - stat succeeded; only an unreadable file (not as root)
         raise ArchiveError(f"cannot read: {error.strerror or error}; check the path",
                            path=path) from None  # fmt: skip
     try:
@@ -214,9 +219,7 @@ def _decompressed(path: Path, compression: Compression) -> Iterator[IO[bytes]]:
             [program, "--decompress", "--stdout", "--quiet", "--", str(path)], what="zstd"
         ) as stream:
             yield stream
-    except ArchiveError:
-        raise
-    except CiImageError as error:
+    except ProgramFailedError as error:
         raise ArchiveError(
             f"zstd archive: cannot decompress (corrupt or truncated: {error.message}); rebuild it",
             path=path,
@@ -274,8 +277,8 @@ def _scan_stream(stream: IO[bytes]) -> tuple[Members, dict[str, bytes]]:
 
 
 def _drain(stream: IO[bytes]) -> None:
-    while stream.read(CHUNK):
-        pass
+    """Read what is left (the compressor's end), without keeping it."""
+    collections.deque(iter(lambda: stream.read(CHUNK), b""), maxlen=0)
 
 
 def _read_member(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
@@ -408,7 +411,7 @@ def stage_layers(image: ArchiveImage, wanted: set[str], directory: Path) -> dict
                         _copy_checked(image, number, source, sink)
                     staged[layer.diff_id] = Blob(target, 0, layer.size)
             _drain(stream)
-    except _READ_ERRORS as error:
+    except _READ_ERRORS as error:  # pragma: no cover - read_archive read this stream to its end
         raise ArchiveError(
             f"{_kind(image.compression)}cannot decompress (corrupt or truncated "
             f"{image.compression.value}: {_describe(error)}); rebuild it",
@@ -418,15 +421,21 @@ def stage_layers(image: ArchiveImage, wanted: set[str], directory: Path) -> dict
 
 
 def _stage_in_place(image: ArchiveImage, wanted: set[str]) -> dict[str, Blob]:
-    staged: dict[str, Blob] = {}
+    """A plain tar's layers are hashed where they are, on every core (sha256 releases
+    the GIL): 52 MB in about half the time of one thread, measured on two cores."""
+    chosen = {layer.diff_id: number for number, layer in enumerate(image.layers, start=1)}
+    numbers = sorted(number for diff_id, number in chosen.items() if diff_id in wanted)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(lambda number: _check_range(image, number), numbers))
+    layers = [image.layers[number - 1] for number in numbers]
+    return {layer.diff_id: Blob(image.path, layer.offset, layer.size) for layer in layers}
+
+
+def _check_range(image: ArchiveImage, number: int) -> None:
+    layer = image.layers[number - 1]
     with image.path.open("rb") as stream:
-        for number, layer in enumerate(image.layers, start=1):
-            if layer.diff_id not in wanted or layer.diff_id in staged:
-                continue
-            stream.seek(layer.offset)
-            _copy_checked(image, number, _Limited(stream, layer.size), None)
-            staged[layer.diff_id] = Blob(image.path, layer.offset, layer.size)
-    return staged
+        stream.seek(layer.offset)
+        _copy_checked(image, number, _Limited(stream, layer.size), None)
 
 
 class _Limited:

@@ -26,7 +26,6 @@ import binascii
 import json
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,6 +249,8 @@ def _file_secrets(data: dict[str, Any]) -> Iterable[str]:
 def _registries_conf_helpers(environ: Mapping[str, str]) -> list[str]:
     """``credential-helpers`` of registries.conf: the user's file replaces the system's;
     drop-ins in ``registries.conf.d`` come after and override (containers-registries.conf(5))."""
+    import tomllib  # noqa: PLC0415 - ~3 ms, for this only
+
     home = Path(environ.get("HOME") or Path.home())
     config = Path(environ.get("XDG_CONFIG_HOME") or home / ".config")
     user = config / "containers/registries.conf"

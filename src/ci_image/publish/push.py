@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,7 +47,6 @@ from ci_image.publish.registry import (
 )
 from ci_image.publish.retry import with_retries
 from ci_image.publish.reuse import config_diff_ids, known_layers, pinned_images
-from ci_image.publish.source import ImageSource, policy_for
 from ci_image.reference import MalformedReferenceError, Reference, validate_tag
 from ci_image.trace import Trace
 
@@ -154,16 +154,23 @@ def _refusal(
 ) -> CiImageError:
     """Why the tag is not overwritten, and what to do: a tag is immutable."""
     if held.is_index:
-        what = f"an index or config-less manifest ({held.media_type})"
         advice = "tags are immutable: rebuild so the image gets its own tag"
     else:
-        what = str(held.config_digest)
         advice = _advice_for(tagged, held, image, registry)
     return CiImageError(
-        f"refusing to move the tag: {tagged} already holds image {what} (manifest "
-        f"{held.digest}), not this archive's image {image.config_digest}; {advice}",
+        f"refusing to move the tag: {tagged} already holds {_held(held)}, not this "
+        f"archive's image {image.config_digest}; {advice}",
         path=archive,
     )
+
+
+def _held(manifest: Manifest) -> str:
+    """What a tag holds, as messages name it."""
+    if manifest.is_index:
+        return (
+            f"an index or config-less manifest ({manifest.media_type}, manifest {manifest.digest})"
+        )
+    return f"image {manifest.config_digest} (manifest {manifest.digest})"
 
 
 def _advice_for(tagged: Reference, held: Manifest, image: ArchiveImage, registry: Registry) -> str:
@@ -187,10 +194,8 @@ def _advice_for(tagged: Reference, held: Manifest, image: ArchiveImage, registry
 
 
 def _same_json(first: bytes, second: bytes) -> bool:
-    try:
-        return bool(json.loads(first) == json.loads(second))
-    except (ValueError, UnicodeDecodeError):
-        return False
+    """Both are JSON already (their diff_ids were read)."""
+    return bool(json.loads(first) == json.loads(second))
 
 
 def _archive_tag(image: ArchiveImage) -> str:
@@ -219,12 +224,44 @@ def push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) -> Push
         private_tmpdir(options.tmpdir) as work,
         registry_session(options.registry, environ=environ, trace=trace, work=work) as registry,
     ):
+        pins = PinnedImages(options, trace)  # read while the registry is asked
         plan = plan_push(options, registry, trace)
-        return finish_push(plan, options, registry, work, trace)
+        return finish_push(plan, options, registry, work, trace, pins=pins)
+
+
+class PinnedImages:
+    """The images of the repository the workflows pin, read in a thread of their own
+    while the tag is asked about (YAML costs ~50 ms); only an upload waits for them."""
+
+    def __init__(self, options: PushOptions, trace: Trace) -> None:
+        self._found: list[Reference] = []
+        self._failure: Exception | None = None
+        self._thread = threading.Thread(
+            target=self._read, args=(options, trace), daemon=True, name="pinned-images"
+        )
+        self._thread.start()
+
+    def _read(self, options: PushOptions, trace: Trace) -> None:
+        try:
+            self._found = pinned_images(options.workflows, options.repository, trace)
+        except Exception as error:  # pragma: no cover - it traces its own failures
+            self._failure = error  # raised in the main thread, never a thread's traceback
+
+    def result(self) -> list[Reference]:
+        self._thread.join()
+        if self._failure is not None:  # pragma: no cover - see _read
+            raise self._failure
+        return self._found
 
 
 def finish_push(
-    plan: Plan, options: PushOptions, registry: Registry, work: Path, trace: Trace
+    plan: Plan,
+    options: PushOptions,
+    registry: Registry,
+    work: Path,
+    trace: Trace,
+    *,
+    pins: PinnedImages,
 ) -> PushResult:
     """Carry out a plan: nothing to do when the tag holds the image, else upload and verify."""
     if plan.existing is not None and plan.reference is not None:
@@ -232,8 +269,7 @@ def finish_push(
         held = plan.existing.layers
         transfer = Transfer(0, 0, len(held), sum(layer.size for layer in held))
         return PushResult(plan.reference, plan.image.config_digest, True, transfer)
-    images = pinned_images(options.workflows, plan.repository, trace)
-    known = known_layers(registry, images, trace)
+    known = known_layers(registry, pins.result(), trace)
     digest, uploaded, reused = _Upload(plan, options, registry, work, trace).run(known)
     stored = confirm_tag(registry, plan, digest)
     return PushResult(
@@ -263,10 +299,11 @@ class _Upload:
         layers = self.work / "layers"
         layers.mkdir()
         staged = stage_layers(image, set(image.diff_ids) - set(reused), layers)
+        uploaded: set[str] = set()  # over every attempt
         while True:
             try:
-                digest, uploaded = self._copy(reused, staged)
-                return digest, uploaded, set(reused)
+                digest, decided = self._copy(reused, staged, uploaded)
+                return digest, frozenset(uploaded) if decided else None, set(reused)
             except skopeo.MissingSourceBlobError as error:
                 lost = [d for d, layer in reused.items() if layer.digest == error.digest]
                 if not lost:  # pragma: no cover - the source only misses what it was told of
@@ -277,8 +314,11 @@ class _Upload:
                 staged.update(stage_layers(image, set(lost), layers))
 
     def _copy(
-        self, reused: dict[str, Descriptor], staged: dict[str, Blob]
-    ) -> tuple[str, frozenset[str] | None]:
+        self, reused: dict[str, Descriptor], staged: dict[str, Blob], uploaded: set[str]
+    ) -> tuple[str, bool]:
+        # Imported here: only an upload serves the image (http.server, ~14 ms).
+        from ci_image.publish.source import ImageSource, policy_for  # noqa: PLC0415
+
         plan, image, trace = self.plan, self.plan.image, self.trace
         manifest = _source_manifest(image, reused)
         blobs = {diff_id: blob for diff_id, blob in staged.items() if diff_id not in reused}
@@ -315,6 +355,7 @@ class _Upload:
                         environ=dict(self.registry.environ),
                         waiting=lambda: source.waiting,
                         missing=lambda: source.missing,
+                        uploaded=uploaded,
                     )
                 except CiImageError:
                     if source.gate_error is not None:
@@ -330,7 +371,7 @@ class _Upload:
         digest = digestfile.read_text(encoding="utf-8").strip() if digestfile.exists() else ""
         if not digest.startswith("sha256:"):  # pragma: no cover - skopeo writes it on success
             raise CiImageError(f"skopeo reported no manifest digest for {access.registry}")
-        return digest, outcome.uploaded if outcome.decided else None
+        return digest, outcome.decided
 
 
 def _source_manifest(image: ArchiveImage, reused: dict[str, Descriptor]) -> bytes:
@@ -355,7 +396,7 @@ def confirm_tag(registry: Registry, plan: Plan, digest: str) -> Manifest:
     wrote the tag after this one (exit 2, naming the image it holds now)."""
     current = registry.manifest(plan.tagged)
     if current is None or current.digest != digest:
-        raise _overwritten(plan, current, "after this push")
+        raise _overwritten(plan, current, "right after this push wrote it")
     if current.config_digest != plan.image.config_digest:  # pragma: no cover - a registry bug
         raise CiImageError(
             f"{plan.tagged}@{digest} holds config {current.config_digest}, not this archive's "
@@ -365,12 +406,7 @@ def confirm_tag(registry: Registry, plan: Plan, digest: str) -> Manifest:
 
 
 def _overwritten(plan: Plan, current: Manifest | None, when: str) -> CiImageError:
-    if current is None:
-        held = "no image (the tag was deleted)"
-    elif current.is_index:
-        held = f"an index ({current.media_type}, manifest {current.digest})"
-    else:
-        held = f"image {current.config_digest} (manifest {current.digest})"
+    held = "no image (the tag was deleted)" if current is None else _held(current)
     return CiImageError(
         f"{plan.tagged} was written by someone else {when}: it now holds {held}, not this "
         f"archive's image {plan.image.config_digest}; two pushes raced for one tag (a "

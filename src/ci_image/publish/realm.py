@@ -18,14 +18,16 @@ It reads CAs and client certificates as skopeo does (``--cert-dir``, else the
 
 from __future__ import annotations
 
-import http.client
 import re
-import ssl
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ci_image.errors import CiImageError
 from ci_image.trace import Trace
+
+if TYPE_CHECKING:
+    import ssl
 
 DEADLINE_SECONDS = 10.0
 _REALM = re.compile(r'realm="([^"]*)"')
@@ -67,6 +69,9 @@ def refuse_plain_http_realm(registry: str, cert_dir: Path | None, home: Path, tr
 
 
 def _challenge_realm(registry: str, cert_dir: Path | None, home: Path) -> str | None:
+    import http.client  # noqa: PLC0415 - only HTTPS registries are asked, ~7 ms
+    import ssl  # noqa: PLC0415
+
     host, port = split_host(api_host(registry))
     try:
         context = _context(registry, cert_dir, home)
@@ -88,6 +93,8 @@ def _challenge_realm(registry: str, cert_dir: Path | None, home: Path) -> str | 
 
 
 def _context(registry: str, cert_dir: Path | None, home: Path) -> ssl.SSLContext:
+    import ssl  # noqa: PLC0415
+
     context = ssl.create_default_context()
     directories = [cert_dir] if cert_dir is not None else [
         home / ".config/containers/certs.d" / registry,

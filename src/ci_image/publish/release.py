@@ -31,6 +31,7 @@ from ci_image.errors import CiImageError
 from ci_image.output import display_path
 from ci_image.pinning.apply import PinResult, pin_workflows
 from ci_image.publish.push import (
+    PinnedImages,
     Plan,
     PushOptions,
     PushResult,
@@ -69,6 +70,7 @@ def release(
         private_tmpdir(options.tmpdir) as work,
         registry_session(options.registry, environ=environ, trace=trace, work=work) as registry,
     ):
+        pins = PinnedImages(options, trace)
         plan = plan_push(options, registry, trace)
         placeholder = options.repository.with_pin(plan.tag, PLACEHOLDER_DIGEST)
         ci_image = options.repository
@@ -79,7 +81,7 @@ def release(
             if plan.reference is not None:
                 planned = pin_workflows(plan.reference, directory, ci_image=ci_image, dry_run=True)
             return ReleaseResult(plan=plan, push=None, pin=planned)
-        pushed = finish_push(plan, options, registry, work, trace)
+        pushed = finish_push(plan, options, registry, work, trace, pins=pins)
         reference = pushed.reference
         if not pushed.skipped:
             confirm_tag(registry, plan, str(reference.digest))

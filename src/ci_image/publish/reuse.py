@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ci_image.errors import CiImageError
 from ci_image.publish.registry import Descriptor, Manifest, Registry
 from ci_image.reference import Reference
 from ci_image.trace import Trace
-from ci_image.workflows.loader import load_workflows
-from ci_image.workflows.sites import find_all_image_sites
 
 DOCKER_GZIP_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip"
 # Layer media types that hold the same bytes as a docker gzip layer, which is what the
@@ -43,6 +40,10 @@ def pinned_images(directory: Path | None, repository: Reference, trace: Trace) -
     (at most :data:`MAX_IMAGES`, in the order they appear); none when they cannot be read."""
     if directory is None:
         return []
+    # Imported here: a push that uploads nothing never reads the workflows (YAML, ~40 ms).
+    from ci_image.workflows.loader import load_workflows  # noqa: PLC0415
+    from ci_image.workflows.sites import find_all_image_sites  # noqa: PLC0415
+
     try:
         sites = find_all_image_sites(load_workflows(directory))
     except CiImageError as error:
@@ -64,22 +65,23 @@ def known_layers(
     """diff_id -> the registry's layer, from ``images`` (all asked at once)."""
     if not images:
         return {}
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only when asking
+
     with ThreadPoolExecutor(max_workers=2 * len(images)) as pool:
         manifests = [pool.submit(registry.manifest, image) for image in images]
         configs = [pool.submit(registry.config, image) for image in images]
-        answers: list[tuple[Reference, Manifest | None, bytes | None]] = []
-        for image, asked_manifest, asked_config in zip(images, manifests, configs, strict=True):
-            try:
-                answers.append((image, asked_manifest.result(), asked_config.result()))
-            except CiImageError as error:
-                trace(f"not learning layers from {image}: {error}")
+        # A registry that fails these questions fails the push too: it answered the tag.
+        answers: list[tuple[Reference, Manifest | None, bytes | None]] = [
+            (image, asked_manifest.result(), asked_config.result())
+            for image, asked_manifest, asked_config in zip(images, manifests, configs, strict=True)
+        ]
     known: dict[str, Descriptor] = {}
     for image, manifest, config in answers:
         if manifest is None or manifest.is_index or config is None:
             trace(f"not learning layers from {image}: no image manifest there")
             continue
         diff_ids = config_diff_ids(config)
-        if len(diff_ids) != len(manifest.layers):
+        if len(diff_ids) != len(manifest.layers):  # pragma: no cover - a broken image
             trace(f"not learning layers from {image}: its config and manifest disagree")
             continue
         for diff_id, layer in zip(diff_ids, manifest.layers, strict=True):

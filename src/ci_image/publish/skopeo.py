@@ -40,7 +40,6 @@ registry denial or a network failure worth retrying.
 
 from __future__ import annotations
 
-import email.utils
 import re
 import signal
 import time
@@ -209,6 +208,8 @@ class Listener:
 
 def retry_after_seconds(value: str, now: float | None = None) -> float | None:
     """``Retry-After`` as seconds: a number of seconds, or an HTTP date; None if neither."""
+    import email.utils  # noqa: PLC0415 - only for a Retry-After that is a date
+
     text = value.strip()
     if text.isdigit():
         return float(text)
@@ -300,13 +301,17 @@ def copy(
     environ: dict[str, str],
     waiting: Callable[[], bool] | None = None,
     missing: Callable[[], str | None] | None = None,
+    uploaded: set[str] | None = None,
 ) -> CopyOutcome:
     """Push; a transient failure raises :class:`TransientError`. ``missing`` names a blob
     skopeo asked the source for but the source does not hold (see
-    :class:`MissingSourceBlobError`)."""
+    :class:`MissingSourceBlobError`). Each blob skopeo says it uploaded is added to
+    ``uploaded``, also when the copy fails afterwards."""
     argv = request.argv(SKOPEO.find())
     trace("running " + " ".join(argv))
     listener = Listener(request.access, trace)
+    if uploaded is not None:
+        listener.uploaded = uploaded
     watch = Watch(deadline=COPY_TIMEOUT_SECONDS, stall=stall, on_line=listener, waiting=waiting)
     what = f"the upload to {request.access.registry}"
     env = {**environ, "TMPDIR": str(request.tmpdir)}
@@ -375,6 +380,9 @@ def classify(
             f"the TLS certificate of {registry} is not trusted ({untrusted[1]}); pass "
             "--cert-dir DIR with its CA certificate (*.crt), or --insecure"
         )
+    if "getting username and password" in message:
+        return CiImageError(f"{where}: {shown}; fix or move that auth file: skopeo reads it "
+                            "for every registry")  # fmt: skip
     if _AUTH.search(message) or any(status in AUTH_STATUSES for status in statuses):
         return CiImageError(f"{where}: {shown}; {_auth_advice(listener, access)}")
     if _TRANSIENT.search(message) or any(transient_status(status) for status in statuses):

@@ -52,7 +52,9 @@
 #   The packages of the tool lists exist as top-level attributes: pkgs/by-name/{ac/actionlint,
 #     uv/uv,sk/skopeo,ni/nixfmt}/package.nix (nixfmt is the RFC-style formatter at 281ffa98),
 #     pkgs/by-name/di/distribution/package.nix @ 0316fab8 (mainProgram "registry");
-#     nix, openssl, util-linux in pkgs/top-level/all-packages.nix. What adopters add:
+#     nix, openssl, util-linux in pkgs/top-level/all-packages.nix; zstd
+#     (pkgs/tools/compression/zstd/default.nix @ a0ceb5197a0e2e7c5a649fc4893cd77508f6b4d5,
+#     a top-level attribute of all-packages.nix). What adopters add:
 #     pkgs/by-name/re/redis/package.nix @ 02d79c9c8bcba9020b4c93784f96e0cb15709349,
 #     pkgs/by-name/jq/jq/package.nix @ c88f01bd74dc7a349bc8e39e6edfe217fd5b089d,
 #     pkgs/development/libraries/sqlite/default.nix @ 6f2fac6466cbc684f01093364e60bb96b79c120f,
@@ -270,6 +272,7 @@ let
     cacert = package "nss-cacert";
     uv = package "uv";
     skopeo = package "skopeo";
+    zstd = package "zstd";
     actionlint = package "actionlint";
     nix = package "nix";
     distribution = package "distribution";
