@@ -25,6 +25,11 @@ CHECKOUT_HOOK = ROOT / "nix" / "checkout"
 # The behave features in parallel processes, one report (CONTRIBUTING.md, "Tests").
 FEATURE_RUNNER = str(ROOT / "features" / "support" / "parallel.py")
 WORKFLOWS = ROOT / ".forgejo" / "workflows"
+# The suite starts the CLI (and, under coverage, coverage itself) thousands of times: with
+# PYTHONDONTWRITEBYTECODE set, as some machines set it, every start compiles every module
+# again, a third of the suite's CPU. The test sessions let Python keep its bytecode
+# (__pycache__ is ignored by git).
+TEST_ENV = {"PYTHONDONTWRITEBYTECODE": ""}
 
 
 @nox.session
@@ -59,16 +64,16 @@ def tests(session: nox.Session) -> None:
     """The unit tests (pytest), then the behave specifications against the real CLI and
     real components, in parallel processes. Arguments go to the feature runner
     (feature files, -j N, --tags EXPR)."""
-    session.run("pytest", "-q")
-    session.run(sys.executable, FEATURE_RUNNER, *session.posargs)
+    session.run("pytest", "-q", env=TEST_ENV)
+    session.run(sys.executable, FEATURE_RUNNER, *session.posargs, env=TEST_ENV)
 
 
 @nox.session
 def coverage_report(session: nox.Session) -> None:
     """Both test layers under branch coverage, subprocesses included; fails under 97%."""
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", "-q")
-    session.run(sys.executable, FEATURE_RUNNER, "--coverage", *session.posargs)
+    session.run("coverage", "run", "-m", "pytest", "-q", env=TEST_ENV)
+    session.run(sys.executable, FEATURE_RUNNER, "--coverage", *session.posargs, env=TEST_ENV)
     session.run("coverage", "combine", "--quiet")
     session.run("coverage", "report")
 

@@ -219,8 +219,8 @@ Feature: Does a push run the workflow? (ci-image triggers)
       """
 
   # Cases of TestMatchPushEvent in Forgejo's modules/actions/workflows_test.go; all of
-  # them, one row per case, run in-process in tests/test_decision.py (docs/re-porting.md:
-  # how to compare them with a newer Forgejo). Its repository has three commits:
+  # them, one row per case, run in-process in tests/test_decision.py (CONTRIBUTING.md,
+  # "Re-porting upstream semantics": how to compare them with a newer Forgejo). Its repository has three commits:
   # README.md, then src/file.go, then docs/file.md; "initial to src" changes src/file.go
   # and "src to doc" changes docs/file.md.
   Scenario Outline: Forgejo's own cases: <case>

@@ -28,7 +28,8 @@ Source: nektos/act v0.2.87 ``pkg/workflowpattern/workflow_pattern.go`` (unchange
 the package appeared in v0.2.43; the Forgejo runner v12.0.1 carries it byte-identical as
 ``act/workflowpattern``), and its ``workflow_pattern_test.go``, whose table
 tests/test_patterns.py ports; Go's ``regexp/syntax`` (``parse.go``, ``repeat``) for what
-Go's compiler refuses. docs/re-porting.md says how to check a newer release.
+Go's compiler refuses. CONTRIBUTING.md ("Re-porting upstream semantics") says how to
+check a newer release.
 """
 
 from __future__ import annotations
