@@ -95,6 +95,11 @@ def image_config(diff_ids: list[str], cmd: list[str] | None = None) -> bytes:
     return json.dumps(config, sort_keys=True, separators=(",", ":")).encode()
 
 
+def config_of(layers: list[bytes], cmd: list[str] | None = None) -> bytes:
+    """The config JSON of an archive of ``layers`` (what :func:`write_archive` writes)."""
+    return image_config(["sha256:" + hashlib.sha256(layer).hexdigest() for layer in layers], cmd)
+
+
 def write_archive(
     path: Path,
     *,
