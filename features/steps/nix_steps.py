@@ -21,7 +21,8 @@ from behave import given, then, when
 from behave.runner import Context
 
 from ci_image.image.inputs import INPUT_FILES, file_hashes, format_per_file, inputs_digest
-from support.flake_probe import NOT_COPIED
+from support.flake_probe import NOT_COPIED, copy_once
+from support.run_cache import made_once, shared_directory
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SUPPORT = REPOSITORY / "features" / "support" / "nix"
@@ -149,11 +150,21 @@ def project_name(root: Path) -> str:
 
 @given("a copy of the project")
 def step_copy_project(context: Context) -> None:
-    destination = context.workdir / "project"
-    shutil.copytree(
-        REPOSITORY, destination, ignore=shutil.ignore_patterns(*NOT_COPIED), symlinks=True
-    )
-    context.project_copy = destination
+    """The run's pristine copy (support/run_cache.py): most scenarios only evaluate it.
+    A step that changes the copy makes the scenario its own first (:func:`own_copy`)."""
+    context.project_copy = copy_once(REPOSITORY, shared_directory(context, "project") / "copy")
+    context.project_copy_shared = True
+
+
+def own_copy(context: Context) -> Path:
+    """The scenario's own copy of the project, made from the pristine one on first use."""
+    if getattr(context, "project_copy_shared", False):
+        destination = context.workdir / "project"
+        shutil.copytree(context.project_copy, destination, symlinks=True)
+        context.project_copy = destination
+        context.project_copy_shared = False
+    copy: Path = context.project_copy
+    return copy
 
 
 @when("the flake's outputs are evaluated with the stand-in inputs")
@@ -162,13 +173,27 @@ def step_evaluate_flake(context: Context) -> None:
     previous = getattr(context, "probe", None)
     if previous is not None:
         context.previous_probe = previous
+    if getattr(context, "project_copy_shared", False):
+        # The pristine copy evaluates to the same description every time: once per run.
+        context.probe = json.loads(
+            made_once(
+                context.project_copy.with_name("probe.json"),
+                lambda path: path.write_text(
+                    json.dumps(
+                        nix_eval_file(context, SUPPORT / "probe.nix", root=context.project_copy)
+                    ),
+                    encoding="utf-8",
+                ),
+            ).read_text(encoding="utf-8")
+        )
+        return
     context.probe = nix_eval_file(context, SUPPORT / "probe.nix", root=context.project_copy)
 
 
 @when('a line is added to "{name}" in the copy')
 @when('a comment line is added to "{name}" in the copy')
 def step_change_file(context: Context, name: str) -> None:
-    path = context.project_copy / name
+    path = own_copy(context) / name
     with path.open("a", encoding="utf-8") as stream:
         stream.write("# changed by a scenario\n")
 
@@ -253,17 +278,18 @@ def step_change_non_inputs(context: Context) -> None:
     for expected in ("README.md", "src/ci_image/cli.py", "features/environment.py", "noxfile.py"):
         assert expected in names, f"{expected} should be tracked and not an input: {names}"
     for name in names:
-        change_file(context.project_copy / name)
+        change_file(own_copy(context) / name)
 
 
 @when("every file git tracks that is not an input of the image is removed from the copy")
 def step_remove_non_inputs(context: Context) -> None:
     for name in image_input_files(context, inputs=False):
-        (context.project_copy / name).unlink()
+        (own_copy(context) / name).unlink()
 
 
 @when("each file git tracks that is an input of the image is changed in turn in the copy")
 def step_change_each_input(context: Context) -> None:
+    own_copy(context)
     baseline = image_tags(context)
     assert baseline.returncode == 0, baseline.stderr
     context.input_outcomes = {}
