@@ -29,7 +29,13 @@ from support.flake_probe import (
     probe,
 )
 from support.git import run_git
-from support.sample_projects import SampleProject, create, local_python, lock_project
+from support.run_cache import shared_directory
+from support.sample_projects import (
+    SampleProject,
+    create_with_shared_lock,
+    local_python,
+    lock_project,
+)
 
 SYSTEM = "x86_64-linux"
 # The helper venv's packages: this repository's runtime closure (pyproject.toml, uv.lock).
@@ -69,7 +75,9 @@ def unescape(text: str) -> str:
 @given('the sample project "{kind}" with the template\'s flake.nix')
 def step_sample(context: Context, kind: str) -> None:
     root = context.workdir / "sample"
-    context.sample = create(kind, root, env=context.env)
+    context.sample = create_with_shared_lock(
+        kind, root, shared_directory(context, "locked-samples"), context.env
+    )
     shutil.copy2(TEMPLATE, root / "flake.nix")
 
 

@@ -12,7 +12,8 @@ from behave.runner import Context
 
 from ci_image.image.inputs import INPUT_FILES_VARIABLE, INPUTS_VARIABLE, inputs_digest
 from support.nix_inputs import REPOSITORY, evaluate_inputs_nix
-from support.sample_projects import create
+from support.run_cache import shared_directory
+from support.sample_projects import create_with_shared_lock
 
 _PYPROJECT_LINES = [b"[project]", b'name = "app"', b'version = "0.1.0"', b""]
 _LOCK_LINES = [b"version = 1", b"revision = 3", b'requires-python = ">=3.11"', b""]
@@ -56,7 +57,9 @@ def _nix(context: Context, root: Path) -> dict[str, Any]:
 
 @given('the sample project "{kind}" as the project')
 def step_sample_as_project(context: Context, kind: str) -> None:
-    context.sample = create(kind, context.workdir, env=context.env)
+    context.sample = create_with_shared_lock(
+        kind, context.workdir, shared_directory(context, "locked-samples"), context.env
+    )
 
 
 @when("Nix evaluates the image's inputs for the project")

@@ -14,12 +14,15 @@ Steps of other features (``ci-image init``) reuse these builders.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+from support.run_cache import made_once
 
 IMAGE_REGISTRY = "registry.example.org/team"
 # What the samples' dev group holds by default: enough to run `pytest` and `nox -l`.
@@ -288,6 +291,20 @@ def create(kind: str, root: Path, **options: object) -> SampleProject:
     """The sample project of ``kind`` (a key of :data:`KINDS`) in ``root``."""
     assert kind in KINDS, f"no sample project {kind!r}; one of {sorted(KINDS)}"
     return KINDS[kind](root, **options)
+
+
+def create_with_shared_lock(
+    kind: str, root: Path, locked: Path, env: Mapping[str, str]
+) -> SampleProject:
+    """:func:`create`, its uv.lock copied from ``locked``: the same sample locked once
+    there (a run's shared directory, support/run_cache.py) rather than in every scenario.
+    The builders write the same files every time, and uv.lock names no absolute path."""
+    project = create(kind, root, env=env, lock=False)
+    directory = made_once(
+        locked / re.sub(r"[^a-z0-9]+", "-", kind), lambda path: create(kind, path, env=env)
+    )
+    shutil.copy2(directory / "uv.lock", root / "uv.lock")
+    return project
 
 
 # --- uv ---------------------------------------------------------------------------------
