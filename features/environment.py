@@ -28,6 +28,8 @@ from support.suite_report import record_scenario, render_report, write_records
 
 # Set by the parallel runner: append the scenario records here, print no report.
 RECORD_VARIABLE = "CI_IMAGE_SUITE_RECORD"
+# Set by the parallel runner under --coverage: the coverage settings to measure with.
+COVERAGE_VARIABLE = "CI_IMAGE_SUITE_COVERAGE"
 
 # Scenario tags that start a registry (support/registry.py), and the variant each gets.
 REGISTRY_TAGS = {
@@ -66,11 +68,23 @@ def before_all(context: Context) -> None:
         "GITHUB_PATH",
     ):
         os.environ.pop(name, None)
+    _measure_children()
     context.run_root = Path(tempfile.mkdtemp(prefix="ci-image-tests-"))
     context.add_cleanup(shutil.rmtree, context.run_root, ignore_errors=True)
     _uv_first_on_path(context.run_root / "bin")
     context.add_cleanup(unprivileged.discard)
     context.suite_records = []
+
+
+def _measure_children() -> None:
+    """Every process the scenarios start measures itself, as coverage documents for
+    subprocesses: ``COVERAGE_PROCESS_START`` names the settings, ``COVERAGE_FILE`` where the
+    data goes, whatever the process's working directory (``parallel = true`` gives each
+    process its own file). Set here, so that behave itself is not measured."""
+    settings = os.environ.pop(COVERAGE_VARIABLE, None)
+    if settings:
+        os.environ["COVERAGE_PROCESS_START"] = settings
+        os.environ["COVERAGE_FILE"] = str(Path(settings).with_name(".coverage"))
 
 
 def _uv_first_on_path(directory: Path) -> None:

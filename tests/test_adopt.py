@@ -7,14 +7,20 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ci_image.adopt.actionlint import add_labels, needed_labels
+from ci_image.adopt.build_workflow import yaml_item
 from ci_image.adopt.jobs import adopt_workflow
 from ci_image.adopt.remote import image_from_remote
 from ci_image.adopt.settings_edit import set_image
 from ci_image.adopt.steps import recognise_action, recognise_command, recognise_script
 from ci_image.errors import CiImageError
-from ci_image.image.input_paths import local_package_paths, reads_python_version
+from ci_image.image.input_paths import (
+    image_input_paths,
+    local_package_paths,
+    reads_python_version,
+)
 from ci_image.workflows.loader import Workflow, parse_workflow_text
 
 IMAGE = "codeberg.org/acme/app"
@@ -233,6 +239,35 @@ def test_local_package_paths_follow_nix_project_nix() -> None:
         ]
     }
     assert local_package_paths(lock) == ["packages/a", "packages/b"]
+
+
+def test_image_input_paths_of_a_workspace_with_a_nix_directory(tmp_path: Path) -> None:
+    (tmp_path / "nix").mkdir()
+    lock = {"package": [{"name": "a", "source": {"editable": "packages/a"}}]}
+    assert image_input_paths(tmp_path, lock, "{ }") == [
+        "pyproject.toml",
+        "uv.lock",
+        "flake.nix",
+        "flake.lock",
+        "nix/**",
+        "packages/a/pyproject.toml",
+        ".python-version",
+    ]
+    assert "nix/**" not in image_input_paths(tmp_path / "elsewhere", lock, "{ }")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "written"),
+    [
+        ("uv.lock", "uv.lock"),
+        ("nix/**", '"nix/**"'),
+        ("*.toml", '"*.toml"'),
+        ('odd"name\\', '"odd\\"name\\\\"'),
+    ],
+)
+def test_build_workflow_paths_read_back_as_themselves(pattern: str, written: str) -> None:
+    assert yaml_item(pattern) == written
+    assert yaml.safe_load(f"- {yaml_item(pattern)}") == [pattern]
 
 
 def test_reads_python_version() -> None:

@@ -16,8 +16,11 @@ Expected times come from ``features/durations.json`` (``--save-durations`` rewri
 from the run). A scenario it does not know is expected to take the mean of its feature
 file, or of all known scenarios: a stale file costs balance, never correctness.
 
-With ``--coverage`` every behave process runs under ``coverage run`` (the project's
-configuration has ``parallel = true``, and measures subprocesses); combine afterwards.
+With ``--coverage`` every process the scenarios start measures itself (environment.py
+turns ``CI_IMAGE_SUITE_COVERAGE`` into coverage's ``COVERAGE_PROCESS_START``; the
+project's configuration has ``parallel = true`` and follows their subprocesses); behave
+itself is not measured: it runs the steps, which judge the helper, and measuring it cost
+a second per process. Combine afterwards.
 
 Run: ``python features/support/parallel.py [-j N] [--coverage] [--tags EXPR] [PATH...]``;
 ``uv run nox -s tests`` and ``uv run nox -s coverage_report`` do. One scenario or a
@@ -53,6 +56,9 @@ from support.unprivileged import SHARED_VARIABLE, temporary_parent  # noqa: E402
 
 DURATIONS = FEATURES / "durations.json"
 RECORD_VARIABLE = "CI_IMAGE_SUITE_RECORD"
+# The coverage settings the scenarios' processes measure themselves with (environment.py).
+COVERAGE_VARIABLE = "CI_IMAGE_SUITE_COVERAGE"
+SETTINGS = FEATURES.parent / "pyproject.toml"
 # Chunks per process: enough to even out what the estimates got wrong, few enough that
 # the start of a behave process (about a second under coverage) stays small.
 CHUNKS_PER_JOB = 4
@@ -190,14 +196,11 @@ def shared_parent() -> str:
     return str(parent) if parent is not None else tempfile.gettempdir()
 
 
-def behave_command(coverage: bool) -> list[str]:
-    if coverage:
-        return [sys.executable, "-m", "coverage", "run", "--parallel-mode", "-m", "behave"]
-    return [sys.executable, "-m", "behave"]
+BEHAVE = [sys.executable, "-m", "behave"]
 
 
 def run_chunks(
-    chunks: list[Chunk], jobs: int, command: list[str], options: list[str], scratch: Path
+    chunks: list[Chunk], jobs: int, variables: dict[str, str], options: list[str], scratch: Path
 ) -> list[Outcome]:
     """Each of ``jobs`` threads starts one behave process at a time, for the next chunk."""
     work: queue.Queue[tuple[int, Chunk]] = queue.Queue()
@@ -213,9 +216,9 @@ def run_chunks(
             except queue.Empty:
                 return
             record = scratch / f"chunk-{number}.jsonl"
-            environment = dict(os.environ, **{RECORD_VARIABLE: str(record)})
+            environment = dict(os.environ, **variables, **{RECORD_VARIABLE: str(record)})
             result = subprocess.run(
-                [*command, "--no-summary", *options, *chunk.arguments()],
+                [*BEHAVE, "--no-summary", *options, *chunk.arguments()],
                 env=environment,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
@@ -335,9 +338,8 @@ def main(argv: list[str]) -> int:
         shared.chmod(0o755)
         os.environ[SHARED_VARIABLE] = str(shared)
         try:
-            outcomes = run_chunks(
-                chunks, arguments.jobs, behave_command(arguments.coverage), options, Path(scratch)
-            )
+            measured = {COVERAGE_VARIABLE: str(SETTINGS)} if arguments.coverage else {}
+            outcomes = run_chunks(chunks, arguments.jobs, measured, options, Path(scratch))
         finally:
             shutil.rmtree(shared, ignore_errors=True)
     records = [record for outcome in outcomes for record in outcome.records]

@@ -380,28 +380,33 @@ def _measure_unprivileged(
 ) -> tuple[Path, Path] | None:
     """Under coverage, let the unprivileged process write its data where it may.
 
-    Coverage measures subprocesses through ``COVERAGE_PROCESS_CONFIG``, whose data file
-    the unprivileged user cannot write. The documented alternative, ``COVERAGE_PROCESS_START``
-    (a configuration file: a copy of the run's, readable by all) with ``COVERAGE_FILE``, points
-    the data elsewhere; it is moved next to the run's afterwards, for ``coverage combine``.
+    Coverage measures subprocesses through ``COVERAGE_PROCESS_START`` (the settings file)
+    with ``COVERAGE_FILE`` (environment.py), or ``COVERAGE_PROCESS_CONFIG`` (the settings
+    serialized, under ``coverage run``). The unprivileged user can write to neither's data
+    file: it reads a copy of the settings, readable by all, and writes its data to a
+    directory of its own, moved next to the run's afterwards for ``coverage combine``.
     """
     serialized = env.pop("COVERAGE_PROCESS_CONFIG", None)
-    if serialized is None:
+    if serialized is not None:
+        config = json.loads(base64.b64decode(serialized))
+        settings, data_file = Path(config["config_file"]), Path(config["data_file"])
+    elif "COVERAGE_PROCESS_START" in env:
+        settings = Path(env["COVERAGE_PROCESS_START"])
+        data_file = Path(env.get("COVERAGE_FILE") or ".coverage").absolute()
+    else:
         return None
-    config = json.loads(base64.b64decode(serialized))
     ids = unprivileged_ids()
     assert ids is not None
     data = private / "coverage"
     data.mkdir(exist_ok=True)
     os.chown(data, *ids)
-    settings = Path(config["config_file"])
     copied = copy.root / "coverage" / settings.name  # the same name: coverage reads TOML so
     if not copied.exists():
         copied.parent.mkdir(mode=0o755, exist_ok=True)
         _link_or_copy(str(settings), str(copied))
     env["COVERAGE_PROCESS_START"] = str(copied)
     env["COVERAGE_FILE"] = str(data / ".coverage")
-    return data, Path(config["data_file"]).parent
+    return data, data_file.parent
 
 
 def main(arguments: list[str]) -> int:
