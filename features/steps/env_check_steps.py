@@ -15,7 +15,7 @@ from typing import Any
 from behave import given, then, when
 from behave.runner import Context
 
-from support.cli import describe, run_cli
+from support.cli import describe, run_cli, unmeasured
 from support.native import build_program, build_shared_library
 from support.nix_inputs import evaluate_inputs_nix
 from support.package_index import PackageIndex
@@ -43,7 +43,7 @@ def _uv(context: Context, *arguments: str, extra_env: dict[str, str] | None = No
     assert uv is not None, "uv is needed for these scenarios"
     # uv's own Python processes (its interpreter queries) are not the helper: measuring
     # them under coverage would only cost time.
-    env = {name: value for name, value in context.env.items() if not name.startswith("COVERAGE_")}
+    env = unmeasured(context.env)
     completed = subprocess.run(
         [uv, *arguments],
         cwd=context.workdir,

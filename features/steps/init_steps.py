@@ -17,7 +17,7 @@ from behave.runner import Context
 
 from ci_image.adopt.plan import InitOptions, plan_adoption
 from ci_image.image.input_paths import image_input_paths
-from support.cli import ci_image_command, describe, run_cli, snapshot
+from support.cli import ci_image_command, describe, run_cli, snapshot, unmeasured
 from support.flake_probe import copy_repository, probe
 from support.git import run_git
 from support.init_projects import write_sample
@@ -33,7 +33,7 @@ def _tool(context: Context, program: str, *arguments: str) -> subprocess.Complet
     return subprocess.run(
         [str(executable), *arguments],
         cwd=context.workdir,
-        env=context.env,
+        env=unmeasured(context.env),
         capture_output=True,
         text=True,
         timeout=300,

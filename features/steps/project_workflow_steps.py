@@ -21,6 +21,7 @@ from behave.runner import Context
 from ci_image.settings import load_settings
 from ci_image.workflows.loader import load_workflow
 from ci_image.workflows.sites import SiteKind, find_image_sites
+from support.cli import unmeasured
 from support.git import run_git
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -183,7 +184,7 @@ def step_run_linter(context: Context, tool: str) -> None:
     context.result = subprocess.run(
         [str(executable), *arguments, *files],
         cwd=REPOSITORY,
-        env=context.env,
+        env=unmeasured(context.env),
         capture_output=True,
         text=True,
         timeout=300,
