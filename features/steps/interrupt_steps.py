@@ -8,7 +8,6 @@ workflow, and the signal is sent right then. Also: workflow "files" that are FIF
 from __future__ import annotations
 
 import os
-import shlex
 import signal
 import subprocess
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from behave import given, then, when
 from behave.runner import Context
 
-from support.cli import ci_image_command, describe, expand, snapshot
+from support.cli import describe, snapshot, start_cli
 from support.inotify import IN_CREATE, IN_MOVED_TO, Watch
 
 TEMP_SUFFIX = ".ci-image.tmp"
@@ -46,15 +45,11 @@ def step_run_and_signal(context: Context, arguments: str, name: str, moment: str
     with Watch(directory, IN_CREATE | IN_MOVED_TO) as watch:
         # At the lowest priority, so that on a busy machine the watcher (woken by the
         # event) runs before the command gets much further.
-        process = subprocess.Popen(
-            [*ci_image_command(), *expand(context, shlex.split(arguments))],
-            cwd=context.workdir,
-            env=context.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        process = start_cli(
+            context,
+            arguments,
             process_group=0,
-            preexec_fn=lambda: os.nice(19),  # noqa: PLW1509 - no threads in the test process
+            preexec_fn=lambda: os.nice(19),
         )
         try:
             seen = watch.wait_for(mask, suffix, timeout=60)

@@ -15,7 +15,7 @@ from pathlib import Path
 from behave import given, then, when
 from behave.runner import Context
 
-from support.cli import ci_image_command, describe, expand, snapshot
+from support.cli import describe, expand, snapshot, start_cli
 from support.faulty import FaultyRegistry
 from support.registry import skopeo_cache_environment
 
@@ -133,17 +133,7 @@ def step_fault_requests(context: Context, count: int) -> None:
 @when('I run "ci-image {first}" and "ci-image {second}" at the same time')
 def step_run_together(context: Context, first: str, second: str) -> None:
     context.before = snapshot(context.workdir)
-    processes = [
-        subprocess.Popen(
-            [*ci_image_command(), *expand(context, shlex.split(arguments))],
-            cwd=context.workdir,
-            env=context.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for arguments in (first, second)
-    ]
+    processes = [start_cli(context, arguments) for arguments in (first, second)]
     context.results = []
     for arguments, process in zip((first, second), processes, strict=True):
         stdout, stderr = process.communicate(timeout=300)

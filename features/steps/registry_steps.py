@@ -23,7 +23,7 @@ from pathlib import Path
 from behave import given, then, when
 from behave.runner import Context
 
-from support.cli import ci_image_command, describe, expand, snapshot
+from support.cli import describe, expand, snapshot, start_cli
 from support.faulty import serve_raw
 from support.images import seeded_layers, write_oci_index_layout
 from support.podman import podman_run
@@ -532,16 +532,10 @@ def step_no_password(context: Context) -> None:
 # Failing registries --------------------------------------------------------------------
 
 
-def start_cli(context: Context, arguments: str) -> subprocess.Popen[str]:
+def start_watched_cli(context: Context, arguments: str) -> subprocess.Popen[str]:
+    """The CLI started, with the project's files noted to prove later what changed."""
     context.before = snapshot(context.workdir)
-    return subprocess.Popen(
-        [*ci_image_command(), *expand(context, shlex.split(arguments))],
-        cwd=context.workdir,
-        env=context.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_cli(context, arguments)
 
 
 def finish_cli(context: Context, process: subprocess.Popen[str], arguments: str) -> None:
@@ -570,7 +564,7 @@ def wait_for_upload(context: Context, process: subprocess.Popen[str]) -> None:
 def step_run_kill_registry(context: Context, arguments: str) -> None:
     """Guarded so it cannot pass vacuously: ci-image was still running, an upload had
     started, the registry really died of the SIGKILL, and no manifest was written."""
-    process = start_cli(context, arguments)
+    process = start_watched_cli(context, arguments)
     wait_for_upload(context, process)
     assert process.poll() is None, "ci-image ended before the registry was killed"
     status = context.registry.kill()
@@ -600,7 +594,7 @@ def child_named(parent: int, name: str) -> int:
 @when('I run "ci-image {arguments}" and skopeo is killed during the upload')
 def step_run_kill_skopeo(context: Context, arguments: str) -> None:
     """As the OOM killer would: SIGKILL to ci-image's skopeo while it uploads."""
-    process = start_cli(context, arguments)
+    process = start_watched_cli(context, arguments)
     wait_for_upload(context, process)
     os.kill(child_named(process.pid, "skopeo"), signal.SIGKILL)
     finish_cli(context, process, arguments)
@@ -608,7 +602,7 @@ def step_run_kill_skopeo(context: Context, arguments: str) -> None:
 
 @when('I run "ci-image {arguments}" and stop it with SIGTERM during the upload')
 def step_run_terminate(context: Context, arguments: str) -> None:
-    process = start_cli(context, arguments)
+    process = start_watched_cli(context, arguments)
     wait_for_upload(context, process)
     os.kill(process.pid, signal.SIGTERM)
     finish_cli(context, process, arguments)
@@ -623,7 +617,7 @@ def step_registry_stopped(context: Context) -> None:
 def step_run_registry_returns(context: Context, arguments: str) -> None:
     """Event-driven, not timed: stderr is read as ci-image writes it, and the registry is
     started when the first "retry" line (``--verbose``) appears."""
-    process = start_cli(context, arguments)
+    process = start_watched_cli(context, arguments)
     watchdog = threading.Timer(300, process.kill)
     watchdog.start()
     lines: list[str] = []

@@ -6,12 +6,14 @@ register its steps twice), so what several of them need lives here.
 
 from __future__ import annotations
 
+import shlex
 import string
 import subprocess
 import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from behave.runner import Context
 
@@ -63,6 +65,21 @@ def run_cli(context: Context, arguments: list[str], *, cwd: Path | None = None) 
         timeout=600,
     )
     context.elapsed = time.monotonic() - started
+
+
+def start_cli(context: Context, arguments: str, **popen: Any) -> subprocess.Popen[str]:
+    """The CLI started with ``arguments`` (split as a shell would, ``$NAME`` expanded),
+    for a step that acts on it while it runs; stdout and stderr piped; ``popen`` adds
+    options (a process group, a niceness)."""
+    return subprocess.Popen(
+        [*ci_image_command(), *expand(context, shlex.split(arguments))],
+        cwd=context.workdir,
+        env=context.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
 
 
 def describe(context: Context) -> str:

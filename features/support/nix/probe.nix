@@ -22,26 +22,7 @@ let
     typeOf
     ;
 
-  standins = import ./standins.nix;
-  evaluate =
-    directory: extraInputs:
-    let
-      outputs = (import (directory + "/flake.nix")).outputs (
-        standins.inputs // extraInputs // { self = outputs // { outPath = toString directory; }; }
-      );
-    in
-    outputs;
-  outputs =
-    if ciImage == null then
-      evaluate root { }
-    else
-      # As Nix gives a flake input: its source copied to the store, named "source".
-      evaluate root {
-        ci-image = evaluate (builtins.path {
-          name = "source";
-          path = ciImage;
-        }) { };
-      };
+  outputs = import ./flake-outputs.nix { inherit root ciImage; };
 
   isDerivation = value: isAttrs value && (value.type or null) == "derivation";
 

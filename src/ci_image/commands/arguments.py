@@ -37,8 +37,8 @@ class ProjectSettings:
     command asks for a value that no flag gave.
 
     A setting a flag replaces is not needed, so a broken table is then no error: with
-    ``--workflows`` and ``--image`` given, ``check`` never reads pyproject.toml. Read at
-    most once per run.
+    ``--workflows`` and ``--image`` given, ``pin`` never reads pyproject.toml (``check``
+    always does: no flag replaces its ``ignore``). Read at most once per run.
     """
 
     def __init__(self, start: Path | None = None) -> None:
