@@ -44,7 +44,7 @@ HELPER_PACKAGES = ["ci-image", "pyyaml"]
 
 def ci_image_copy(context: Context) -> Path:
     """A clean copy of this repository, once per run: what a flake of it holds."""
-    return copy_repository(context.run_root / "ci-image" / "source")
+    return copy_repository(shared_directory(context, "ci-image") / "source")
 
 
 def sample(context: Context) -> SampleProject:

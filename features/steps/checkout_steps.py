@@ -7,25 +7,35 @@ evaluated flake (the adopter steps' probe).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from behave import given, then, when
 from behave.runner import Context
 
-from support.flake_probe import environment_of
+from support.flake_probe import copy_repository, environment_of, probe, tree_digest
 from support.image_environment import ImageVenv, build, job_environment, run_in_job
+from support.run_cache import made_once, shared_directory
 from support.sample_projects import local_python
 
 SYSTEM = "x86_64-linux"
 
 
 def _sample_probe(context: Context) -> dict[str, object]:
-    """The sample's flake, evaluated by the adopter steps (once per scenario)."""
+    """The sample's flake evaluated as the adopter steps do (features/nix_adopt.feature);
+    here only the venv's files and the image's variables are read from it, so the same
+    sample tree is evaluated once per run (support/run_cache.py)."""
     if getattr(context, "sample_probe", None) is None:
-        context.execute_steps(
-            "When the sample's flake is evaluated with this repository as its ci-image input"
+        root = context.sample.root
+        repository = copy_repository(shared_directory(context, "ci-image") / "source")
+        cached = made_once(
+            shared_directory(context, "sample-probes") / f"{tree_digest(root)}.json",
+            lambda path: path.write_text(
+                json.dumps(probe(root, context.env, repository)), encoding="utf-8"
+            ),
         )
+        context.sample_probe = json.loads(cached.read_text(encoding="utf-8"))
     described: dict[str, object] = context.sample_probe["perSystem"][SYSTEM]
     return described
 

@@ -21,6 +21,7 @@ from support.cli import ci_image_command, describe, run_cli, snapshot, unmeasure
 from support.flake_probe import copy_repository, probe
 from support.git import run_git
 from support.init_projects import write_sample
+from support.run_cache import shared_directory
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 TEMPLATE = REPOSITORY / "src" / "ci_image" / "adopt" / "template" / "flake.nix"
@@ -327,7 +328,9 @@ def evaluate_adopter_flake(context: Context) -> dict[str, Any]:
     of this repository (no coverage data files that parallel processes write and remove
     while Nix copies the tree), every other input a stand-in (features/support/nix)."""
     return probe(
-        context.workdir, context.env, copy_repository(context.run_root / "ci-image" / "source")
+        context.workdir,
+        context.env,
+        copy_repository(shared_directory(context, "ci-image") / "source"),
     )
 
 

@@ -9,6 +9,7 @@ files git would give a flake, without .venv, .git or caches.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -41,6 +42,23 @@ NOT_COPIED = (
 def copy_repository(destination: Path) -> Path:
     """This repository as a flake sees it, at ``destination`` (made once, then reused)."""
     return copy_once(REPOSITORY, destination)
+
+
+def tree_digest(root: Path) -> str:
+    """A digest of every file below ``root`` (names, contents, link targets, modes): two
+    trees with the same digest evaluate the same."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        relative = str(path.relative_to(root)).encode()
+        if path.is_symlink():
+            digest.update(b"L" + relative + b"\0" + str(path.readlink()).encode() + b"\0")
+        elif path.is_file():
+            executable = b"x" if path.stat().st_mode & 0o111 else b"-"
+            digest.update(b"F" + executable + relative + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        else:
+            digest.update(b"D" + relative + b"\0")
+    return digest.hexdigest()
 
 
 def copy_once(source: Path, destination: Path) -> Path:
