@@ -158,7 +158,9 @@ def _handler(source: ImageSource) -> type[BaseHTTPRequestHandler]:
                 self._status(404)
                 return
             self._headers(blob.size, "application/octet-stream")
-            with blob.path.open("rb") as stream, contextlib.suppress(OSError):
+            # The file may be gone too: under SIGTERM the private directory is removed
+            # while skopeo still asks (socketserver would print the traceback).
+            with contextlib.suppress(OSError), blob.path.open("rb") as stream:
                 self.connection.sendfile(stream, blob.offset, blob.size)
 
         def _bytes(self, data: bytes, content_type: str) -> None:
