@@ -63,18 +63,49 @@ Feature: The image-inputs digest has one definition, in Nix and in Python
     Then the exit status is 1
     And stdout is one line containing "image is stale: packages/beta/pyproject.toml differs from the one the image was built from"
 
-  Scenario: Outside the image env-check hashes pyproject.toml and uv.lock: only the image knows the rest
+  Scenario: Outside the image env-check hashes the files an image built from the checkout would
     Given the sample project "workspace" as the project
     When I run "ci-image env-check --print-inputs --json"
     Then it succeeds
-    And the printed inputs are those of "pyproject.toml, uv.lock"
+    And the printed inputs are those of "pyproject.toml, uv.lock, packages/alpha/pyproject.toml, packages/beta/pyproject.toml, .python-version"
+    And the printed inputs equal what nix-instantiate evaluates from nix/inputs.nix
+
+  Scenario: An image built without .python-version is stale once a pull request adds one
+    The flake sets no `python`, so a .python-version decides the interpreter: the image
+    names it among its inputs as missing, and a checkout that has one differs.
+    Given the sample project "uv_build" as the project
+    And the job runs in an image built from these files
+    When I run "ci-image env-check"
+    Then it succeeds
+    And stdout is one line containing "image is current: built from this checkout's pyproject.toml and uv.lock, without .python-version"
+    Given a file ".python-version" with
+      """
+      3.12
+      """
+    When I run "ci-image env-check"
+    Then the exit status is 1
+    And stdout is one line containing "image is stale: the image was built without .python-version, which this checkout has"
+
+  Scenario: An image with a python setting ignores .python-version
+    Given the sample project "uv_build" as the project
+    And a file "flake.nix" with
+      """
+      {
+        outputs = inputs: inputs.ci-image.lib.mkFlake {
+          root = ./.;
+          python = "3.12";
+        };
+      }
+      """
+    When I run "ci-image env-check --print-inputs --json"
+    Then the printed inputs are those of "pyproject.toml, uv.lock"
 
   Scenario Outline: An image that names a file outside the checkout is not believed: <name>
     Given the sample project "uv_build" as the project
     And the image names "<name>" among its inputs, hashed as "0000000000000000000000000000000000000000000000000000000000000000", adding up
     When I run "ci-image env-check --print-inputs --json"
     Then it succeeds
-    And the printed inputs are those of "pyproject.toml, uv.lock"
+    And the printed inputs are those of "pyproject.toml, uv.lock, .python-version"
 
     Examples:
       | name            |

@@ -29,12 +29,20 @@ let
   pythonVersionFile = root + "/.python-version";
   hasPythonVersionFile = readsPythonVersion && builtins.pathExists pythonVersionFile;
 
-  hashed = workspaceFiles ++ lib.optional hasPythonVersionFile ".python-version";
+  # .python-version is named whenever it is read, also when it is absent: a pull request
+  # that adds one changes the interpreter, and env-check must see that as a difference.
+  hashed = workspaceFiles ++ lib.optional readsPythonVersion ".python-version";
 
   # The sha256 of the `sha256sum`-style listing "<hex>  <file>\n" of each hashed file, in
-  # this order. The strings carry no store context: the image does not depend on the
-  # source tree through them.
-  fileHash = name: builtins.hashFile "sha256" (root + "/${name}");
+  # this order; an absent file hashes as "missing" (src/ci_image/image/inputs.py MISSING).
+  # The strings carry no store context: the image does not depend on the source tree
+  # through them.
+  fileHash =
+    name:
+    let
+      path = root + "/${name}";
+    in
+    if builtins.pathExists path then builtins.hashFile "sha256" path else "missing";
   listing = lib.concatMapStrings (name: "${fileHash name}  ${name}\n") hashed;
 in
 {

@@ -20,7 +20,13 @@ from typing import Any
 from behave import given, then, when
 from behave.runner import Context
 
-from ci_image.image.inputs import INPUT_FILES, file_hashes, format_per_file, inputs_digest
+from ci_image.image.inputs import (
+    INPUT_FILES,
+    MISSING,
+    file_hashes,
+    format_per_file,
+    inputs_digest,
+)
 from support.flake_probe import NOT_COPIED, copy_once
 from support.run_cache import made_once, shared_directory
 
@@ -651,15 +657,20 @@ def step_environment_lacks(context: Context, name: str) -> None:
         assert name not in environment, (system_name, environment[name])
 
 
+# What this repository's image hashes: its flake sets no `python`, so .python-version is
+# read, and named (as missing) while the repository has none.
+HASHED_HERE = (*INPUT_FILES, ".python-version")
+
+
 @then("the image's CI_IMAGE_INPUTS is the digest the helper computes for the copy")
 def step_inputs_digest(context: Context) -> None:
-    expected = inputs_digest(file_hashes(context.project_copy))
+    expected = inputs_digest(file_hashes(context.project_copy, HASHED_HERE))
     assert image_environment(context)["CI_IMAGE_INPUTS"] == expected
 
 
 @then("the image's CI_IMAGE_INPUT_FILES is the per-file list the helper computes for the copy")
 def step_inputs_per_file(context: Context) -> None:
-    expected = format_per_file(file_hashes(context.project_copy))
+    expected = format_per_file(file_hashes(context.project_copy, HASHED_HERE))
     assert image_environment(context)["CI_IMAGE_INPUT_FILES"] == expected
 
 
@@ -739,11 +750,15 @@ def step_image_inputs_list(context: Context, paths: str) -> None:
 def step_workspace_files(context: Context) -> None:
     venv = system(context)["venv"]
     per_file = image_environment(context)["CI_IMAGE_INPUT_FILES"]
-    hashed = [entry.partition("=")[0] for entry in per_file.split()]
-    assert sorted(venv["workspaceFiles"]) == sorted(hashed), (venv["workspaceFiles"], hashed)
+    entries = [entry.partition("=")[::2] for entry in per_file.split()]
+    hashed = [name for name, _ in entries]
+    present = [name for name, digest in entries if digest != MISSING]
+    assert sorted(venv["workspaceFiles"]) == sorted(present), (venv["workspaceFiles"], present)
     # This repository has no workspace members and no .python-version: the two files every
-    # image hashes, which env-check outside the image hashes by itself.
-    assert hashed == list(INPUT_FILES), hashed
+    # image hashes (which env-check outside the image hashes by itself), and .python-version
+    # as missing, which the flake would read if a pull request added it.
+    assert hashed == list(HASHED_HERE), hashed
+    assert present == list(INPUT_FILES), present
     assert set(hashed) <= set(probe(context)["imageInputs"])
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from ci_image.errors import CiImageError
 from ci_image.image import fallback, freshness
 from ci_image.image.freshness import Outcome, Verdict
-from ci_image.image.inputs import ImageInputs, baked_names
+from ci_image.image.input_paths import hashed_names
+from ci_image.image.inputs import ImageInputs, baked_files
 from ci_image.output import emit, emit_json
 from ci_image.pinning import pinned
 from ci_image.settings import find_pyproject, load_settings
@@ -82,8 +83,9 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     root = project_root(Path.cwd())
-    # In the image: the files it names (a workspace's members too); else INPUT_FILES.
-    checkout = ImageInputs.of_checkout(root, baked_names(os.environ))
+    # In the image: the files it names; else the files an image built from here would.
+    baked = baked_files(os.environ)
+    checkout = ImageInputs.of_checkout(root, hashed_names(root) if baked is None else list(baked))
     if args.print_inputs:
         return _print_inputs(checkout, as_json=args.json)
     verdict = freshness.compare(checkout, freshness.read_baked(os.environ))

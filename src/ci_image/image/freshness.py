@@ -15,6 +15,7 @@ from ci_image.errors import CiImageError
 from ci_image.image.inputs import (
     INPUT_FILES_VARIABLE,
     INPUTS_VARIABLE,
+    MISSING,
     ImageInputs,
     baked_files,
     is_hex_digest,
@@ -80,9 +81,12 @@ def compare(checkout: ImageInputs, baked: Baked | None) -> Verdict:
 def finding(verdict: Verdict) -> str:
     """What is the case, in words, without advice."""
     if verdict.outcome is Outcome.CURRENT:
-        files = _listed(tuple(verdict.checkout.files))
+        files = verdict.checkout.files
+        present = _listed(tuple(name for name, digest in files.items() if digest != MISSING))
+        absent = tuple(name for name, digest in files.items() if digest == MISSING)
+        without = f", without {_listed(absent)}" if absent else ""
         return (
-            f"image is current: built from this checkout's {files} "
+            f"image is current: built from this checkout's {present}{without} "
             f"({INPUTS_VARIABLE} {verdict.checkout.digest[:SHORT_DIGEST]})"
         )
     if verdict.outcome is Outcome.NOT_IN_IMAGE:
@@ -92,11 +96,21 @@ def finding(verdict: Verdict) -> str:
             f"image is stale: its inputs differ from this checkout's ({INPUT_FILES_VARIABLE} "
             "is missing or inconsistent, so it cannot say which file)"
         )
-    if len(verdict.differs) == 1:
-        what = f"{verdict.differs[0]} differs from the one"
-    else:
-        what = f"{_listed(verdict.differs)} differ from the ones"
-    return f"image is stale: {what} the image was built from"
+    built_from = verdict.baked.files if verdict.baked and verdict.baked.files else {}
+    # A file the image named as missing that the checkout has (a new .python-version).
+    added = tuple(name for name in verdict.differs if built_from.get(name) == MISSING)
+    changed = tuple(name for name in verdict.differs if name not in added)
+    clauses = []
+    if changed:
+        what = (
+            f"{changed[0]} differs from the one"
+            if len(changed) == 1
+            else f"{_listed(changed)} differ from the ones"
+        )
+        clauses.append(f"{what} the image was built from")
+    if added:
+        clauses.append(f"the image was built without {_listed(added)}, which this checkout has")
+    return "image is stale: " + "; ".join(clauses)
 
 
 def _listed(names: tuple[str, ...]) -> str:

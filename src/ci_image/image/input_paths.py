@@ -16,9 +16,12 @@ these paths cannot change the image; a push that changes one of them may. In ord
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from ci_image.image.inputs import INPUT_FILES
 
 BASE_PATHS = ("pyproject.toml", "uv.lock", "flake.nix", "flake.lock")
 NIX_DIRECTORY = "nix"
@@ -58,16 +61,36 @@ def reads_python_version(flake_text: str | None) -> bool:
     return True
 
 
+def _flake_text(root: Path) -> str | None:
+    try:
+        return (root / "flake.nix").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def hashed_names(root: Path) -> list[str]:
+    """The files an image built from ``root`` hashes into ``CI_IMAGE_INPUT_FILES``, in its
+    order (nix/inputs.nix ``hashed``): pyproject.toml, uv.lock, each local package's
+    pyproject.toml that exists, and ``.python-version`` (present or not) when the flake
+    reads it. A uv.lock that is not TOML names no packages: hashing it still works."""
+    try:
+        lock: Mapping[str, Any] = tomllib.loads((root / "uv.lock").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        lock = {}
+    members = [f"{path}/pyproject.toml" for path in local_package_paths(lock)]
+    names = [*INPUT_FILES, *(name for name in members if (root / name).exists())]
+    if reads_python_version(_flake_text(root)):
+        names.append(PYTHON_VERSION_FILE)
+    return names
+
+
 def image_input_paths(
     root: Path, lock: Mapping[str, Any], flake_text: str | None = None
 ) -> list[str]:
     """The path patterns for the project at ``root`` with its parsed ``lock``; the flake
     is read from ``root`` unless its text is given (``init``'s, before it is written)."""
     if flake_text is None:
-        try:
-            flake_text = (root / "flake.nix").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            flake_text = None
+        flake_text = _flake_text(root)
     paths = list(BASE_PATHS)
     if (root / NIX_DIRECTORY).exists():
         paths.append(f"{NIX_DIRECTORY}/**")

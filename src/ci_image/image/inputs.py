@@ -9,7 +9,8 @@ newline or non-ASCII text are never normalised, on either side.
 
 Which files: always :data:`INPUT_FILES`, and whatever else the image names in
 ``CI_IMAGE_INPUT_FILES`` (a uv workspace's members' pyproject.toml, .python-version):
-the checkout's files of those names are hashed, so the Nix side alone says what counts.
+in the image the checkout's files of those names are hashed, so the Nix side says what
+counts; outside it, :func:`ci_image.image.input_paths.hashed_names` gives the same names.
 """
 
 from __future__ import annotations
@@ -93,12 +94,6 @@ def baked_files(environ: Mapping[str, str]) -> dict[str, str] | None:
     ):
         return parsed
     return None
-
-
-def baked_names(environ: Mapping[str, str]) -> tuple[str, ...]:
-    """The files the image says it hashed, in its order; :data:`INPUT_FILES` if it does not."""
-    files = baked_files(environ)
-    return INPUT_FILES if files is None else tuple(files)
 
 
 def parse_per_file(value: str) -> dict[str, str]:
