@@ -14,7 +14,7 @@ Feature: Any uv project builds its CI image with the library (the template's fla
     And the image is tagged with a Nix hash and named after the sample's [tool.ci-image] image
     And the image's venv holds pytest and nox, and none of the sample's own projects
     And the image's venv comes from a workspace of exactly "<workspace>", with wheels
-    And the image hashes "<workspace>" into CI_IMAGE_INPUT_FILES
+    And the image hashes "<workspace>, .python-version" into CI_IMAGE_INPUT_FILES
     And the sample's lib.imageInputs is "pyproject.toml, uv.lock, flake.nix, flake.lock, <members>.python-version"
     And no argument of the sample's image is a path or carries a store path as context
 
