@@ -31,6 +31,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPOSITORY / "features"))
+
+from support.nix_inputs import evaluate_inputs_nix  # noqa: E402
+
 # Settings of the caller's environment that would change what is measured.
 SCRUBBED = (
     "VIRTUAL_ENV",
@@ -91,15 +95,9 @@ def timed(samples: int, prepare: Callable[[], None], action: Callable[[], None])
 
 def baked_values(project: Path, env: dict[str, str]) -> tuple[dict[str, str], str]:
     """The values the image bakes for this checkout, and where they came from."""
-    nix_file = project / "nix" / "inputs.nix"
-    if shutil.which("nix-instantiate") and nix_file.is_file():
-        expression = f"import {nix_file} {{ root = {project}; }}"
-        completed = run(
-            ["nix-instantiate", "--eval", "--strict", "--json", "--expr", expression],
-            cwd=project,
-            env=env,
-        )
-        value = json.loads(completed.stdout)
+    if shutil.which("nix-instantiate"):
+        # nix/inputs.nix with nixpkgs' lib stood in, as the agreement scenarios evaluate it.
+        value = evaluate_inputs_nix(project, env)
         variables = {"CI_IMAGE_INPUTS": value["digest"], "CI_IMAGE_INPUT_FILES": value["perFile"]}
         return variables, "nix-instantiate of nix/inputs.nix"
     completed = run([*ci_image(), "env-check", "--print-inputs", "--json"], cwd=project, env=env)

@@ -59,6 +59,7 @@ RECORD_VARIABLE = "CI_IMAGE_SUITE_RECORD"
 # The coverage settings the scenarios' processes measure themselves with (environment.py).
 COVERAGE_VARIABLE = "CI_IMAGE_SUITE_COVERAGE"
 SETTINGS = FEATURES.parent / "pyproject.toml"
+BEHAVE = [sys.executable, "-m", "behave"]
 # Chunks per process: enough to even out what the estimates got wrong, few enough that
 # the start of a behave process (about a second under coverage) stays small.
 CHUNKS_PER_JOB = 4
@@ -194,9 +195,6 @@ class Outcome:
 def shared_parent() -> str:
     parent = temporary_parent()
     return str(parent) if parent is not None else tempfile.gettempdir()
-
-
-BEHAVE = [sys.executable, "-m", "behave"]
 
 
 def run_chunks(
