@@ -32,6 +32,14 @@ def add_workflows_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_image_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--image",
+        metavar="REPO",
+        help="the CI image's repository REGISTRY/OWNER/IMAGE (default: image in [tool.ci-image])",
+    )
+
+
 class ProjectSettings:
     """``[tool.ci-image]`` of the project around the working directory, read only when a
     command asks for a value that no flag gave.

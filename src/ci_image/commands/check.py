@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ci_image.commands.arguments import (
     ProjectSettings,
+    add_image_argument,
     add_registry_arguments,
     add_workflows_argument,
     registry_access,
@@ -48,11 +49,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="workflow files (or directories) to check instead of the workflow directory",
     )
     add_workflows_argument(parser)
-    parser.add_argument(
-        "--image",
-        metavar="REPO",
-        help="the CI image's repository REGISTRY/OWNER/IMAGE (default: image in [tool.ci-image])",
-    )
+    add_image_argument(parser)
     parser.add_argument(
         "--flake",
         metavar="REF",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ci_image.commands.arguments import (
     ProjectSettings,
+    add_image_argument,
     add_registry_arguments,
     add_workflows_argument,
     reference_argument,
@@ -46,11 +47,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
         "reference", metavar="REF", help="IMAGE[:TAG][@sha256:DIGEST], e.g. postgres:16"
     )
     add_workflows_argument(parser)
-    parser.add_argument(
-        "--image",
-        metavar="REPO",
-        help="the CI image's repository REGISTRY/OWNER/IMAGE (default: image in [tool.ci-image])",
-    )
+    add_image_argument(parser)
     parser.add_argument(
         "--dry-run", action="store_true", help="print a unified diff and change nothing"
     )
