@@ -74,6 +74,7 @@ Feature: ci-image push publishes an image archive, idempotently
     And stderr contains the config digest of "first.tar"
     And stderr contains the config digest of "second.tar"
     And the last command uploaded no blob
+    And the last command made at most 5 requests to the registry
     And the registry holds the image of "first.tar" under "$REGISTRY/ci/image:v1"
     And no temporary file is left
 

@@ -32,10 +32,12 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 
 from ci_image.errors import CiImageError
 from ci_image.publish.archive import Blob
@@ -66,7 +68,7 @@ class ImageSource:
         self.gate_passed = False
         self._gate_lock = threading.Lock()
         self._gate_running = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _Server | None = None
 
     @property
     def waiting(self) -> bool:
@@ -89,7 +91,7 @@ class ImageSource:
         return f"docker://{self.scope}:{TAG}"
 
     def __enter__(self) -> ImageSource:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -125,6 +127,16 @@ class ImageSource:
                 finally:
                     self._gate_running.clear()
             return self.gate_passed
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A skopeo that went away mid-answer (ended by a timeout or SIGTERM while the gate
+        ran) leaves a broken connection: its own error is the one to report, and
+        socketserver would print a traceback of the write."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # pragma: no cover - a bug here
 
 
 def _handler(source: ImageSource) -> type[BaseHTTPRequestHandler]:
