@@ -101,6 +101,10 @@ class Bench:
         env = dict(os.environ, HOME=str(home), XDG_RUNTIME_DIR=str(home / "run"))
         env["TMPDIR"] = str(home / "tmp")
         env.update(skopeo_cache_environment())
+        # ci-image as installed tools run: with compiled bytecode (kept in the scratch
+        # directory, even where PYTHONDONTWRITEBYTECODE is set), as offline.py times it.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(self.work / "pycache")
         return env
 
     def measure(
