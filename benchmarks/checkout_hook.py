@@ -40,6 +40,7 @@ sys.path.insert(0, str(REPOSITORY / "features"))
 
 from support.flake_probe import TEMPLATE, copy_repository, environment_of, probe  # noqa: E402
 from support.image_environment import build, job_environment  # noqa: E402
+from support.nix_config import NIX_CONFIG  # noqa: E402
 from support.sample_projects import (  # noqa: E402
     create,
     local_python,
@@ -98,11 +99,7 @@ def main() -> int:
     base = {key: value for key, value in os.environ.items() if key not in SCRUBBED}
     # Both venvs byte-compiled at install, as uv2nix compiles the image's.
     base["UV_COMPILE_BYTECODE"] = "1"
-    base.setdefault(
-        "NIX_CONFIG",
-        "substituters =\nbuild-users-group =\nsandbox = false\n"
-        "experimental-features = nix-command flakes",
-    )
+    base.setdefault("NIX_CONFIG", NIX_CONFIG)
     with tempfile.TemporaryDirectory(prefix="checkout-hook-") as temporary:
         work = Path(temporary)
         synced = create("hatchling, src layout", work / "synced", env=base)

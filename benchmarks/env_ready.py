@@ -33,6 +33,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY / "features"))
 
+from support.nix_config import NIX_CONFIG  # noqa: E402
 from support.nix_inputs import evaluate_inputs_nix  # noqa: E402
 
 # Settings of the caller's environment that would change what is measured.
@@ -123,11 +124,7 @@ def main() -> None:
         raise SystemExit("uv is not on PATH")
     base_env = {key: value for key, value in os.environ.items() if key not in SCRUBBED}
     base_env["UV_PYTHON_DOWNLOADS"] = "never"
-    base_env.setdefault(
-        "NIX_CONFIG",
-        "substituters =\nbuild-users-group =\nsandbox = false\n"
-        "experimental-features = nix-command flakes",
-    )
+    base_env.setdefault("NIX_CONFIG", NIX_CONFIG)
 
     with tempfile.TemporaryDirectory(prefix="env-ready-") as scratch_name:
         scratch = Path(scratch_name)

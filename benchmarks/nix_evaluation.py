@@ -16,24 +16,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPOSITORY / "features"))
+
+from support.flake_probe import copy_repository  # noqa: E402
+from support.nix_config import NIX_CONFIG  # noqa: E402
+
 PROBE = REPOSITORY / "features" / "support" / "nix" / "probe.nix"
-NOT_COPIED = (".git", ".venv", ".nox", ".mypy_cache", ".ruff_cache", "__pycache__", "result")
-NIX_CONFIG = "\n".join(
-    [
-        "substituters =",
-        "build-users-group =",
-        "sandbox = false",
-        "experimental-features = nix-command flakes",
-    ]
-)
 
 
 def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
@@ -48,8 +44,7 @@ def main() -> None:
     runs = parser.parse_args().runs
     env = {**os.environ, "NIX_CONFIG": NIX_CONFIG}
     with tempfile.TemporaryDirectory(prefix="nix-evaluation-") as scratch:
-        root = Path(scratch) / "project"
-        shutil.copytree(REPOSITORY, root, ignore=shutil.ignore_patterns(*NOT_COPIED))
+        root = copy_repository(Path(scratch) / "project")
         measurements = {
             "image inputs (workspace + digest)": [
                 "nix-instantiate",

@@ -23,6 +23,7 @@ from behave.model import Feature, Scenario, Step
 from behave.runner import Context
 
 from support import unprivileged
+from support.nix_config import NIX_CONFIG
 from support.registry import launch, new_registry, skopeo_cache_environment
 from support.suite_report import record_scenario, render_report, write_records
 
@@ -41,16 +42,6 @@ REGISTRY_TAGS = {
     "registry-token": "token",
     "registry-token-tls": "token-tls",
 }
-
-# Nix must never wait for DNS on a machine without network, nor need build users.
-NIX_CONFIG = "\n".join(
-    [
-        "substituters =",
-        "build-users-group =",
-        "sandbox = false",
-        "experimental-features = nix-command flakes",
-    ]
-)
 
 
 def before_all(context: Context) -> None:
