@@ -172,6 +172,21 @@ Feature: ci-image release pushes the image, then pins what the registry confirme
     And the registry holds the image of "first.tar" under "$REGISTRY/ci/image:v2"
 
   @registry
+  Scenario: Another image pushed under the tag while a release of the image it held plans its pins: nothing pinned
+    The tag held this image, so nothing is uploaded; the tag is read again right before
+    the pins are written, and now holds another image.
+    Given an image archive "first.tar" tagged "ci-image:v2"
+    And a different image archive "second.tar", built from "something else", tagged "ci-image:v2"
+    When I run "ci-image push first.tar --insecure"
+    Then it succeeds
+    Given a skopeo first on the PATH that pushes "second.tar" to "$REGISTRY/ci/image:v2" right after its first inspect
+    When I run "ci-image release first.tar --insecure"
+    Then the exit status is 2
+    And stderr is one line containing "was written by someone else"
+    And stderr contains the config digest of "second.tar"
+    And no file in the project changed
+
+  @registry
   Scenario: A broken workflow stops the release before anything is pushed
     Given an image archive "result.tar" tagged "ci-image:v2"
     And a file ".forgejo/workflows/broken.yml" with

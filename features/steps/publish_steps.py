@@ -205,6 +205,36 @@ def step_skopeo_deleting(context: Context, reference: str) -> None:
     write_wrapper(context, "right after", f'"$real" delete --tls-verify=false docker://{name}')
 
 
+@given(
+    'a skopeo first on the PATH that pushes "{archive}" to "{reference}" right after its '
+    "first inspect"
+)
+def step_skopeo_rival_after_inspect(context: Context, archive: str, reference: str) -> None:
+    """The rival push lands between ci-image's first look at the tag and what follows
+    (for ``release`` of an image the tag holds: the pins it plans)."""
+    real = shutil.which("skopeo", path=context.env.get("PATH"))
+    assert real is not None, "skopeo is not installed"
+    directory = context.workdir / ".home" / "wrapper-bin"
+    directory.mkdir(parents=True)
+    marker = directory / "inspected"
+    rival = (
+        f'"$real" --insecure-policy copy --quiet --dest-tls-verify=false '
+        f"docker-archive:{shlex.quote(str(context.workdir / archive))} "
+        f"docker://{shlex.quote(expand(context, [reference])[0])}"
+    )
+    script = directory / "skopeo"
+    script.write_text(
+        f"#!/bin/sh\nreal={shlex.quote(real)}\nmarker={shlex.quote(str(marker))}\n"
+        'case " $* " in *" inspect "*) ;; *) exec "$real" "$@" ;; esac\n'
+        '"$real" "$@"\nstatus=$?\n'
+        f'if [ ! -e "$marker" ]; then : > "$marker"; {rival} >/dev/null 2>&1; fi\n'
+        "exit $status\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    context.env["PATH"] = f"{directory}{os.pathsep}{context.env.get('PATH', '')}"
+
+
 def write_wrapper(context: Context, when_: str, command: str) -> None:
     real = shutil.which("skopeo", path=context.env.get("PATH"))
     assert real is not None, "skopeo is not installed"

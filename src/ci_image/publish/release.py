@@ -8,9 +8,10 @@ Order matters:
    only: a broken workflow, or workflows that never name the repository, stop the
    release *before* the registry changes.
 3. The push (upload and verification by digest). If it fails, no workflow changes.
-4. The tag is read once more, right before the pins are written: a push of another
-   image under the same tag since step 3 stops the release with no file changed
-   (see :mod:`ci_image.publish.push` for the window that remains).
+4. The tag is read once more before the pins are written: after an upload, by the push
+   itself (its step 5); when the tag already held the image, here, since it was last read
+   in step 1. A push of another image under the same tag meanwhile stops the release
+   with no file changed (see :mod:`ci_image.publish.push` for the window that remains).
 5. ``pin_workflows`` with the digest the registry reported: all files or none. If this
    fails the image is already pushed; the error says so and names the ``ci-image pin``
    command that finishes the job (running the release again also does: it uploads
@@ -83,7 +84,7 @@ def release(
             return ReleaseResult(plan=plan, push=None, pin=planned)
         pushed = finish_push(plan, options, registry, work, trace, pins=pins)
         reference = pushed.reference
-        if not pushed.skipped:
+        if pushed.skipped:  # an upload ends with its own re-read (push's step 5)
             confirm_tag(registry, plan, str(reference.digest))
         try:
             pinned = pin_workflows(reference, directory, ci_image=options.repository)
