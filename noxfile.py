@@ -53,9 +53,14 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the helper's source and its unit tests, and on the image venv's
-    checkout hook."""
+    """mypy --strict on the helper's source and its unit tests, on the benchmarks (with the
+    features' support modules they import taken as they are: not checked themselves),
+    and on the image venv's checkout hook."""
     session.run("mypy", "--strict", "src", "tests")
+    session.run(
+        "mypy", "--strict", "--follow-imports=silent", "benchmarks",
+        env={"MYPYPATH": "src:features"},
+    )  # fmt: skip
     session.run("mypy", "--strict", str(CHECKOUT_HOOK), env={"MYPYPATH": str(CHECKOUT_HOOK)})
 
 

@@ -231,9 +231,9 @@ def run(bench: Bench, images: dict[str, Path]) -> None:
         add("one changed 1 MB layer, cold", changed,
             bench.skopeo(images["b"], f"plain{r}/image:b-cold", bench.home()))  # fmt: skip
         # The same change again, to a second tag of a repository that holds a: warm caches.
-        warm_ci, _ = bench.ci_image(images["a"], f"ciw{r}/image", warm)
+        _, warm_reference = bench.ci_image(images["a"], f"ciw{r}/image", warm)
         bench.skopeo(images["a"], f"plainw{r}/image:a", warm)
-        pins_w = bench.pinning(f"w{r}", warm_ci)
+        pins_w = bench.pinning(f"w{r}", warm_reference)
         changed_w, _ = bench.ci_image(images["b"], f"ciw{r}/image", warm, pins_w)
         add("one changed 1 MB layer, warm", changed_w,
             bench.skopeo(images["b"], f"plainw{r}/image:b", warm))  # fmt: skip
