@@ -165,7 +165,9 @@ def step_copy_project(context: Context) -> None:
 def own_copy(context: Context) -> Path:
     """The scenario's own copy of the project, made from the pristine one on first use."""
     if getattr(context, "project_copy_shared", False):
-        destination = context.workdir / "project"
+        # The same directory name: Nix names a store path after it (the stand-ins' sources
+        # are interpolated), so the copy evaluates as the pristine one until it changes.
+        destination = context.workdir / context.project_copy.name
         shutil.copytree(context.project_copy, destination, symlinks=True)
         context.project_copy = destination
         context.project_copy_shared = False
