@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from ci_image.adopt.actionlint import add_labels, needed_labels
-from ci_image.adopt.build_workflow import yaml_item
+from ci_image.adopt.build_workflow import render_build_workflow, yaml_item
 from ci_image.adopt.jobs import adopt_workflow
 from ci_image.adopt.remote import image_from_remote
 from ci_image.adopt.settings_edit import set_image
@@ -268,6 +268,17 @@ def test_image_input_paths_of_a_workspace_with_a_nix_directory(tmp_path: Path) -
 def test_build_workflow_paths_read_back_as_themselves(pattern: str, written: str) -> None:
     assert yaml_item(pattern) == written
     assert yaml.safe_load(f"- {yaml_item(pattern)}") == [pattern]
+
+
+@pytest.mark.parametrize("directory", [".forgejo/workflows", ".github/workflows", "ci/flows"])
+def test_the_pin_pull_request_looks_for_changes_where_the_workflows_are(directory: str) -> None:
+    text = render_build_workflow(["uv.lock"], f"{directory}/build-ci-image.yml", "main")
+    (propose,) = [
+        step["run"]
+        for step in yaml.safe_load(text)["jobs"]["build"]["steps"]
+        if step.get("name") == "Propose the new pins as a pull request"
+    ]
+    assert f"if git diff --quiet -- {directory}; then" in propose
 
 
 def test_reads_python_version() -> None:

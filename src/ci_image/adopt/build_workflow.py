@@ -8,8 +8,9 @@ runs, reviewed once. Its ``paths:`` are the image's inputs and the workflow itse
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 BUILD_WORKFLOW_NAME = "build-ci-image.yml"
 TEMPLATE = Path(__file__).parent / "files" / BUILD_WORKFLOW_NAME
@@ -31,5 +32,9 @@ def render_build_workflow(paths: Sequence[str], workflow_path: str, branch: str)
     """The workflow's text: ``paths`` (the image's inputs) and ``workflow_path`` (where
     it lives, relative to the repository) under ``push.paths``, for ``branch``."""
     items = "\n".join(f"      - {yaml_item(pattern)}" for pattern in [*paths, workflow_path])
+    # Where release edits the pins: the directory the workflows (this one too) live in.
+    workflows = shlex.quote(str(PurePosixPath(workflow_path).parent))
     text = TEMPLATE.read_text(encoding="utf-8")
-    return text.replace("@PATHS@", items).replace("@BRANCH@", branch)
+    return (
+        text.replace("@PATHS@", items).replace("@BRANCH@", branch).replace("@WORKFLOWS@", workflows)
+    )
