@@ -120,6 +120,22 @@ Feature: ci-image check --fix pins every floating reference in place
     And stdout contains "ci.yml:7:20: CI001 floating-reference $REGISTRY/library/postgres:99 has no digest", naming the registry
 
   @registry
+  Scenario: --fix with --registry pins, then verifies the pins, in one session with the registries
+    Given the registry holds "$REGISTRY/library/redis:7" built from "redis 7"
+    And a file ".forgejo/workflows/ci.yml" naming the registry, with
+      """
+      on: push
+      jobs:
+        test:
+          runs-on: docker
+          container: $REGISTRY/library/redis:7
+      """
+    When I run "ci-image check --fix --registry --insecure"
+    Then it succeeds
+    And stdout contains "pinned 1 reference in 1 file"
+    And stderr is one line containing "ci-image: warning: --insecure is deprecated here"
+
+  @registry
   Scenario: --dry-run prints the diff and what would remain, and changes nothing
     Given the registry holds "$REGISTRY/library/redis:7" built from "redis 7"
     And the digest "$REGISTRY/library/redis:7" resolves to is $REDIS

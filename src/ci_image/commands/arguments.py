@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,9 +19,11 @@ from ci_image.reference import (
     parse_repository,
 )
 from ci_image.settings import Settings, load_settings
+from ci_image.trace import Trace
 from ci_image.workflows.discovery import existing_workflow_dir
 
 if TYPE_CHECKING:
+    from ci_image.pinning.resolve import RegistryQueries
     from ci_image.publish.registry import RegistryOptions
 
 
@@ -165,16 +170,33 @@ def _registry_host(text: str) -> str:
     return text
 
 
-def registry_access(args: argparse.Namespace, project: ProjectSettings) -> RegistryOptions:
-    """The registry options of ``pin`` and ``check``: TLS verification off for the hosts
-    of ``--insecure-registry`` and of ``insecure-registries`` in the settings (read only
-    now, when a registry is to be asked)."""
-    if args.insecure:
-        warn(
-            "--insecure is deprecated here: it turns TLS verification off for every "
-            "registry the workflows name; name the hosts with --insecure-registry HOST"
-        )
-    return registry_options(args, project.settings.insecure_registries)
+def registry_connector(
+    args: argparse.Namespace, project: ProjectSettings, session: contextlib.ExitStack
+) -> Callable[[], RegistryQueries]:
+    """The registries of ``pin`` and ``check``, opened at the first question and then
+    shared: one session (auth file, TLS settings, answers) for the command, closed with
+    ``session``. TLS verification is off for the hosts of ``--insecure-registry`` and of
+    ``insecure-registries`` in the settings (read only then)."""
+    opened: list[RegistryQueries] = []
+
+    def connect() -> RegistryQueries:
+        if not opened:
+            # Imported here: only a command that asks a registry needs it.
+            from ci_image.pinning.resolve import registry_queries  # noqa: PLC0415
+
+            if args.insecure:
+                warn(
+                    "--insecure is deprecated here: it turns TLS verification off for every "
+                    "registry the workflows name; name the hosts with --insecure-registry HOST"
+                )
+            options = registry_options(args, project.settings.insecure_registries)
+            trace = Trace(enabled=args.verbose)
+            opened.append(
+                session.enter_context(registry_queries(options, environ=os.environ, trace=trace))
+            )
+        return opened[0]
+
+    return connect
 
 
 def _seconds(text: str) -> float:

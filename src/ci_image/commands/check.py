@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -15,7 +14,7 @@ from ci_image.commands.arguments import (
     add_image_argument,
     add_registry_arguments,
     add_workflows_argument,
-    registry_access,
+    registry_connector,
 )
 from ci_image.errors import CiImageError
 from ci_image.findings.check import CheckRun, adopter_facts, load_targets, run_check
@@ -23,10 +22,9 @@ from ci_image.findings.offline import CheckOptions
 from ci_image.findings.report import FORMATS, render
 from ci_image.output import display_path, emit_json, plural
 from ci_image.reference import Reference
-from ci_image.trace import Trace
 
 if TYPE_CHECKING:
-    from ci_image.pinning.resolve import RegistryQueries
+    pass
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -111,16 +109,7 @@ def run(args: argparse.Namespace) -> int:
         current_tag = image_tag_from_flake(args.flake)
     options = CheckOptions(image, current_tag, args.flake, args.allow_unreleased)
     with contextlib.ExitStack() as session:
-
-        def connect() -> RegistryQueries:
-            """The registries, asked only when there is something to ask them; one
-            session for the command."""
-            from ci_image.pinning.resolve import registry_queries  # noqa: PLC0415
-
-            options = registry_access(args, project)
-            trace = Trace(enabled=args.verbose)
-            return session.enter_context(registry_queries(options, environ=os.environ, trace=trace))
-
+        connect = registry_connector(args, project, session)
         checked = run_check(
             workflows,
             options,

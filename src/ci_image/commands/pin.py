@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,15 +19,13 @@ from ci_image.commands.arguments import (
     add_registry_arguments,
     add_workflows_argument,
     reference_argument,
-    registry_access,
+    registry_connector,
 )
 from ci_image.output import display_path, emit, emit_json, plural
 from ci_image.pinning.apply import PinResult, Resolver, pin_workflows
-from ci_image.reference import Reference
-from ci_image.trace import Trace
 
 if TYPE_CHECKING:
-    from ci_image.pinning.resolve import RegistryQueries
+    pass
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -78,22 +75,11 @@ def run(args: argparse.Namespace) -> int:
 def _resolver(
     args: argparse.Namespace, project: ProjectSettings, session: contextlib.ExitStack
 ) -> Resolver:
-    """The registry's digest for a tag, asked only when REF names none (the registry
-    session opened at the first question, closed with ``session``)."""
-    from ci_image.pinning.resolve import registry_queries, resolve_tag  # noqa: PLC0415
+    """The registry's digest for a tag, asked only when REF names none."""
+    from ci_image.pinning.resolve import resolve_tag  # noqa: PLC0415
 
-    opened: list[RegistryQueries] = []
-
-    def resolve(reference: Reference) -> str:
-        if not opened:
-            options = registry_access(args, project)
-            trace = Trace(enabled=args.verbose)
-            opened.append(
-                session.enter_context(registry_queries(options, environ=os.environ, trace=trace))
-            )
-        return resolve_tag(opened[0], reference)
-
-    return resolve
+    connect = registry_connector(args, project, session)
+    return lambda reference: resolve_tag(connect(), reference)
 
 
 def report(result: PinResult, base: Path) -> None:
