@@ -53,7 +53,10 @@ def test_image_from_remote(url: str, image: str) -> None:
         ("file:///srv/app.git", "not a remote on a forge"),
         ("https://codeberg.org/acme", "does not name OWNER/REPO"),
         ("https://codeberg.org/a/b/c", "does not name OWNER/REPO"),
-        ("https://codeberg.org/acme/my..app", "is not a valid image name part"),
+        ("https://codeberg.org/acme/my..app", "is not an image name"),
+        # An ssh alias from ~/.ssh/config: no registry host in it.
+        ("gitserver:acme/app.git", "names no registry host"),
+        ("my_host:acme/app", "is not an image name"),
         ("https:///acme/app", "not a remote on a forge"),
     ],
 )

@@ -240,11 +240,7 @@ def _image(project: UvProject, options: InitOptions) -> tuple[str, str]:
             "pass --image REGISTRY/OWNER/IMAGE",
             path=project.root,
         )
-    try:
-        image = parse_repository(derived.name).repository
-    except MalformedReferenceError as error:  # pragma: no cover - remote.py checks each part
-        raise CiImageError(f"cannot use {derived.name!r} as the image: {error}") from None
-    return image, f"git remote {remote.name} ({remote.url})"
+    return derived.name, f"git remote {remote.name} ({remote.url})"
 
 
 def _settings_file(project: UvProject, image: str, force: bool) -> FilePlan:

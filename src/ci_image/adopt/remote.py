@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ci_image.reference import MalformedReferenceError, parse_repository
+
 # Hosts known not to be Forgejo: their registries live elsewhere, so a derived name would
 # be wrong (GitHub's is ghcr.io, GitLab's registry.gitlab.com).
 NOT_FORGEJO = {
@@ -21,7 +23,6 @@ NOT_FORGEJO = {
 }
 # scp-like syntax of git (git-clone(1), "GIT URLS"): [user@]host:path, no scheme.
 _SCP_LIKE = re.compile(r"^(?:[^@/]+@)?(?P<host>[^:/]+):(?P<path>[^/].*)$")
-_NAME_PART = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,12 @@ def image_from_remote(url: str) -> RemoteImage:
         parts[-1] = parts[-1][: -len(".git")]
     if len(parts) != 2:
         return RemoteImage(None, f"{url!r} does not name OWNER/REPO on its host")
-    owner, repo = (part.lower() for part in parts)
-    for part in (owner, repo):
-        if not _NAME_PART.match(part):
-            return RemoteImage(None, f"{part!r} (from {url!r}) is not a valid image name part")
-    return RemoteImage(f"{host}/{owner}/{repo}")
+    name = "/".join(part.lower() for part in (host, *parts))
+    try:
+        parse_repository(name)
+    except MalformedReferenceError as error:  # an ssh alias as host, an odd repository name
+        return RemoteImage(None, f"{name!r} (from {url!r}) is not an image name: {error}")
+    return RemoteImage(name)
 
 
 def _host_and_path(url: str) -> tuple[str | None, str]:
