@@ -557,6 +557,9 @@ Feature: ci-image push publishes an image archive, idempotently
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --tag v2 --insecure --verbose --workflows broken"
     Then it succeeds
     And stderr contains "not learning layers from the workflows: "
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image --tag v3 --insecure --verbose"
+    Then it succeeds
+    And stderr contains "not learning layers from pinned images: no workflow directory"
 
   @registry
   Scenario Outline: Another push writes the tag at the worst moment: the push exits 2 naming what the tag holds

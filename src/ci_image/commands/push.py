@@ -63,7 +63,13 @@ def add_push_arguments(parser: argparse.ArgumentParser) -> None:
     add_registry_arguments(parser)
 
 
-def push_options(args: argparse.Namespace, project: ProjectSettings) -> PushOptions:
+def push_options(
+    args: argparse.Namespace,
+    project: ProjectSettings,
+    trace: Trace,
+    workflows: Path | None = None,
+) -> PushOptions:
+    """``workflows``: where the pins to learn layers from are read, if the caller knows."""
     return PushOptions(
         archive=args.archive,
         repository=project.require_image(args.to, "--to"),
@@ -71,18 +77,20 @@ def push_options(args: argparse.Namespace, project: ProjectSettings) -> PushOpti
         tag=args.tag,
         tmpdir=args.tmpdir,
         policy=args.policy,
-        workflows=pin_source(args, project),
+        workflows=workflows if workflows is not None else pin_source(args, project, trace),
     )
 
 
-def pin_source(args: argparse.Namespace, project: ProjectSettings) -> Path | None:
+def pin_source(args: argparse.Namespace, project: ProjectSettings, trace: Trace) -> Path | None:
     """Where the pins to learn layers from are read: --workflows, else the project's
-    workflows if it has any (a push outside a project learns nothing, and says so)."""
+    workflows if it has any (a push outside a project learns nothing, and says so under
+    --verbose)."""
     if args.workflows is not None:
         return project.workflow_directory(args.workflows)
     try:
         return project.workflow_directory(None)
-    except CiImageError:
+    except CiImageError as error:
+        trace(f"not learning layers from pinned images: {error.message}")
         return None
 
 
@@ -98,7 +106,7 @@ def report(result: PushResult) -> None:
 
 def run(args: argparse.Namespace) -> int:
     trace = Trace(enabled=args.verbose)
-    result = push(push_options(args, ProjectSettings()), trace, os.environ)
+    result = push(push_options(args, ProjectSettings(), trace), trace, os.environ)
     if args.json:
         emit_json(result.as_json())
     else:

@@ -42,9 +42,9 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     project = ProjectSettings()
-    options = push_options(args, project)
-    directory = project.workflow_directory(args.workflows)
     trace = Trace(enabled=args.verbose)
+    directory = project.workflow_directory(args.workflows)
+    options = push_options(args, project, trace, workflows=directory)
     result = release(options, directory, dry_run=args.dry_run, trace=trace, environ=os.environ)
     base = Path.cwd()
     if args.json:
