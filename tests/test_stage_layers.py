@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ci_image.errors import CiImageError
 from ci_image.publish.archive import ArchiveError, read_archive, stage_layers
 
 
@@ -68,3 +69,11 @@ def test_the_first_corrupt_layer_is_named(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     with pytest.raises(ArchiveError, match=r"layer 2 \("):
         stage_layers(image, set(image.diff_ids), tmp_path)
+
+
+def test_a_directory_that_cannot_take_the_layers_is_not_a_corrupt_archive(tmp_path: Path) -> None:
+    path = write_archive(tmp_path / "image.tar.gz", LAYERS, compress=True)
+    image = read_archive(path)
+    with pytest.raises(CiImageError, match="cannot write the layers to upload into") as caught:
+        stage_layers(image, set(image.diff_ids), tmp_path / "gone")
+    assert not isinstance(caught.value, ArchiveError)

@@ -94,6 +94,9 @@ def reference_argument(text: str, what: str, *, repository: bool = False) -> Ref
         raise CiImageError(f"{what} {text!r}{problem}: {error}") from None
 
 
+STALL_TIMEOUT_SECONDS = 300.0
+
+
 def add_registry_arguments(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
     """How to reach a registry: for ``push`` and ``release`` (one registry, ``--to``'s),
     and, with ``many``, for ``pin`` and ``check`` (whichever registries the workflows
@@ -118,7 +121,8 @@ def add_registry_arguments(parser: argparse.ArgumentParser, *, many: bool = Fals
         default=[],
         metavar="HOST",
         help="allow plain HTTP and unverified TLS for this registry host[:port] (repeatable; "
-        "also insecure-registries in [tool.ci-image]; warned about unless it is loopback)",
+        + ("also insecure-registries in [tool.ci-image]; " if many else "")
+        + "warned about unless it is loopback)",
     )
     parser.add_argument(
         "--insecure",
@@ -142,13 +146,16 @@ def add_registry_arguments(parser: argparse.ArgumentParser, *, many: bool = Fals
         metavar="SECONDS",
         help="longest a registry question may take, everything included (default 60)",
     )
-    parser.add_argument(
-        "--stall-timeout",
-        type=_seconds,
-        default=300.0,
-        metavar="SECONDS",
-        help="an upload that moves no data for this long fails (default 300)",
-    )
+    if many:  # pin and check upload nothing
+        parser.set_defaults(stall_timeout=STALL_TIMEOUT_SECONDS)
+    else:
+        parser.add_argument(
+            "--stall-timeout",
+            type=_seconds,
+            default=STALL_TIMEOUT_SECONDS,
+            metavar="SECONDS",
+            help="an upload that moves no data for this long fails (default 300)",
+        )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="say what is asked and run (no secrets)"
     )

@@ -407,7 +407,11 @@ def stage_layers(image: ArchiveImage, wanted: set[str], directory: Path) -> dict
                     if source is None:  # pragma: no cover - read_archive checked it is a file
                         raise EOFError(f"layer {layer.name} has no data")
                     target = directory / layer.diff_id.removeprefix("sha256:")
-                    with source, target.open("xb") as sink:
+                    try:
+                        sink = target.open("xb")
+                    except OSError as error:  # not the archive's fault: not a read error
+                        raise _cannot_write(directory, error) from None
+                    with source, sink:
                         _copy_checked(image, number, source, sink)
                     staged[layer.diff_id] = Blob(target, 0, layer.size)
             _drain(stream)
@@ -451,6 +455,13 @@ class _Limited:
         return data
 
 
+def _cannot_write(directory: Path, error: OSError) -> CiImageError:
+    return CiImageError(
+        f"cannot write the layers to upload into {directory}: {error.strerror or error}; "
+        "free space there or pass --tmpdir DIR"
+    )
+
+
 def _copy_checked(
     image: ArchiveImage, number: int, source: IO[bytes] | _Limited, sink: IO[bytes] | None
 ) -> None:
@@ -465,10 +476,7 @@ def _copy_checked(
             try:
                 sink.write(chunk)
             except OSError as error:  # pragma: no cover - needs a full disk to provoke
-                raise CiImageError(
-                    f"cannot write the layers to upload into {Path(sink.name).parent}: "
-                    f"{error.strerror or error}; free space there or pass --tmpdir DIR"
-                ) from None
+                raise _cannot_write(Path(sink.name).parent, error) from None
     actual = "sha256:" + digest.hexdigest()
     if actual != layer.diff_id or read != layer.size:
         raise ArchiveError(
