@@ -250,12 +250,6 @@ def step_archive_one_layer_changed(
     images(context)[name] = image
 
 
-@given('a named pipe "{name}"')
-def step_fifo(context: Context, name: str) -> None:
-    """A FIFO: opening it for reading waits until someone writes. Nobody will."""
-    os.mkfifo(context.workdir / name)
-
-
 @given('a file "{name}" holding the bytes "{magic}" and then some')
 def step_magic_file(context: Context, name: str, magic: str) -> None:
     path = context.workdir / name

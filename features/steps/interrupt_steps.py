@@ -103,7 +103,9 @@ def step_leftovers(context: Context, directory: str) -> None:
 
 
 @given('a FIFO "{name}"')
+@given('a named pipe "{name}"')
 def step_fifo(context: Context, name: str) -> None:
+    """A FIFO: opening it for reading waits until someone writes. Nobody will."""
     path = context.workdir / name
     path.parent.mkdir(parents=True, exist_ok=True)
     os.mkfifo(path)

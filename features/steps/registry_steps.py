@@ -514,11 +514,6 @@ def step_no_retry(context: Context) -> None:
     assert "retry" not in context.result.stderr, describe(context)
 
 
-@then("nothing was printed on stderr")
-def step_stderr_empty(context: Context) -> None:
-    assert context.result.stderr == "", describe(context)
-
-
 @then("no output shows the password")
 def step_no_password(context: Context) -> None:
     registry = server(context)
