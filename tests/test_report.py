@@ -49,4 +49,3 @@ def test_plain_and_github_end_with_the_summary() -> None:
         "0 image references in 1 workflow file: 1 problem",
     ]
     assert render(result, "github", BASE).splitlines()[-1] == result.summary()
-    assert json.loads(render(result, "json", BASE))["version"] == 1

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import NoReturn
 
+from ci_image import package_version
 from ci_image.errors import CiImageError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -42,20 +43,11 @@ class _OneLineParser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def _package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - ~30 ms
-
-    try:
-        return version("ci-image")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "unknown"
-
-
 class _VersionAction(argparse.Action):
     """Looks the version up only when asked: importlib.metadata costs every command ~30 ms."""
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        sys.stdout.write(f"ci-image {_package_version()}\n")
+        sys.stdout.write(f"ci-image {package_version()}\n")
         parser.exit()
 
 

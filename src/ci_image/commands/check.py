@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ci_image import package_version
 from ci_image.commands.arguments import (
     ProjectSettings,
     add_image_argument,
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "json":
         emit_json(_json_document(checked, base, args.dry_run))
     else:
-        version = _version() if fmt == "sarif" else "unknown"
+        version = package_version() if fmt == "sarif" else "unknown"
         sys.stdout.write(render(checked.result, fmt, base, version=version))
     if checked.unreachable:
         return _unreachable(checked)
@@ -192,12 +193,3 @@ def _unreachable(checked: CheckRun) -> int:
     for error in checked.unreachable:
         sys.stderr.write(f"ci-image check: error: {error}\n")
     return 2
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - ~30 ms
-
-    try:
-        return version("ci-image")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "unknown"

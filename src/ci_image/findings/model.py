@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ci_image.findings.rules import DOCS_URL, Rule, find_rule
-from ci_image.output import JSON_VERSION, display_path, plural
+from ci_image.output import display_path, plural
 from ci_image.reference import Reference
 from ci_image.workflows.sites import ImageSite
 
@@ -142,7 +142,6 @@ class CheckResult:
 
     def as_json(self, base: Path) -> dict[str, Any]:
         return {
-            "version": JSON_VERSION,
             "files": self.files,
             "references": self.references,
             "findings": [finding.as_json(base) for finding in self.findings],

@@ -29,9 +29,9 @@ INFORMATION_URI = DOCS_URL.split("/src/", 1)[0]
 
 
 def render(result: CheckResult, fmt: str, base: Path, *, version: str = "unknown") -> str:
-    """The whole report in ``fmt``, ending with a newline."""
-    if fmt == "json":
-        return json.dumps(result.as_json(base), indent=2, sort_keys=True) + "\n"
+    """The whole report in ``fmt`` (plain, sarif or github; the JSON document, with what
+    ``--fix`` did, is the command's, through :func:`ci_image.output.emit_json`), ending
+    with a newline."""
     if fmt == "sarif":
         return json.dumps(sarif(result, base, version), indent=2, sort_keys=True) + "\n"
     if fmt == "github":
