@@ -321,7 +321,6 @@ class _Upload:
 
         plan, image, trace = self.plan, self.plan.image, self.trace
         manifest = _source_manifest(image, reused)
-        blobs = {diff_id: blob for diff_id, blob in staged.items() if diff_id not in reused}
         trace(f"{len(reused)} of {len(image.layers)} layers are in the repository already")
 
         def gate() -> None:
@@ -331,7 +330,7 @@ class _Upload:
 
         access = self.registry.access(registry_of(plan.repository))
         digestfile = self.work / "digest"
-        with ImageSource(manifest, image.config_digest, image.config, blobs, gate) as source:
+        with ImageSource(manifest, image.config_digest, image.config, staged, gate) as source:
             policy = self.options.policy
             if policy is None:
                 policy = self.work / "policy.json"

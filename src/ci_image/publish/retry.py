@@ -7,8 +7,7 @@ the server, not its load, and never succeed on a second try.
 
 A registry that answered 429 with ``Retry-After`` gets the wait it asked for before the
 next attempt, when that is longer than the backoff, up to
-:data:`ci_image.publish.skopeo.RETRY_AFTER_CAP_SECONDS` (a longer one stops the command
-at once, saying so).
+:data:`RETRY_AFTER_CAP_SECONDS` (a longer one stops the command at once, saying so).
 """
 
 from __future__ import annotations
@@ -22,7 +21,9 @@ from ci_image.trace import Trace
 
 T = TypeVar("T")
 FIRST_DELAY_SECONDS = 1.0
-MAX_WAIT_SECONDS = 60.0
+# containers/image's own cap on one 429 wait (docker/docker_client.go, backoffMaxDelay):
+# ci-image waits no longer between its attempts either.
+RETRY_AFTER_CAP_SECONDS = 60
 PERMANENT_5XX = frozenset({501, 505})
 
 
@@ -64,7 +65,7 @@ def with_retries(
                 raise CiImageError(f"{error.message} (gave up after {attempts} {suffix})") from None
             delay = FIRST_DELAY_SECONDS * 2**attempt
             if error.retry_after is not None:
-                delay = min(max(delay, error.retry_after), MAX_WAIT_SECONDS)
+                delay = min(max(delay, error.retry_after), RETRY_AFTER_CAP_SECONDS)
             attempt += 1
             trace(f"{what}: {error.message}; retry {attempt} of {retries} in {delay:g} s")
             sleep(delay)

@@ -51,15 +51,13 @@ from ci_image import process
 from ci_image.errors import CiImageError
 from ci_image.process import Program, Watch, child_environment
 from ci_image.publish.credentials import redact
-from ci_image.publish.retry import TransientError, transient_status
+from ci_image.publish.retry import RETRY_AFTER_CAP_SECONDS, TransientError, transient_status
 from ci_image.trace import Trace
 
 SKOPEO = Program(
     "skopeo", "install it (apt install skopeo, or use nix develop) and run the command again"
 )
 COPY_TIMEOUT_SECONDS = 3 * 3600
-# containers/image's own cap on one 429 wait (docker/docker_client.go, backoffMaxDelay).
-RETRY_AFTER_CAP_SECONDS = 60
 # How long past --command-timeout skopeo may take to report it before it is killed.
 _GRACE_SECONDS = 5.0
 
