@@ -1,8 +1,9 @@
 """Sample uv projects for ``ci-image init``: the layouts and backends maintainers use.
 
 Each is what ``uv init`` and ``uv lock`` leave (the lock written out here, in uv's
-format, revision 3: a scenario cannot reach an index, and needs no interpreter of the
-project's Python version), a CI workflow as such a project has it before adopting
+format, revision 3: ``uv lock`` needs an interpreter that ``requires-python`` admits, and
+a machine with only Debian 12's Python 3.11 has none for these 3.12 and 3.13 projects;
+support/sample_projects.py locks with the real uv the samples that admit 3.11), a CI workflow as such a project has it before adopting
 (uv installed with pip or setup-uv, then ``uv sync``), and a git repository whose
 remote is on a Forgejo host.
 """
