@@ -3,8 +3,9 @@ Feature: The image-inputs digest has one definition, in Nix and in Python
   `ci-image env-check` recomputes them in Python (src/ci_image/image/inputs.py). If the two
   sides disagreed on any file, every job would call a current image stale, or a stale
   one current. The definition: the sha256 of the listing "<sha256 hex>  <name>\n" of
-  pyproject.toml and uv.lock, in that order, over the files' raw bytes (nothing is
-  normalised). The Nix side here is this repository's nix/inputs.nix evaluated by the
+  pyproject.toml, uv.lock, a workspace's members' pyproject.toml and .python-version
+  (unless the flake sets `python`; "missing" when there is none), in that order, over
+  the files' raw bytes (nothing is normalised). The Nix side here is this repository's nix/inputs.nix evaluated by the
   real nix-instantiate; the Python side is the real CLI.
 
   Scenario Outline: Nix and Python agree on files with <variant>

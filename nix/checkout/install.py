@@ -1,7 +1,8 @@
 """Make a venv find the project's code in the checkout at run time, and run its scripts.
 
 Run with the venv's own interpreter, at the end of the image venv's build
-(nix/python.nix), and by the tests on a venv that uv built (features/support/checkout.py):
+(nix/python.nix), and by the tests on a venv that uv built
+(features/support/image_environment.py):
 
     VENV/bin/python install.py WORKSPACE
 

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,9 +95,6 @@ def reference_argument(text: str, what: str, *, repository: bool = False) -> Ref
         raise CiImageError(f"{what} {text!r}{problem}: {error}") from None
 
 
-STALL_TIMEOUT_SECONDS = 300.0
-
-
 def add_registry_arguments(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
     """How to reach a registry: for ``push`` and ``release`` (one registry, ``--to``'s),
     and, with ``many``, for ``pin`` and ``check`` (whichever registries the workflows
@@ -147,12 +145,12 @@ def add_registry_arguments(parser: argparse.ArgumentParser, *, many: bool = Fals
         help="longest a registry question may take, everything included (default 60)",
     )
     if many:  # pin and check upload nothing
-        parser.set_defaults(stall_timeout=STALL_TIMEOUT_SECONDS)
+        parser.set_defaults(stall_timeout=None)
     else:
         parser.add_argument(
             "--stall-timeout",
             type=_seconds,
-            default=STALL_TIMEOUT_SECONDS,
+            default=None,
             metavar="SECONDS",
             help="an upload that moves no data for this long fails (default 300)",
         )
@@ -224,11 +222,11 @@ def registry_options(
     from ci_image.publish.registry import ALL_HOSTS, RegistryOptions  # noqa: PLC0415
 
     hosts = frozenset(args.insecure_registry) | more_insecure_hosts
-    return RegistryOptions(
+    options = RegistryOptions(
         authfile=args.authfile,
         cert_dir=args.cert_dir,
         insecure_hosts=ALL_HOSTS if args.insecure else hosts,
         retries=args.retries,
         timeout=args.timeout,
-        stall=args.stall_timeout,
     )
+    return options if args.stall_timeout is None else replace(options, stall=args.stall_timeout)

@@ -1,7 +1,7 @@
 """Which repository paths the image is built from, as a workflow's ``paths:`` writes them.
 
 The same rule as the flake library's ``lib.imageInputs`` (nix/inputs.nix ``paths``;
-features/image_inputs.feature evaluates both and compares them), computed here without
+features/init_image_inputs.feature evaluates both and compares them), computed here without
 Nix: an adopter's jobs, where ``check`` runs, may not have it. A push that changes none of
 these paths cannot change the image; a push that changes one of them may. In order:
 

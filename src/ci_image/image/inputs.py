@@ -75,7 +75,8 @@ def format_per_file(hashes: dict[str, str]) -> str:
 
 
 def is_input_name(name: str) -> bool:
-    """A path the checkout may be asked to hash: relative, inside it, and no blank or ``=``."""
+    """A path the checkout may be asked to hash: relative and inside it (no blank or ``=``
+    can be in it: :func:`parse_per_file` splits on them)."""
     parts = name.split("/")
     return not name.startswith("/") and ".." not in parts and "" not in parts
 

@@ -1,7 +1,8 @@
 """Asking registries about tags and digests, through skopeo: the query API.
 
 ``push``, ``release``, ``check --registry`` and ``pin`` ask registries the same few
-questions, all answered by ``skopeo inspect --raw`` (:mod:`ci_image.publish.skopeo`), so
+questions, all answered by ``skopeo inspect --raw`` (:mod:`ci_image.publish.skopeo`;
+only :mod:`ci_image.publish.realm` asks one anonymous ``GET /v2/`` itself), so
 credentials, credential helpers, TLS and registries.conf are those of the containers
 tools. Open a :func:`registry_session`, then:
 
@@ -54,7 +55,7 @@ INDEX_TYPES = frozenset({OCI_INDEX, DOCKER_LIST})
 DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_STALL_SECONDS = 300.0
 MAX_LABEL = 63  # DNS: the longest label of a host name
-# ``--insecure`` (every host) until per-registry options replace it.
+# ``--insecure``: every host (``--insecure-registry`` names them one by one).
 ALL_HOSTS = frozenset({"*"})
 
 
@@ -75,7 +76,7 @@ class RegistryOptions:
     stall: float = DEFAULT_STALL_SECONDS
 
     def is_insecure(self, registry: str) -> bool:
-        return "*" in self.insecure_hosts or registry in self.insecure_hosts
+        return self.insecure_hosts == ALL_HOSTS or registry in self.insecure_hosts
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Running skopeo: the only module that does, for every registry question and upload.
 
 Every registry request goes through skopeo (``inspect --raw``, ``inspect --config
---raw``, ``copy``), so credentials (auth files, ``credHelpers``, registries.conf
-``credential-helpers``), TLS (``--cert-dir``, ``certs.d``) and registries.conf behave
-exactly as in podman and the other containers tools. Facts this rests on, measured with
+--raw``, ``copy``), but the one anonymous ``GET /v2/`` of :mod:`ci_image.publish.realm`,
+so credentials (auth files, ``credHelpers``, registries.conf ``credential-helpers``),
+TLS (``--cert-dir``, ``certs.d``) and registries.conf behave exactly as in podman and
+the other containers tools. Facts this rests on, measured with
 Debian's skopeo 1.9.3 (containers/image 5.23.1) against distribution 2.8:
 
 - ``inspect --raw docker://R/P:T`` makes two requests (``GET /v2/``, the manifest) and
