@@ -62,7 +62,6 @@ class JobChange:
 class WorkflowEdit:
     """The new text of one workflow (None: unchanged) and the story per job."""
 
-    workflow: Workflow
     new_text: str | None
     jobs: list[JobChange] = field(default_factory=list)
     labels: set[str] = field(default_factory=set)
@@ -87,7 +86,7 @@ def adopt_workflow(workflow: Workflow, image: str) -> WorkflowEdit:
     lines = split_lines(text)
     newline = "\r\n" if "\r\n" in text else "\n"
     jobs = mapping_get(workflow.root, "jobs")
-    edit = WorkflowEdit(workflow, None)
+    edit = WorkflowEdit(None)
     if not isinstance(jobs, yaml.MappingNode):
         return edit
     if _ODD_LINE_BREAK.search(text):

@@ -30,10 +30,9 @@ _IMAGE_LINE = re.compile(
 
 @dataclass(frozen=True)
 class SettingEdit:
-    """The new text (``None``: nothing to change), what it does, and the image in force."""
+    """The new text (``None``: nothing to change), and what it does."""
 
     text: str | None
-    image: str
     reason: str
 
 
@@ -56,12 +55,12 @@ def set_image(
     kept unless ``replace``."""
     current = configured_image(pyproject)
     if current == image:
-        return SettingEdit(None, image, f"[tool.{TABLE}] already sets image = {image!r}")
+        return SettingEdit(None, f"[tool.{TABLE}] already sets image = {image!r}")
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
     if current is not None:
         if not replace:
-            return SettingEdit(None, current, f"[tool.{TABLE}] sets image = {current!r}: kept")
+            return SettingEdit(None, f"[tool.{TABLE}] sets image = {current!r}: kept")
         new_text = _replace_value(lines, image, path)
         reason = f"image in [tool.{TABLE}] was {current!r}, now {image!r} (--force)"
     elif has_table(pyproject):
@@ -73,7 +72,7 @@ def set_image(
         new_text = f'{text}{ending}{gap}[tool.{TABLE}]{newline}image = "{image}"{newline}'
         reason = f"added [tool.{TABLE}] with image = {image!r} (read by the flake and the helper)"
     _verify(pyproject, new_text, image, path)
-    return SettingEdit(new_text, image, reason)
+    return SettingEdit(new_text, reason)
 
 
 def _header_index(lines: list[str], path: Path) -> int:
