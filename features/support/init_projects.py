@@ -3,9 +3,9 @@
 Each is what ``uv init`` and ``uv lock`` leave (the lock written out here, in uv's
 format, revision 3: ``uv lock`` needs an interpreter that ``requires-python`` admits, and
 a machine with only Debian 12's Python 3.11 has none for these 3.12 and 3.13 projects;
-support/sample_projects.py locks with the real uv the samples that admit 3.11), a CI workflow as such a project has it before adopting
-(uv installed with pip or setup-uv, then ``uv sync``), and a git repository whose
-remote is on a Forgejo host.
+support/sample_projects.py locks with the real uv the samples that admit 3.11), a CI
+workflow as such a project has it before adopting (uv installed with pip or setup-uv,
+then ``uv sync``), and a git repository whose remote is on a Forgejo host.
 """
 
 from __future__ import annotations
