@@ -187,17 +187,22 @@ def step_lose_layer(context: Context, number: int, reference: str) -> None:
     blob.rmdir()
 
 
+def rival_push(context: Context, archive: str, reference: str) -> str:
+    """The shell command of another push of ``archive`` to ``reference``, by the real
+    skopeo (``$real`` in a wrapper)."""
+    return (
+        f'"$real" --insecure-policy copy --quiet --dest-tls-verify=false '
+        f"docker-archive:{shlex.quote(str(context.workdir / archive))} "
+        f"docker://{shlex.quote(expand(context, [reference])[0])}"
+    )
+
+
 @given('a skopeo first on the PATH that {when_} its copy pushes "{archive}" to "{reference}"')
 def step_skopeo_with_rival(context: Context, when_: str, archive: str, reference: str) -> None:
     """Another push of the same tag, at a moment chosen exactly: right before ci-image's
     skopeo copy starts, or right after it ended. (Only the copy is wrapped; what is
     under test is what ci-image does around it.)"""
-    rival = (
-        f'"$real" --insecure-policy copy --quiet --dest-tls-verify=false '
-        f"docker-archive:{shlex.quote(str(context.workdir / archive))} "
-        f"docker://{shlex.quote(expand(context, [reference])[0])}"
-    )
-    write_wrapper(context, when_, rival)
+    write_wrapper(context, when_, rival_push(context, archive, reference))
 
 
 @given('a skopeo first on the PATH that deletes "{reference}" right after its copy')
@@ -213,44 +218,37 @@ def step_skopeo_deleting(context: Context, reference: str) -> None:
 def step_skopeo_rival_after_inspect(context: Context, archive: str, reference: str) -> None:
     """The rival push lands between ci-image's first look at the tag and what follows
     (for ``release`` of an image the tag holds: the pins it plans)."""
-    real = shutil.which("skopeo", path=context.env.get("PATH"))
-    assert real is not None, "skopeo is not installed"
-    directory = context.workdir / ".home" / "wrapper-bin"
-    directory.mkdir(parents=True)
-    marker = directory / "inspected"
-    rival = (
-        f'"$real" --insecure-policy copy --quiet --dest-tls-verify=false '
-        f"docker-archive:{shlex.quote(str(context.workdir / archive))} "
-        f"docker://{shlex.quote(expand(context, [reference])[0])}"
+    marker = shlex.quote(str(context.workdir / ".home" / "inspected"))
+    rival = rival_push(context, archive, reference)
+    install_wrapper(
+        context, "inspect", after=f"if [ ! -e {marker} ]; then : > {marker}; {rival}; fi"
     )
-    script = directory / "skopeo"
-    script.write_text(
-        f"#!/bin/sh\nreal={shlex.quote(real)}\nmarker={shlex.quote(str(marker))}\n"
-        'case " $* " in *" inspect "*) ;; *) exec "$real" "$@" ;; esac\n'
-        '"$real" "$@"\nstatus=$?\n'
-        f'if [ ! -e "$marker" ]; then : > "$marker"; {rival} >/dev/null 2>&1; fi\n'
-        "exit $status\n",
-        encoding="utf-8",
-    )
-    script.chmod(0o755)
-    context.env["PATH"] = f"{directory}{os.pathsep}{context.env.get('PATH', '')}"
 
 
 def write_wrapper(context: Context, when_: str, command: str) -> None:
+    assert when_ in {"right before", "right after"}, when_
+    if when_ == "right before":
+        install_wrapper(context, "copy", before=command)
+    else:
+        install_wrapper(context, "copy", after=command)
+
+
+def install_wrapper(
+    context: Context, subcommand: str, *, before: str = ":", after: str = ":"
+) -> None:
+    """A skopeo first on PATH that runs ``before`` and ``after`` (shell, quiet) around the
+    real skopeo's ``subcommand``, and passes every other call straight through."""
     real = shutil.which("skopeo", path=context.env.get("PATH"))
     assert real is not None, "skopeo is not installed"
     directory = context.workdir / ".home" / "wrapper-bin"
     directory.mkdir(parents=True)
     script = directory / "skopeo"
-    before = command if when_ == "right before" else ":"
-    after = command if when_ == "right after" else ":"
-    assert when_ in {"right before", "right after"}, when_
     script.write_text(
         f"#!/bin/sh\nreal={shlex.quote(real)}\n"
-        'case " $* " in *" copy "*) ;; *) exec "$real" "$@" ;; esac\n'
-        f"{before} >/dev/null 2>&1\n"
+        f'case " $* " in *" {subcommand} "*) ;; *) exec "$real" "$@" ;; esac\n'
+        f"{{ {before}; }} >/dev/null 2>&1\n"
         '"$real" "$@"\nstatus=$?\n'
-        f"{after} >/dev/null 2>&1\n"
+        f"{{ {after}; }} >/dev/null 2>&1\n"
         "exit $status\n",
         encoding="utf-8",
     )
