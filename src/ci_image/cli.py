@@ -7,13 +7,14 @@ environment failure. Expected failures are one line on stderr, never a traceback
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import os
 import select
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import NoReturn
 
@@ -81,6 +82,22 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         module = __import__(f"ci_image.commands.{module_name}", fromlist=["register"])
         module.register(subparsers, [json_parent])
     return parser
+
+
+def run() -> NoReturn:
+    """The console script and ``python -m ci_image``: :func:`main`, then the exit.
+
+    Once a command has returned, its files are written and closed, its temporaries
+    removed and its output flushed. The exit hooks still run (coverage.py saving what
+    it measured, ``weakref.finalize``), but not Python's teardown of every module and
+    object, which would add ~25 ms to each run (measured: a fifth of a re-push).
+    """
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a reader that went away: main reported it
+            stream.flush()
+    atexit._run_exitfuncs()
+    os._exit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from ci_image.errors import CiImageError
 from ci_image.publish.registry import Descriptor, Manifest, Registry
+from ci_image.publish.threads import in_parallel
 from ci_image.reference import Reference
 from ci_image.trace import Trace
 
@@ -65,16 +67,19 @@ def known_layers(
     """diff_id -> the registry's layer, from ``images`` (all asked at once)."""
     if not images:
         return {}
-    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only when asking
+    manifests: dict[Reference, Manifest | None] = {}
+    configs: dict[Reference, bytes | None] = {}
 
-    with ThreadPoolExecutor(max_workers=2 * len(images)) as pool:
-        manifests = [pool.submit(registry.manifest, image) for image in images]
-        configs = [pool.submit(registry.config, image) for image in images]
-        # A registry that fails these questions fails the push too: it answered the tag.
-        answers: list[tuple[Reference, Manifest | None, bytes | None]] = [
-            (image, asked_manifest.result(), asked_config.result())
-            for image, asked_manifest, asked_config in zip(images, manifests, configs, strict=True)
-        ]
+    def ask_manifest(image: Reference) -> None:
+        manifests[image] = registry.manifest(image)
+
+    def ask_config(image: Reference) -> None:
+        configs[image] = registry.config(image)
+
+    questions = [partial(ask, image) for image in images for ask in (ask_manifest, ask_config)]
+    # A registry that fails these questions fails the push too: it answered the tag.
+    in_parallel(questions, len(questions))
+    answers = [(image, manifests[image], configs[image]) for image in images]
     known: dict[str, Descriptor] = {}
     for image, manifest, config in answers:
         if manifest is None or manifest.is_index or config is None:
