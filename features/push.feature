@@ -533,7 +533,10 @@ Feature: ci-image push publishes an image archive, idempotently
     And the pinned reference printed can be inspected with skopeo
 
   @registry
-  Scenario: The images the workflows pin are only a hint: a broken workflow or a pin that is gone stops no push
+  Scenario: The images the workflows pin are only a hint: an unreadable workflow or a pin that is gone stops no push
+    The workflows are read as text: a pin counts wherever it stands, also in a comment
+    or in a file that is not valid YAML; a file that cannot be read at all (here: not
+    UTF-8) only means that nothing is learned.
     Given a digest that was never pushed, as $UNPUSHED
     And a file "gone/ci.yml" naming the registry, with
       """
@@ -545,10 +548,7 @@ Feature: ci-image push publishes an image archive, idempotently
           steps:
             - run: nox
       """
-    And a file "broken/ci.yml" with
-      """
-      on: [push
-      """
+    And a file "broken/ci.yml" holding the bytes "ff" and then some
     And an image archive "image.tar" tagged "ci-image:v1"
     When I run "ci-image push image.tar --to $REGISTRY/ci/image --insecure --verbose --workflows gone"
     Then it succeeds

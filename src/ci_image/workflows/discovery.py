@@ -212,3 +212,42 @@ def loop_error(path: Path) -> CiImageError:
         "replace it with the file itself or remove it",
         path=path,
     )
+
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+def read_text(path: Path) -> str:
+    """The file's text, decoded as strict UTF-8 with line endings untouched.
+
+    Opened without waiting (a FIFO would block ``open`` until a writer comes) and read
+    only when it is a regular file.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(descriptor, "rb") as stream:
+            mode = os.fstat(descriptor).st_mode
+            if not stat.S_ISREG(mode):
+                kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a FIFO?)"
+                raise CiImageError(f"is {kind}, not a workflow file", path=path)
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise loop_error(path) from None
+        raise CiImageError(
+            f"cannot read: {error.strerror or error}; check its permissions", path=path
+        ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise CiImageError(
+            f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not a workflow", path=path
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise CiImageError(
+            f"is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "save the file as UTF-8",
+            path=path,
+            line=line,
+        ) from None

@@ -11,10 +11,7 @@ of the repository).
 
 from __future__ import annotations
 
-import errno
 import functools
-import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +20,8 @@ import yaml
 
 from ci_image.errors import CiImageError
 from ci_image.output import display_path
-from ci_image.workflows.discovery import list_workflow_files, loop_error
+from ci_image.workflows.discovery import list_workflow_files, read_text
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
 # A real workflow has a few thousand nodes; anchors and aliases can make a small file
 # expand to billions. Refuse documents whose expansion is over this.
 MAX_EXPANDED_NODES = 200_000
@@ -97,42 +93,6 @@ def load_workflow(path: Path) -> Workflow:
     text = read_text(path)
     root = parse_workflow_text(text, path)
     return Workflow(path=path, text=text, root=root)
-
-
-def read_text(path: Path) -> str:
-    """The file's text, decoded as strict UTF-8 with line endings untouched.
-
-    Opened without waiting (a FIFO would block ``open`` until a writer comes) and read
-    only when it is a regular file.
-    """
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        with os.fdopen(descriptor, "rb") as stream:
-            mode = os.fstat(descriptor).st_mode
-            if not stat.S_ISREG(mode):
-                kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a FIFO?)"
-                raise CiImageError(f"is {kind}, not a workflow file", path=path)
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise loop_error(path) from None
-        raise CiImageError(
-            f"cannot read: {error.strerror or error}; check its permissions", path=path
-        ) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise CiImageError(
-            f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not a workflow", path=path
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise CiImageError(
-            f"is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
-            "save the file as UTF-8",
-            path=path,
-            line=line,
-        ) from None
 
 
 def compose_unchecked(text: str) -> yaml.Node | None:
