@@ -32,10 +32,10 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
+import socketserver
 import sys
 import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
@@ -92,7 +92,6 @@ class ImageSource:
 
     def __enter__(self) -> ImageSource:
         self._server = _Server(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
         threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         ).start()
@@ -129,7 +128,9 @@ class ImageSource:
             return self.gate_passed
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A skopeo that went away mid-answer (ended by a timeout or SIGTERM while the gate
         ran) leaves a broken connection: its own error is the one to report, and
@@ -139,63 +140,103 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)  # pragma: no cover - a bug here
 
 
-def _handler(source: ImageSource) -> type[BaseHTTPRequestHandler]:
+# Longest request line or header line read; skopeo's are a few hundred bytes.
+_MAX_LINE = 8192
+_MAX_HEADERS = 100
+_REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
+            501: "Not Implemented"}  # fmt: skip
+
+
+def _handler(source: ImageSource) -> type[socketserver.StreamRequestHandler]:
+    """HTTP/1.1 with keep-alive, GET only, no request bodies: what skopeo asks of a
+    registry it reads from. Not http.server, whose import (http.client, email, ssl) costs
+    an upload ~15 ms; a request that is not HTTP (skopeo first tries TLS) gets a 400 and
+    the connection is closed, as http.server does."""
     prefix = f"/v2/{source.name}/"
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "ci-image"
+    class Handler(socketserver.StreamRequestHandler):
+        disable_nagle_algorithm = True  # a head and its body are not held back by Nagle
 
-        def do_GET(self) -> None:
-            path = self.path.partition("?")[0]
+        def handle(self) -> None:
+            while self._answer_one():
+                pass
+
+        def _answer_one(self) -> bool:
+            """Answer one request; False when the connection is to be closed."""
+            line = self.rfile.readline(_MAX_LINE + 1)
+            if not line:
+                return False
+            words = line.split()
+            headers = self._read_headers() if len(words) == 3 else None
+            if headers is None or not words[2].startswith(b"HTTP/1."):
+                self._respond(400, close=True)
+                return False
+            keep = words[2] == b"HTTP/1.1" and headers.get(b"connection") != b"close"
+            if words[0] != b"GET" or headers.get(b"content-length", b"0") != b"0":
+                self._respond(501, close=True)
+                return False
+            path = words[1].decode("latin-1").partition("?")[0]
             if path == "/v2/":
-                self._bytes(b"{}", "application/json")
+                self._respond(200, b"{}", "application/json")
             elif path.startswith(prefix + "manifests/"):
-                self._bytes(source.manifest, DOCKER_MANIFEST)
+                self._respond(200, source.manifest, DOCKER_MANIFEST)
             elif path.startswith(prefix + "blobs/"):
                 self._blob(path.removeprefix(prefix + "blobs/"))
             else:  # pragma: no cover - skopeo asks only for the image's manifest and blobs
-                self._status(404)
+                self._respond(404)
+            return keep
+
+        def _read_headers(self) -> dict[bytes, bytes] | None:
+            """Lower-case names to values; None when they are too long or too many."""
+            headers: dict[bytes, bytes] = {}
+            for _ in range(_MAX_HEADERS):
+                line = self.rfile.readline(_MAX_LINE + 1)
+                if line in (b"\r\n", b"\n"):
+                    return headers
+                name, colon, value = line.partition(b":")
+                if not colon or len(line) > _MAX_LINE:
+                    return None
+                headers[name.strip().lower()] = value.strip().lower()
+            return None
 
         def _blob(self, digest: str) -> None:
             if digest == source.config_digest:
                 if not source.pass_gate():
-                    self._status(403)
+                    self._respond(403)
                     return
-                self._bytes(source.config, "application/octet-stream")
+                self._respond(200, source.config, "application/octet-stream")
                 return
             blob = source.blobs.get(digest)
             if blob is None:
                 source.missing = digest
-                self._status(404)
+                self._respond(404)
                 return
-            self._headers(blob.size, "application/octet-stream")
+            self._start(200, blob.size, "application/octet-stream")
             # The file may be gone too: under SIGTERM the private directory is removed
-            # while skopeo still asks (socketserver would print the traceback).
+            # while skopeo still asks.
             with contextlib.suppress(OSError), blob.path.open("rb") as stream:
                 self.connection.sendfile(stream, blob.offset, blob.size)
 
-        def _bytes(self, data: bytes, content_type: str) -> None:
-            self._headers(len(data), content_type)
-            self.wfile.write(data)
+        def _respond(
+            self, status: int, body: bytes = b"", content_type: str | None = None, *,
+            close: bool = False,
+        ) -> None:  # fmt: skip
+            self.wfile.write(_head(status, len(body), content_type, close=close) + body)
 
-        def _headers(self, size: int, content_type: str) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(size))
-            self.send_header("Docker-Distribution-API-Version", "registry/2.0")
-            self.end_headers()
-            self.wfile.flush()
-
-        def _status(self, status: int) -> None:
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            """Quiet: skopeo first tries TLS, which arrives here as a garbled request."""
+        def _start(self, status: int, size: int, content_type: str) -> None:
+            self.wfile.write(_head(status, size, content_type))
 
     return Handler
+
+
+def _head(status: int, size: int, content_type: str | None, *, close: bool = False) -> bytes:
+    lines = [f"HTTP/1.1 {status} {_REASONS[status]}", f"Content-Length: {size}",
+             "Docker-Distribution-API-Version: registry/2.0"]  # fmt: skip
+    if content_type is not None:
+        lines.append(f"Content-Type: {content_type}")
+    if close:
+        lines.append("Connection: close")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
 def policy_for(source: ImageSource) -> str:
