@@ -32,6 +32,8 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
+import selectors
+import socket
 import socketserver
 import sys
 import threading
@@ -92,9 +94,7 @@ class ImageSource:
 
     def __enter__(self) -> ImageSource:
         self._server = _Server(("127.0.0.1", 0), _handler(self))
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        ).start()
+        self._server.start()
         return self
 
     def __exit__(
@@ -104,8 +104,7 @@ class ImageSource:
         traceback: TracebackType | None,
     ) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
 
     def reset_gate(self) -> None:
         """Before each attempt of the copy: the tag is re-read every time."""
@@ -129,7 +128,30 @@ class ImageSource:
 
 
 class _Server(socketserver.ThreadingTCPServer):
+    """Accepts connections in a thread of its own until :meth:`stop`, which wakes it at
+    once: socketserver's ``serve_forever`` polls, and its ``shutdown`` waits for the next
+    poll (half the interval on average, ~10 ms of every upload at 0.02 s)."""
+
     daemon_threads = True
+
+    def start(self) -> None:
+        self._stopping, self._stop_request = socket.socketpair()
+        self._thread = threading.Thread(target=self._serve, daemon=True, name="image-source")
+        self._thread.start()
+
+    def _serve(self) -> None:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.socket, selectors.EVENT_READ)
+            selector.register(self._stop_request, selectors.EVENT_READ)
+            while all(key.fileobj is self.socket for key, _ in selector.select()):
+                self.handle_request()  # one connection, answered in a thread of its own
+
+    def stop(self) -> None:
+        self._stopping.send(b"\0")
+        self._thread.join()
+        self.server_close()
+        self._stopping.close()
+        self._stop_request.close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A skopeo that went away mid-answer (ended by a timeout or SIGTERM while the gate
