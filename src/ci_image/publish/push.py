@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -224,34 +223,8 @@ def push(options: PushOptions, trace: Trace, environ: Mapping[str, str]) -> Push
         private_tmpdir(options.tmpdir) as work,
         registry_session(options.registry, environ=environ, trace=trace, work=work) as registry,
     ):
-        pins = PinnedImages(options, trace)  # read while the registry is asked
         plan = plan_push(options, registry, trace)
-        return finish_push(plan, options, registry, work, trace, pins=pins)
-
-
-class PinnedImages:
-    """The images of the repository the workflows pin, read in a thread of their own
-    while the tag is asked about (YAML costs ~50 ms); only an upload waits for them."""
-
-    def __init__(self, options: PushOptions, trace: Trace) -> None:
-        self._found: list[Reference] = []
-        self._failure: Exception | None = None
-        self._thread = threading.Thread(
-            target=self._read, args=(options, trace), daemon=True, name="pinned-images"
-        )
-        self._thread.start()
-
-    def _read(self, options: PushOptions, trace: Trace) -> None:
-        try:
-            self._found = pinned_images(options.workflows, options.repository, trace)
-        except Exception as error:  # pragma: no cover - it traces its own failures
-            self._failure = error  # raised in the main thread, never a thread's traceback
-
-    def result(self) -> list[Reference]:
-        self._thread.join()
-        if self._failure is not None:  # pragma: no cover - see _read
-            raise self._failure
-        return self._found
+        return finish_push(plan, options, registry, work, trace)
 
 
 def finish_push(
@@ -260,8 +233,6 @@ def finish_push(
     registry: Registry,
     work: Path,
     trace: Trace,
-    *,
-    pins: PinnedImages,
 ) -> PushResult:
     """Carry out a plan: nothing to do when the tag holds the image, else upload and verify."""
     if plan.existing is not None and plan.reference is not None:
@@ -269,7 +240,8 @@ def finish_push(
         held = plan.existing.layers
         transfer = Transfer(0, 0, len(held), sum(layer.size for layer in held))
         return PushResult(plan.reference, plan.image.config_digest, True, transfer)
-    known = known_layers(registry, pins.result(), trace)
+    pins = pinned_images(options.workflows, options.repository, trace)
+    known = known_layers(registry, pins, trace)
     digest, uploaded, reused = _Upload(plan, options, registry, work, trace).run(known)
     stored = confirm_tag(registry, plan, digest)
     return PushResult(
@@ -316,7 +288,7 @@ class _Upload:
     def _copy(
         self, reused: dict[str, Descriptor], staged: dict[str, Blob], uploaded: set[str]
     ) -> tuple[str, bool]:
-        # Imported here: only an upload serves the image (http.server, ~14 ms).
+        # Imported here: only an upload serves the image.
         from ci_image.publish.source import ImageSource, policy_for  # noqa: PLC0415
 
         plan, image, trace = self.plan, self.plan.image, self.trace

@@ -32,7 +32,6 @@ from ci_image.errors import CiImageError
 from ci_image.output import display_path
 from ci_image.pinning.apply import PinResult, pin_workflows
 from ci_image.publish.push import (
-    PinnedImages,
     Plan,
     PushOptions,
     PushResult,
@@ -71,7 +70,6 @@ def release(
         private_tmpdir(options.tmpdir) as work,
         registry_session(options.registry, environ=environ, trace=trace, work=work) as registry,
     ):
-        pins = PinnedImages(options, trace)
         plan = plan_push(options, registry, trace)
         placeholder = options.repository.with_pin(plan.tag, PLACEHOLDER_DIGEST)
         ci_image = options.repository
@@ -82,7 +80,7 @@ def release(
             if plan.reference is not None:
                 planned = pin_workflows(plan.reference, directory, ci_image=ci_image, dry_run=True)
             return ReleaseResult(plan=plan, push=None, pin=planned)
-        pushed = finish_push(plan, options, registry, work, trace, pins=pins)
+        pushed = finish_push(plan, options, registry, work, trace)
         reference = pushed.reference
         if pushed.skipped:  # an upload ends with its own re-read (push's step 5)
             confirm_tag(registry, plan, str(reference.digest))
