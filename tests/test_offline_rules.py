@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ci_image.findings.model import Finding, Severity
+from ci_image.findings.model import Finding
 from ci_image.findings.offline import CheckOptions, check_sites, check_workflows
+from ci_image.findings.rules import Severity
 from ci_image.reference import parse_reference
 from ci_image.workflows.sites import find_image_sites
 from workflow_helpers import workflow

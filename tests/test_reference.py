@@ -17,6 +17,7 @@ from ci_image.reference import (
     Reference,
     parse_reference,
     parse_repository,
+    split_host,
     validate_tag,
 )
 
@@ -171,3 +172,17 @@ def test_every_well_formed_reference_reads_back_as_written(
     parsed = parse_reference(text)
     assert str(parsed) == text
     assert (parsed.registry, parsed.path, parsed.tag) == (host, path, tag or None)
+
+
+@pytest.mark.parametrize(
+    ("registry", "host", "port"),
+    [
+        ("codeberg.org", "codeberg.org", ""),
+        ("localhost:5000", "localhost", "5000"),
+        ("[::1]:5000", "::1", "5000"),
+        ("[fe80::1]", "fe80::1", ""),
+        ("host:", "host", ""),
+    ],
+)
+def test_a_registry_splits_into_host_and_port(registry: str, host: str, port: str) -> None:
+    assert split_host(registry) == (host, port)

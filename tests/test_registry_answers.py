@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ci_image.errors import CiImageError
-from ci_image.publish.credentials import known_secrets, redact
+from ci_image.publish.credentials import read_auth_files, redact
 from ci_image.publish.registry import RegistryOptions, parse_manifest, registry_session
 from ci_image.publish.retry import TransientError, with_retries
 from ci_image.publish.reuse import config_diff_ids
@@ -177,7 +177,7 @@ def test_every_secret_skopeo_could_use_is_hidden(
     monkeypatch.setenv("PATH", f"{helpers}{os.pathsep}{os.environ['PATH']}")
     environ = {"HOME": str(home), "XDG_RUNTIME_DIR": str(tmp_path / "run")}
     trace = Trace()
-    trace.add_secrets(*known_secrets("h.example", None, environ))
+    trace.add_secrets(*read_auth_files("h.example", None, environ).secrets)
     text = (
         "user:s3cret-file s3cret-file s3cret-identity s3cret-helper ci:s3cret-helper "
         "Basic Y2k6czNjcmV0LWhlbHBlcg== eyJhbGciOi.eyJzdWIi.c2ln "
@@ -193,4 +193,4 @@ def test_a_registries_conf_that_is_not_toml_names_no_helper(tmp_path: Path) -> N
     (home / ".config/containers").mkdir(parents=True)
     (home / ".config/containers/registries.conf").write_text("credential-helpers = [\n")
     environ = {"HOME": str(home), "XDG_RUNTIME_DIR": str(tmp_path / "run")}
-    assert not [secret for secret in known_secrets("h.example", None, environ) if secret]
+    assert not [secret for secret in read_auth_files("h.example", None, environ).secrets if secret]

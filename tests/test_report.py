@@ -3,9 +3,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ci_image.findings.model import CheckResult, Finding, Severity
+from ci_image.findings.model import CheckResult, Finding
 from ci_image.findings.report import annotation, artifact_uri, render
-from ci_image.findings.rules import all_rules
+from ci_image.findings.rules import Severity, all_rules
 
 BASE = Path("/repo")
 

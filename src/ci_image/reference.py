@@ -25,6 +25,16 @@ TAG_RULE = "a tag is 1 to 128 of [A-Za-z0-9_.-], not starting with '.' or '-'"
 DEFAULT_REGISTRY = "docker.io"
 
 
+def split_host(registry: str) -> tuple[str, str]:
+    """``HOST[:PORT]`` or ``[V6][:PORT]`` -> the host (an IPv6 address without its
+    brackets) and the port as written ("" when none)."""
+    if registry.startswith("["):
+        address, _, rest = registry[1:].partition("]")
+        return address, rest.removeprefix(":")
+    host, _, port = registry.partition(":")
+    return host, port
+
+
 class MalformedReferenceError(ValueError):
     """The text is not an image reference; the message says why."""
 

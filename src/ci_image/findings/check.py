@@ -20,16 +20,7 @@ from ci_image.errors import CiImageError
 from ci_image.findings.adopter import AdopterFacts, Location, adopter_findings, build_workflow
 from ci_image.findings.model import CheckResult
 from ci_image.findings.offline import CheckOptions, check_workflows
-from ci_image.findings.rules import (
-    BUILD_PATHS,
-    INCONSISTENT,
-    MISSING_DIGEST,
-    MOVED_TAG,
-    STALE,
-    UNRELEASED,
-    UNUSED_IMAGE,
-    all_rules,
-)
+from ci_image.findings.rules import Needs, all_rules
 from ci_image.findings.suppressions import (
     Suppression,
     apply_suppressions,
@@ -66,16 +57,13 @@ def evaluated_rules(
     options: CheckOptions, *, registry: bool, adopting: bool = False
 ) -> frozenset[str]:
     """The rules this run applies: a suppression of any other cannot be told unused."""
-    skipped: set[str] = set()
-    if not adopting:
-        skipped |= {BUILD_PATHS.id, UNUSED_IMAGE.id}
-    if options.image is None:
-        skipped |= {INCONSISTENT.id, UNRELEASED.id, STALE.id}
-    if options.current_tag is None:
-        skipped.add(STALE.id)
-    if not registry:
-        skipped |= {MISSING_DIGEST.id, MOVED_TAG.id}
-    return frozenset(rule.id for rule in all_rules()) - skipped
+    available = {
+        Needs.IMAGE: options.image is not None,
+        Needs.CURRENT_TAG: options.current_tag is not None,
+        Needs.REGISTRY: registry,
+        Needs.ADOPTION: adopting,
+    }
+    return frozenset(rule.id for rule in all_rules() if all(available[need] for need in rule.needs))
 
 
 @dataclass(frozen=True)

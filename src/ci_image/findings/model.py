@@ -7,22 +7,16 @@ without touching the offline rules.
 
 from __future__ import annotations
 
-import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ci_image.findings.rules import DOCS_URL, Rule, find_rule
+from ci_image.findings.rules import DOCS_URL, Rule, Severity, find_rule
 from ci_image.output import display_path, plural
 from ci_image.reference import Reference
 from ci_image.workflows.sites import ImageSite
-
-
-class Severity(enum.Enum):
-    ERROR = "error"
-    NOTE = "note"
 
 
 @dataclass(frozen=True)
@@ -44,10 +38,12 @@ class Finding:
 
     @classmethod
     def at(
-        cls, site: ImageSite, rule: Rule, message: str, severity: Severity = Severity.ERROR
+        cls, site: ImageSite, rule: Rule, message: str, severity: Severity | None = None
     ) -> Finding:
+        """A finding of ``rule`` at ``site``, at the rule's level unless ``severity`` says."""
+        level = rule.level if severity is None else severity
         return cls(
-            site.path, site.line, site.col, rule.id, rule.name, message, severity, site.reference
+            site.path, site.line, site.col, rule.id, rule.name, message, level, site.reference
         )
 
     @property

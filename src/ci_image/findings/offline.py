@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ci_image.findings.model import CheckResult, Finding, Severity
+from ci_image.findings.model import CheckResult, Finding
 from ci_image.findings.rules import (
     DIGEST_ONLY,
     FLOATING,
@@ -19,6 +19,7 @@ from ci_image.findings.rules import (
     STALE,
     UNRELEASED,
     UNRESOLVABLE,
+    Severity,
 )
 from ci_image.reference import Reference
 from ci_image.workflows.loader import Workflow
@@ -87,7 +88,6 @@ def _site_findings(site: ImageSite, options: CheckOptions) -> list[Finding]:
                 f"{reference} is pinned by digest alone: immutable, but nobody can tell "
                 f"which version it is; write {reference.repository}:TAG@{reference.digest} "
                 "with the tag it was pulled as",
-                Severity.NOTE,
             )
         )
     floating = _floating_reason(reference)

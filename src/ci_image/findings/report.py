@@ -19,8 +19,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from ci_image.findings.model import CheckResult, Finding, Severity
-from ci_image.findings.rules import DOCS_URL, all_rules
+from ci_image.findings.model import CheckResult, Finding
+from ci_image.findings.rules import DOCS_URL, Severity, all_rules
 from ci_image.output import display_path
 
 FORMATS = ("plain", "json", "sarif", "github")
@@ -54,7 +54,7 @@ def sarif(result: CheckResult, base: Path, version: str) -> dict[str, Any]:
                 "name": rule.name,
                 "shortDescription": {"text": rule.summary},
                 "helpUri": rule.url,
-                "defaultConfiguration": {"level": rule.level},
+                "defaultConfiguration": {"level": rule.level.value},
             }
             for rule in rules
         ],
@@ -88,7 +88,7 @@ def _sarif_result(
     item: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": index[finding.rule],
-        "level": "note" if finding.severity is Severity.NOTE else "error",
+        "level": finding.severity.value,
         "message": {"text": finding.message},
         "locations": [
             {

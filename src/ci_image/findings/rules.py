@@ -11,12 +11,28 @@ A new rule is one :func:`define` call below (the next free id) and one section i
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 # Where the rule documentation is published: the repository's docs/rules.md.
 DOCS_URL = "https://codeberg.org/ci-image/ci-image/src/branch/main/docs/rules.md"
-ERROR = "error"
-NOTE = "note"
+
+
+class Severity(enum.Enum):
+    """A finding's level; its value is the word the output formats use."""
+
+    ERROR = "error"
+    NOTE = "note"
+
+
+class Needs(enum.Enum):
+    """What a run must have for a rule to be applied at all (else a suppression of the
+    rule cannot be told unused, CI010)."""
+
+    IMAGE = "the project's CI image ([tool.ci-image] image)"
+    CURRENT_TAG = "the tag the checkout builds (--flake)"
+    REGISTRY = "the registry's answers (--registry)"
+    ADOPTION = "the adopter's view (init)"
 
 
 @dataclass(frozen=True)
@@ -27,7 +43,8 @@ class Rule:
     id: str
     name: str
     summary: str
-    level: str = ERROR
+    level: Severity = Severity.ERROR
+    needs: frozenset[Needs] = frozenset()
 
     @property
     def anchor(self) -> str:
@@ -42,9 +59,15 @@ class Rule:
 _CATALOGUE: dict[str, Rule] = {}
 
 
-def define(rule_id: str, name: str, summary: str, level: str = ERROR) -> Rule:
+def define(
+    rule_id: str,
+    name: str,
+    summary: str,
+    level: Severity = Severity.ERROR,
+    needs: frozenset[Needs] = frozenset(),
+) -> Rule:
     """Add a rule to the catalogue; ids and names are unique."""
-    rule = Rule(rule_id, name, summary, level)
+    rule = Rule(rule_id, name, summary, level, needs)
     if rule_id in _CATALOGUE or any(other.name == name for other in _CATALOGUE.values()):
         raise ValueError(f"rule {rule_id} {name} is defined twice")  # pragma: no cover
     _CATALOGUE[rule_id] = rule
@@ -84,32 +107,37 @@ INCONSISTENT = define(
     "CI004",
     "inconsistent-pins",
     "The workflows pin the CI image at different tags or digests.",
+    needs=frozenset({Needs.IMAGE}),
 )
 STALE = define(
     "CI005",
     "stale-pin",
     "The CI image is pinned at a tag other than the one the flake builds now (--flake).",
+    needs=frozenset({Needs.IMAGE, Needs.CURRENT_TAG}),
 )
 UNRELEASED = define(
     "CI006",
     "unreleased-pin",
     "The CI image is still pinned at the bootstrap tag 'unreleased'.",
+    needs=frozenset({Needs.IMAGE}),
 )
 MISSING_DIGEST = define(
     "CI007",
     "missing-digest",
     "The registry has no manifest with the pinned digest (--registry).",
+    needs=frozenset({Needs.REGISTRY}),
 )
 MOVED_TAG = define(
     "CI008",
     "moved-tag",
     "The pinned tag no longer resolves to the pinned digest (--registry).",
+    needs=frozenset({Needs.REGISTRY}),
 )
 DIGEST_ONLY = define(
     "CI009",
     "digest-only-pin",
     "A pin by digest alone is immutable, but says nothing about which version it is.",
-    NOTE,
+    Severity.NOTE,
 )
 UNUSED_SUPPRESSION = define(
     "CI010",
@@ -120,10 +148,12 @@ BUILD_PATHS = define(
     "CI011",
     "build-paths",
     "The build workflow's push paths are not exactly the image's inputs and the workflow.",
+    needs=frozenset({Needs.ADOPTION}),
 )
 UNUSED_IMAGE = define(
     "CI012",
     "unused-image",
     "The CI image of [tool.ci-image] is used by no job, so the build workflow builds it "
     "for nothing.",
+    needs=frozenset({Needs.ADOPTION}),
 )

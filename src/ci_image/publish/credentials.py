@@ -195,35 +195,39 @@ def auth_files(authfile: Path | None, environ: Mapping[str, str]) -> list[Path]:
     return [*files, home / ".dockercfg"]
 
 
-def known_secrets(registry: str, authfile: Path | None, environ: Mapping[str, str]) -> list[str]:
+@dataclass(frozen=True)
+class AuthFiles:
+    """What the auth files skopeo reads say, read once per registry."""
+
+    secrets: list[str]  # for :func:`redact`
+    creds_store_hint: str | None  # said when the registry wants credentials skopeo lacks
+
+
+def read_auth_files(registry: str, authfile: Path | None, environ: Mapping[str, str]) -> AuthFiles:
     """Every secret the auth files skopeo reads hold (any registry's), and what the
-    credential helpers configured for ``registry`` return: for :func:`redact`."""
+    credential helpers configured for ``registry`` return. Also whether a file names a
+    ``credsStore`` (Docker Desktop keeps credentials there), which the containers tools
+    do not read (only ``credHelpers``, per registry)."""
     found: list[str] = []
     helpers: set[str] = set()
+    hint = None
     for file in auth_files(authfile, environ):
         data = _read_json(file, strict=False)
         found.extend(_file_secrets(data))
         named = data.get("credHelpers")
         if isinstance(named, dict) and isinstance(named.get(registry), str):
             helpers.add(named[registry])
-    helpers.update(_registries_conf_helpers(environ))
-    for helper in sorted(helpers - {"containers-auth.json"}):
-        found.extend(_helper_secrets(helper, registry))
-    return found
-
-
-def creds_store_hint(authfile: Path | None, environ: Mapping[str, str]) -> str | None:
-    """Docker Desktop keeps credentials in a ``credsStore``, which the containers tools do
-    not read (only ``credHelpers``, per registry): say so when such a file is there."""
-    for file in auth_files(authfile, environ):
-        store = _read_json(file, strict=False).get("credsStore")
-        if isinstance(store, str) and store:
-            return (
+        store = data.get("credsStore")
+        if hint is None and isinstance(store, str) and store:
+            hint = (
                 f"{file} names the credsStore {store!r}, which skopeo does not read: name "
                 f'the helper for this registry in credHelpers ({{"credHelpers": {{"HOST": '
                 f'"{store}"}}}})'
             )
-    return None
+    helpers.update(_registries_conf_helpers(environ))
+    for helper in sorted(helpers - {"containers-auth.json"}):
+        found.extend(_helper_secrets(helper, registry))
+    return AuthFiles(found, hint)
 
 
 def _file_secrets(data: dict[str, Any]) -> Iterable[str]:

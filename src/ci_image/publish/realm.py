@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ci_image.errors import CiImageError
+from ci_image.reference import split_host
 from ci_image.trace import Trace
 
 if TYPE_CHECKING:
@@ -37,16 +38,6 @@ CERTS_D = (Path("/etc/containers/certs.d"), Path("/etc/docker/certs.d"))
 def api_host(registry: str) -> str:
     """The host that serves the API: Docker Hub's names map to registry-1.docker.io."""
     return "registry-1.docker.io" if registry in {"docker.io", "index.docker.io"} else registry
-
-
-def split_host(registry: str) -> tuple[str, int | None]:
-    """``host[:port]`` or ``[v6]:port`` -> (host without brackets, port or None)."""
-    if registry.startswith("["):
-        address, _, rest = registry[1:].partition("]")
-        port = rest.removeprefix(":")
-        return address, int(port) if port.isdigit() else None
-    host, _, port = registry.partition(":")
-    return host, int(port) if port.isdigit() else None
 
 
 def refuse_plain_http_realm(registry: str, cert_dir: Path | None, home: Path, trace: Trace) -> None:
@@ -73,10 +64,11 @@ def _challenge_realm(registry: str, cert_dir: Path | None, home: Path) -> str | 
     import ssl  # noqa: PLC0415
 
     host, port = split_host(api_host(registry))
+    number = int(port) if port.isdigit() else None
     try:
         context = _context(registry, cert_dir, home)
         connection = http.client.HTTPSConnection(
-            host, port, context=context, timeout=DEADLINE_SECONDS
+            host, number, context=context, timeout=DEADLINE_SECONDS
         )
         try:
             connection.request("GET", "/v2/", headers={"User-Agent": "ci-image"})

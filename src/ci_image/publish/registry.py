@@ -37,14 +37,13 @@ from ci_image.publish import skopeo
 from ci_image.publish.credentials import (
     ENV_AUTH_FILE,
     check_authfile,
-    creds_store_hint,
     environment_credentials,
-    known_secrets,
+    read_auth_files,
     write_authfile,
 )
 from ci_image.publish.realm import refuse_plain_http_realm
 from ci_image.publish.retry import with_retries
-from ci_image.reference import DIGEST_RE, Reference
+from ci_image.reference import DIGEST_RE, Reference, split_host
 from ci_image.trace import Trace
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -134,19 +133,15 @@ def check_host(registry: str) -> None:
     The reference grammar allows labels of any length (a name is bounded only by the
     255 characters of the whole repository); DNS allows 63 per label.
     """
-    if registry.startswith("["):
-        address, _, rest = registry.partition("]")
-        host, port = f"{address}]", rest.removeprefix(":")
-    else:
-        host, _, port = registry.partition(":")
+    host, port = split_host(registry)
     problem = None
     if port and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
         problem = f"the port {port} is not a number in 1..65535"
-    elif host.startswith("["):
+    elif registry.startswith("["):
         try:
-            ipaddress.IPv6Address(host[1:-1])
+            ipaddress.IPv6Address(host)
         except ValueError:
-            problem = f"{host} is not an IPv6 address"
+            problem = f"[{host}] is not an IPv6 address"
     else:
         longest = max(host.split("."), key=len)
         if len(longest) > MAX_LABEL:
@@ -162,8 +157,7 @@ def check_host(registry: str) -> None:
 
 
 def is_loopback(registry: str) -> bool:
-    host = registry.rsplit(":", 1)[0] if not registry.endswith("]") else registry
-    host = host.strip("[]")
+    host = split_host(registry)[0]
     if host == "localhost":
         return True
     try:
@@ -206,15 +200,17 @@ class Registry:
         if self.options.cert_dir is not None and not self.options.cert_dir.is_dir():
             raise CiImageError(f"--cert-dir {self.options.cert_dir} is not a directory")
         authfile = self._authfile(registry)
-        self.trace.add_secrets(*known_secrets(registry, authfile, self.environ))
+        files = read_auth_files(registry, authfile, self.environ)
+        self.trace.add_secrets(*files.secrets)
         if not insecure:
             home = Path(self.environ.get("HOME") or Path.home())
             refuse_plain_http_realm(registry, self.options.cert_dir, home, self.trace)
         label = None
         if authfile is not None and self.options.authfile is None:
             label = "CI_IMAGE_REGISTRY_USER/CI_IMAGE_REGISTRY_PASSWORD"
-        hint = creds_store_hint(self.options.authfile, self.environ)
-        access = skopeo.Access(registry, authfile, self.options.cert_dir, insecure, label, hint)
+        access = skopeo.Access(
+            registry, authfile, self.options.cert_dir, insecure, label, files.creds_store_hint
+        )
         self._access[registry] = access
         return access
 
