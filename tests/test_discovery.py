@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from ci_image.pinning.temporaries import remove_leftovers
 from ci_image.settings import load_settings
 from ci_image.workflows.discovery import list_workflow_files
 
@@ -19,7 +20,9 @@ def test_only_regular_leftover_files_are_removed(
     (workflows / "ci.yml").write_text("on: push\n", encoding="utf-8")
     (workflows / LEFTOVER).symlink_to("ci.yml")  # a link: not ours to remove
     (workflows / ".ci.yml.efgh5678.ci-image.tmp").write_text("half", encoding="utf-8")
-    assert list_workflow_files(workflows, remove_leftovers=True) == [workflows / "ci.yml"]
+    files = list_workflow_files(workflows)
+    assert files == [workflows / "ci.yml"]
+    remove_leftovers(workflows, files)
     assert (workflows / LEFTOVER).is_symlink()
     assert not (workflows / ".ci.yml.efgh5678.ci-image.tmp").exists()
     assert "removed " in capsys.readouterr().err

@@ -28,6 +28,7 @@ from ci_image.findings.suppressions import (
     setting_suppressions,
 )
 from ci_image.image.input_paths import image_input_paths
+from ci_image.pinning import temporaries
 from ci_image.pinning.apply import file_writes
 from ci_image.pinning.atomic import write_files
 from ci_image.pinning.fix import FixPlan, fixable_sites, fixed_workflows, plan_fix
@@ -42,9 +43,10 @@ def load_targets(paths: Sequence[Path], *, remove_leftovers: bool) -> list[Workf
     """The workflows ``check`` looks at: each path a workflow file, or a directory read
     as a workflow directory (none in it is an error); each file once."""
     workflows: dict[Path, Workflow] = {}
+    sweep = temporaries.remove_leftovers if remove_leftovers else None
     for path in paths:
         loaded = (
-            load_some_workflows(path, remove_leftovers=remove_leftovers)
+            load_some_workflows(path, before_loading=sweep)
             if path.is_dir()
             else [load_workflow(path)]
         )

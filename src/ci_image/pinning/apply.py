@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ci_image.errors import CiImageError
 from ci_image.output import display_path, plural
+from ci_image.pinning import temporaries
 from ci_image.pinning.atomic import FileWrite, write_files
 from ci_image.pinning.plan import (
     FileChange,
@@ -94,7 +95,9 @@ def pin_workflows(
             f"give it, {reference.repository}:TAG (the tag ci-image push printed)"
         )
     sweep = not dry_run if remove_leftovers is None else remove_leftovers
-    workflows = load_some_workflows(directory, remove_leftovers=sweep)
+    workflows = load_some_workflows(
+        directory, before_loading=temporaries.remove_leftovers if sweep else None
+    )
     sites = {workflow.path: find_image_sites(workflow) for workflow in workflows}
     every_site = [site for group in sites.values() for site in group]
     if everywhere:

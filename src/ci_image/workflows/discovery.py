@@ -14,8 +14,7 @@ import stat
 from pathlib import Path
 
 from ci_image.errors import CiImageError
-from ci_image.output import display_path, notice, plural
-from ci_image.pinning.temporaries import leftover_of
+from ci_image.output import display_path, notice
 
 # Forgejo reads the first of these that exists, recursively, *.yml and *.yaml.
 DISCOVERY_DIRS = (".forgejo/workflows", ".gitea/workflows", ".github/workflows")
@@ -92,19 +91,17 @@ def _refuse_escaping_directory(directory: Path, boundary: Path) -> None:
         )
 
 
-def list_workflow_files(directory: Path, *, remove_leftovers: bool = False) -> list[Path]:
+def list_workflow_files(directory: Path) -> list[Path]:
     """Every ``*.yml``/``*.yaml`` below ``directory``, sorted, as Forgejo discovers them.
 
     Only regular files (or links to them) are workflows: git stores nothing else, and
     opening a FIFO would wait for a writer forever. Anything else with such a name is
-    skipped, with a note, without being opened. With ``remove_leftovers`` (``pin``,
-    ``release``, ``check``), the temporary files an interrupted (killed) run of
-    ``pin`` left next to the workflows are removed, and a note says so.
+    skipped, with a note, without being opened. A link that leads out of the repository
+    is refused.
     """
     boundary = repository_boundary(directory)
     _refuse_escaping_directory(directory, boundary)
     found: list[Path] = []
-    leftovers: list[Path] = []
     pending = [directory]
     while pending:
         current = pending.pop()
@@ -115,9 +112,6 @@ def list_workflow_files(directory: Path, *, remove_leftovers: bool = False) -> l
             path = Path(entry.path)
             if entry.is_dir(follow_symlinks=False):
                 subdirectories.append(path)
-            elif leftover_of(entry.name) is not None:
-                if entry.is_file(follow_symlinks=False):
-                    leftovers.append(path)
             elif entry.name.endswith(WORKFLOW_SUFFIXES):
                 _refuse_escaping_symlink(path, boundary)
                 if not entry.is_file():  # follows a link; never opens the file
@@ -126,12 +120,8 @@ def list_workflow_files(directory: Path, *, remove_leftovers: bool = False) -> l
                     )
                     continue
                 found.append(path)
-                if remove_leftovers and entry.is_symlink():
-                    leftovers.extend(_leftovers_beside(Path(os.path.realpath(path))))
         # Depth first, in name order, a directory's files before its subdirectories.
         pending.extend(reversed(subdirectories))
-    if remove_leftovers and leftovers:
-        _remove_leftovers(leftovers)
     return found
 
 
@@ -146,43 +136,6 @@ def _file_kind(path: Path) -> str:
         stat.S_ISBLK: "a block device",
     }
     return next((kind for test, kind in kinds.items() if test(mode)), "not a regular file")
-
-
-def _leftovers_beside(real: Path) -> list[Path]:
-    """Temporaries written for a linked workflow's target, in the target's directory."""
-    try:
-        entries = list(real.parent.iterdir())
-    except OSError:  # pragma: no cover - the target was just resolved and stat'ed
-        return []
-    return [
-        path
-        for path in entries
-        if leftover_of(path.name) == real.name and path.is_file() and not path.is_symlink()
-    ]
-
-
-def _remove_leftovers(leftovers: list[Path]) -> None:
-    """Remove what a killed run left; one note says how many and names the first."""
-    removed: list[Path] = []
-    for path in sorted(set(leftovers)):
-        try:
-            path.unlink()
-        except FileNotFoundError:  # pragma: no cover - another run removed it just now
-            continue
-        except OSError as error:
-            notice(
-                f"{display_path(path)}: a temporary file an interrupted ci-image run left "
-                f"behind; cannot remove it ({error.strerror}): remove it by hand"
-            )
-            continue
-        removed.append(path)
-    if removed:
-        others = f" and {plural(len(removed) - 1, 'other')}" if len(removed) > 1 else ""
-        notice(
-            f"removed {display_path(removed[0])}{others}: "
-            f"{'temporary files' if len(removed) > 1 else 'a temporary file'} an interrupted "
-            "(killed) ci-image run left behind; if files were half pinned, run the pin again"
-        )
 
 
 def _refuse_escaping_symlink(path: Path, boundary: Path) -> None:

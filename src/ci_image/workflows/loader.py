@@ -12,7 +12,7 @@ of the repository).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from ci_image.workflows.discovery import list_workflow_files, read_text
 # expand to billions. Refuse documents whose expansion is over this.
 MAX_EXPANDED_NODES = 200_000
 BOM = "\ufeff"
+BeforeLoading = Callable[[Path, list[Path]], None]
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -64,12 +65,17 @@ class Workflow:
         return display_path(self.path, base)
 
 
-def load_workflows(directory: Path, *, remove_leftovers: bool = False) -> list[Workflow]:
+def load_workflows(
+    directory: Path, *, before_loading: BeforeLoading | None = None
+) -> list[Workflow]:
     """Every workflow below ``directory``, loaded; the first bad one raises.
 
-    ``remove_leftovers``: see :func:`ci_image.workflows.discovery.list_workflow_files`.
+    ``before_loading`` is given the directory and its workflow files once they are
+    listed, before any is read (``pin`` removes what a killed run left there).
     """
-    files = list_workflow_files(directory, remove_leftovers=remove_leftovers)
+    files = list_workflow_files(directory)
+    if before_loading is not None:
+        before_loading(directory, files)
     return [load_workflow(path) for path in files]
 
 
@@ -77,12 +83,15 @@ NO_WORKFLOWS_ADVICE = "pass --workflows DIR naming the directory that holds the 
 
 
 def load_some_workflows(
-    directory: Path, advice: str = NO_WORKFLOWS_ADVICE, *, remove_leftovers: bool = False
+    directory: Path,
+    advice: str = NO_WORKFLOWS_ADVICE,
+    *,
+    before_loading: BeforeLoading | None = None,
 ) -> list[Workflow]:
     """:func:`load_workflows`, refusing a directory without any: checking, pinning or
     deciding about no workflow at all answers nothing (a mistyped --workflows, a wrong
     checkout), so it is an error that says ``advice``."""
-    workflows = load_workflows(directory, remove_leftovers=remove_leftovers)
+    workflows = load_workflows(directory, before_loading=before_loading)
     if not workflows:
         raise CiImageError(f"no *.yml or *.yaml workflow in {display_path(directory)}; {advice}")
     return workflows
