@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import shlex
 import socket
@@ -17,11 +16,7 @@ from behave.runner import Context
 
 from support.cli import describe, expand
 from support.faulty import serve_raw
-
-
-def registry_server(context: Context):  # type: ignore[no-untyped-def]
-    assert hasattr(context, "registry"), "this scenario needs a @registry tag"
-    return context.registry
+from support.skopeo_client import put_first_on_path, scenario_registry
 
 
 def helper_log(context: Context, name: str) -> Path:
@@ -32,25 +27,19 @@ def helper_log(context: Context, name: str) -> Path:
 def step_helper(context: Context, name: str) -> None:
     """A docker-credential-NAME that logs what it was asked (its argument and stdin) and
     answers ``get`` as the credential helper protocol says: ServerURL, Username, Secret."""
-    registry = registry_server(context)
-    directory = context.workdir / ".home" / "helper-bin"
-    directory.mkdir(parents=True, exist_ok=True)
-    script = directory / f"docker-credential-{name}"
+    registry = scenario_registry(context)
     answer = json.dumps({"Username": registry.username, "Secret": registry.password})
     log = shlex.quote(str(helper_log(context, name)))
-    script.write_text(
+    script = (
         f'#!/bin/sh\nasked=$(cat)\necho "$1 $asked" >> {log}\n'
-        f"printf '%s\\n' {shlex.quote(answer)}\n",
-        encoding="utf-8",
+        f"printf '%s\\n' {shlex.quote(answer)}\n"
     )
-    script.chmod(0o755)
-    if str(directory) not in context.env.get("PATH", ""):
-        context.env["PATH"] = f"{directory}{os.pathsep}{context.env.get('PATH', '')}"
+    put_first_on_path(context, "helper-bin", f"docker-credential-{name}", script)
 
 
 @given('an auth file "{file}" naming the credential helper "{name}" for the registry')
 def step_helper_authfile(context: Context, file: str, name: str) -> None:
-    write_helper_file(context, file, name, registry_server(context).host)
+    write_helper_file(context, file, name, scenario_registry(context).host)
 
 
 @given('a credential helper "{name}" named for $FRONT in "{file}", with the registry credentials')
@@ -82,7 +71,7 @@ def step_helper_asked(context: Context, name: str, host: str) -> None:
 
 @given('an auth file "{file}" with the registry credentials for $FRONT')
 def step_authfile_front(context: Context, file: str) -> None:
-    registry = registry_server(context)
+    registry = scenario_registry(context)
     token = base64.b64encode(f"{registry.username}:{registry.password}".encode()).decode()
     entry = {"auths": {context.placeholders["FRONT"]: {"auth": token}}}
     (context.workdir / file).write_text(json.dumps(entry), encoding="utf-8")
@@ -117,7 +106,7 @@ def step_echoing_server(context: Context) -> None:
 
 @then("no output shows the password in base64")
 def step_no_base64(context: Context) -> None:
-    registry = registry_server(context)
+    registry = scenario_registry(context)
     basic = base64.b64encode(f"{registry.username}:{registry.password}".encode()).decode()
     output = context.result.stdout + context.result.stderr
     assert basic not in output, describe(context)
@@ -128,13 +117,13 @@ def step_no_base64(context: Context) -> None:
 def step_ca_in_certs_d(context: Context, directory: str) -> None:
     target = context.workdir / expand(context, [directory])[0]
     target.mkdir(parents=True)
-    (target / "ca.crt").write_bytes((registry_server(context).cert_dir / "ca.crt").read_bytes())
+    (target / "ca.crt").write_bytes((scenario_registry(context).cert_dir / "ca.crt").read_bytes())
 
 
 @then("no file in the scenario holds the password, but the test's own auth file")
 def step_no_file_with_password(context: Context) -> None:
     """ci-image's private auth file was removed, and nothing else kept the secret."""
-    registry = registry_server(context)
+    registry = scenario_registry(context)
     basic = base64.b64encode(f"{registry.username}:{registry.password}".encode())
     own = context.workdir / ".home" / "test-auth.json"
     for path in context.workdir.rglob("*"):

@@ -15,6 +15,7 @@ from behave.runner import Context
 from support.bytes import decode_bytes
 from support.cli import describe, expand, unmeasured
 from support.images import seeded_layers, write_archive, write_oci_index_layout
+from support.skopeo_client import run_skopeo, transport_options
 
 INDEX_TYPES = {
     "application/vnd.oci.image.index.v1+json",
@@ -22,43 +23,15 @@ INDEX_TYPES = {
 }
 
 
-def _transport(context: Context, prefix: str) -> list[str]:
-    """How the test's skopeo reaches the scenario's registry (``prefix``: ``dest-``/``src-``)."""
-    registry = context.registry
-    options = []
-    if registry.variant in {"auth", "token"}:
-        auth = context.workdir / ".home" / "pin-test-auth.json"
-        auth.write_text(registry.authfile_json(), encoding="utf-8")
-        options += [f"--{prefix}authfile", str(auth)]
-    if registry.scheme == "https":
-        options += [f"--{prefix}cert-dir", str(registry.cert_dir)]
-    else:
-        options.append(f"--{prefix}tls-verify=false")
-    return options
-
-
-def _skopeo(context: Context, *arguments: str) -> subprocess.CompletedProcess[bytes]:
-    policy = context.workdir / ".home" / "accept.json"
-    policy.write_text('{"default": [{"type": "insecureAcceptAnything"}]}', encoding="utf-8")
-    completed = subprocess.run(
-        ["skopeo", "--policy", str(policy), *arguments],
-        capture_output=True,
-        env=context.env,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr.decode(errors="replace")
-    return completed
-
-
 @given('the registry holds "{reference}" built from "{seed}"')
 def step_registry_holds_image(context: Context, reference: str, seed: str) -> None:
     name = expand(context, [reference])[0]
     archive = context.workdir / ".home" / f"{seed}.tar"
     write_archive(archive, layers=seeded_layers(seed, 1), repo_tags=[f"seed/{seed}:latest"])
-    _skopeo(
+    run_skopeo(
         context,
         "copy",
-        *_transport(context, "dest-"),
+        *transport_options(context, "dest-"),
         f"docker-archive:{archive}",
         f"docker://{name}",
     )
@@ -71,12 +44,12 @@ def step_registry_holds_index(context: Context, reference: str, seed: str) -> No
     write_oci_index_layout(
         layout, seeded_layers(seed, 1), "multi", platforms=("linux/amd64", "linux/arm64")
     )
-    _skopeo(
+    run_skopeo(
         context,
         "copy",
         "--multi-arch",
         "all",
-        *_transport(context, "dest-"),
+        *transport_options(context, "dest-"),
         f"oci:{layout}:multi",
         f"docker://{name}",
     )
@@ -87,7 +60,10 @@ def step_keep_digest(context: Context, reference: str, label: str) -> None:
     """The sha256 of the manifest bytes the registry serves for the tag, as skopeo
     fetches them: what docker pull and Renovate pin."""
     name = expand(context, [reference])[0]
-    raw = _skopeo(context, "inspect", "--raw", *_transport(context, ""), f"docker://{name}").stdout
+    inspected = run_skopeo(
+        context, "inspect", "--raw", *transport_options(context), f"docker://{name}", binary=True
+    )
+    raw = inspected.stdout
     context.placeholders[label] = "sha256:" + hashlib.sha256(raw).hexdigest()
     context.manifests = getattr(context, "manifests", {})
     context.manifests[label] = json.loads(raw)

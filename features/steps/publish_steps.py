@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shlex
 import shutil
 import subprocess
@@ -18,23 +17,12 @@ from behave.runner import Context
 from support.cli import describe, expand, snapshot, start_cli
 from support.faulty import FaultyRegistry
 from support.registry import skopeo_cache_environment
+from support.skopeo_client import put_first_on_path, run_skopeo, scenario_registry
 
 FAULTS = {
     "trickles every answer, a byte every 2 s": "trickle",
     "never reads a blob upload": "stall-upload",
 }
-
-
-def registry_server(context: Context):  # type: ignore[no-untyped-def]
-    assert hasattr(context, "registry"), "this scenario needs a @registry tag"
-    return context.registry
-
-
-def test_skopeo(context: Context, *arguments: str) -> subprocess.CompletedProcess[str]:
-    """The test's own skopeo against the scenario's plain registry (never ci-image)."""
-    return subprocess.run(
-        ["skopeo", *arguments], capture_output=True, text=True, env=context.env, timeout=120
-    )
 
 
 # A counting relay and a fresh runner ---------------------------------------------------
@@ -44,7 +32,7 @@ def test_skopeo(context: Context, *arguments: str) -> subprocess.CompletedProces
 def step_relay(context: Context) -> None:
     from support.relay import CountingRelay  # noqa: PLC0415 - only these scenarios need it
 
-    relay = CountingRelay(registry_server(context).port)
+    relay = CountingRelay(scenario_registry(context).port)
     context.add_cleanup(relay.close)
     context.relay = relay
     context.placeholders["COUNTED"] = relay.host
@@ -70,9 +58,8 @@ def step_sent_at_most(context: Context, factor: float, number: int, reference: s
     compressed size of the one layer that changed, as the registry's manifest records it."""
     sent = context.relay.take()
     name = expand(context, [reference])[0]
-    name = name.replace(context.relay.host, registry_server(context).host)
-    inspected = test_skopeo(context, "inspect", "--raw", "--tls-verify=false", f"docker://{name}")
-    assert inspected.returncode == 0, inspected.stderr
+    name = name.replace(context.relay.host, scenario_registry(context).host)
+    inspected = run_skopeo(context, "inspect", "--raw", "--tls-verify=false", f"docker://{name}")
     size = json.loads(inspected.stdout)["layers"][number - 1]["size"]
     # At least the layer itself: the upload went through the relay, where it is counted.
     assert size <= sent <= factor * size, (
@@ -83,7 +70,7 @@ def step_sent_at_most(context: Context, factor: float, number: int, reference: s
 @then("the last command uploaded {count:d} blobs")
 def step_uploaded_count(context: Context, count: int) -> None:
     """Upload sessions started (``POST .../blobs/uploads/``), from the registry's own log."""
-    requests = registry_server(context).requests_since_mark()
+    requests = scenario_registry(context).requests_since_mark()
     started = [r for r in requests if r.method == "POST" and r.uri.endswith("/blobs/uploads/")]
     assert len(started) == count, (started, requests)
 
@@ -91,18 +78,9 @@ def step_uploaded_count(context: Context, count: int) -> None:
 @given('"{reference}" holds the image of "{archive}" copied by skopeo as OCI')
 def step_copied_as_oci(context: Context, reference: str, archive: str) -> None:
     """As another tool stores the same build: ``--format oci`` re-encodes the config."""
-    copied = test_skopeo(
-        context,
-        "--insecure-policy",
-        "copy",
-        "--quiet",
-        "--format",
-        "oci",
-        "--dest-tls-verify=false",
-        f"docker-archive:{context.workdir / archive}",
-        f"docker://{expand(context, [reference])[0]}",
-    )
-    assert copied.returncode == 0, copied.stderr
+    run_skopeo(context, "copy", "--quiet", "--format", "oci", "--dest-tls-verify=false",
+               f"docker-archive:{context.workdir / archive}",
+               f"docker://{expand(context, [reference])[0]}")  # fmt: skip
 
 
 # Registries that misbehave -------------------------------------------------------------
@@ -159,8 +137,7 @@ def step_one_winner(context: Context, reference: str) -> None:
     winner = next(r for r in context.results if r.returncode == 0)
     loser = next(r for r in context.results if r.returncode == 2)
     name = expand(context, [reference])[0]
-    inspected = test_skopeo(context, "inspect", "--raw", "--tls-verify=false", f"docker://{name}")
-    assert inspected.returncode == 0, inspected.stderr
+    inspected = run_skopeo(context, "inspect", "--raw", "--tls-verify=false", f"docker://{name}")
     manifest = json.loads(inspected.stdout)
     digest = "sha256:" + hashlib.sha256(inspected.stdout.encode()).hexdigest()
     assert winner.stdout == f"{name}@{digest}\n", shown
@@ -175,10 +152,9 @@ def step_one_winner(context: Context, reference: str) -> None:
 @given('the registry loses layer {number:d} of "{reference}"')
 def step_lose_layer(context: Context, number: int, reference: str) -> None:
     """The blob's data goes from the registry's storage; its manifest stays."""
-    registry = registry_server(context)
+    registry = scenario_registry(context)
     name = expand(context, [reference])[0]
-    inspected = test_skopeo(context, "inspect", "--raw", "--tls-verify=false", f"docker://{name}")
-    assert inspected.returncode == 0, inspected.stderr
+    inspected = run_skopeo(context, "inspect", "--raw", "--tls-verify=false", f"docker://{name}")
     digest = json.loads(inspected.stdout)["layers"][number - 1]["digest"].removeprefix("sha256:")
     blob = registry.storage / "docker/registry/v2/blobs/sha256" / digest[:2] / digest
     assert (blob / "data").is_file(), blob
@@ -240,34 +216,24 @@ def install_wrapper(
     real skopeo's ``subcommand``, and passes every other call straight through."""
     real = shutil.which("skopeo", path=context.env.get("PATH"))
     assert real is not None, "skopeo is not installed"
-    directory = context.workdir / ".home" / "wrapper-bin"
-    directory.mkdir(parents=True)
-    script = directory / "skopeo"
-    script.write_text(
+    script = (
         f"#!/bin/sh\nreal={shlex.quote(real)}\n"
         f'case " $* " in *" {subcommand} "*) ;; *) exec "$real" "$@" ;; esac\n'
         f"{{ {before}; }} >/dev/null 2>&1\n"
         '"$real" "$@"\nstatus=$?\n'
         f"{{ {after}; }} >/dev/null 2>&1\n"
-        "exit $status\n",
-        encoding="utf-8",
+        "exit $status\n"
     )
-    script.chmod(0o755)
-    context.env["PATH"] = f"{directory}{os.pathsep}{context.env.get('PATH', '')}"
+    put_first_on_path(context, "wrapper-bin", "skopeo", script)
 
 
 @given("a skopeo first on the PATH that never ends")
 def step_skopeo_hanging(context: Context) -> None:
     """As a skopeo stuck in a kernel call or a wedged network stack: it ignores its own
     --command-timeout, so only ci-image's deadline can end it. It notes its pid."""
-    directory = context.workdir / ".home" / "hanging-bin"
-    directory.mkdir(parents=True)
-    script = directory / "skopeo"
     pids = context.workdir / ".home" / "hanging.pids"
-    script.write_text(f"#!/bin/sh\necho $$ >> {shlex.quote(str(pids))}\nexec sleep 600\n",
-                      encoding="utf-8")  # fmt: skip
-    script.chmod(0o755)
-    context.env["PATH"] = f"{directory}{os.pathsep}{context.env.get('PATH', '')}"
+    script = f"#!/bin/sh\necho $$ >> {shlex.quote(str(pids))}\nexec sleep 600\n"
+    put_first_on_path(context, "hanging-bin", "skopeo", script)
     context.hanging_pids = pids
 
 

@@ -28,45 +28,22 @@ from support.faulty import serve_raw
 from support.images import seeded_layers, write_oci_index_layout
 from support.podman import podman_run
 from support.registry import free_port
+from support.skopeo_client import (
+    put_first_on_path,
+    run_skopeo,
+    scenario_registry,
+    test_authfile,
+    transport_options,
+)
 
 UPLOAD_WAIT_SECONDS = 60
-
-
-def server(context: Context):  # type: ignore[no-untyped-def]
-    assert hasattr(context, "registry"), "this scenario needs a @registry tag"
-    return context.registry
-
-
-def skopeo_transport_options(context: Context, prefix: str = "") -> list[str]:
-    """How the test's own skopeo reaches the scenario's registry (never the user's config).
-
-    ``prefix`` is ``"dest-"`` for ``skopeo copy``'s destination options.
-    """
-    registry = server(context)
-    options = [f"--{prefix}authfile", str(test_authfile(context))]
-    if registry.scheme == "https":
-        options += [f"--{prefix}cert-dir", str(registry.cert_dir)]
-    else:
-        options.append(f"--{prefix}tls-verify=false")
-    return options
-
-
-def test_authfile(context: Context) -> Path:
-    path = context.workdir / ".home" / "test-auth.json"
-    if not path.exists():
-        registry = server(context)
-        content = (
-            registry.authfile_json() if registry.variant in {"auth", "token"} else '{"auths": {}}'
-        )
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def skopeo_inspect(
     context: Context, reference: str, *extra: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["skopeo", "inspect", *skopeo_transport_options(context), *extra, f"docker://{reference}"],
+        ["skopeo", "inspect", *transport_options(context), *extra, f"docker://{reference}"],
         capture_output=True,
         text=True,
         env=context.env,
@@ -79,14 +56,14 @@ def skopeo_inspect(
 
 @given("the registry credentials are in the environment")
 def step_env_credentials(context: Context) -> None:
-    registry = server(context)
+    registry = scenario_registry(context)
     context.env["CI_IMAGE_REGISTRY_USER"] = registry.username
     context.env["CI_IMAGE_REGISTRY_PASSWORD"] = registry.password
 
 
 @given("the environment holds the registry user with a wrong password")
 def step_env_wrong_password(context: Context) -> None:
-    registry = server(context)
+    registry = scenario_registry(context)
     context.env["CI_IMAGE_REGISTRY_USER"] = registry.username
     context.env["CI_IMAGE_REGISTRY_PASSWORD"] = registry.password[::-1] + "x"
     context.wrong_password = context.env["CI_IMAGE_REGISTRY_PASSWORD"]
@@ -106,12 +83,12 @@ def step_env_empty(context: Context, name: str) -> None:
 def step_authfile(context: Context, name: str) -> None:
     path = context.workdir / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(server(context).authfile_json(), encoding="utf-8")
+    path.write_text(scenario_registry(context).authfile_json(), encoding="utf-8")
 
 
 @given('an auth file "{name}" with the registry credentials under the key "{key}"')
 def step_authfile_key(context: Context, name: str, key: str) -> None:
-    document = json.loads(server(context).authfile_json())
+    document = json.loads(scenario_registry(context).authfile_json())
     entry = next(iter(document["auths"].values()))
     path = context.workdir / name
     path.write_text(json.dumps({"auths": {expand(context, [key])[0]: entry}}), encoding="utf-8")
@@ -121,26 +98,26 @@ def step_authfile_key(context: Context, name: str, key: str) -> None:
 def step_ca_only(context: Context, name: str) -> None:
     directory = context.workdir / name
     directory.mkdir(parents=True)
-    shutil.copyfile(server(context).cert_dir / "ca.crt", directory / "ca.crt")
+    shutil.copyfile(scenario_registry(context).cert_dir / "ca.crt", directory / "ca.crt")
 
 
 @given("the token service fails {count:d} times with 503 first")
 def step_token_failures(context: Context, count: int) -> None:
-    token_server = server(context).token_server
+    token_server = scenario_registry(context).token_server
     assert token_server is not None, "not a @registry-token scenario"
     token_server.failures_left = count
 
 
 @given("the token service answers without a token")
 def step_token_missing(context: Context) -> None:
-    token_server = server(context).token_server
+    token_server = scenario_registry(context).token_server
     assert token_server is not None, "not a @registry-token scenario"
     token_server.send_no_token = True
 
 
 @given("the token service grants pull but not push")
 def step_token_pull_only(context: Context) -> None:
-    token_server = server(context).token_server
+    token_server = scenario_registry(context).token_server
     assert token_server is not None, "not a @registry-token scenario"
     token_server.pull_only = True
 
@@ -186,7 +163,7 @@ def step_no_registry(context: Context) -> None:
 
 @then("the token service was asked nothing")
 def step_token_not_asked(context: Context) -> None:
-    token_server = server(context).token_server
+    token_server = scenario_registry(context).token_server
     assert token_server is not None, "not a @registry-token scenario"
     assert not token_server.requests, token_server.requests
 
@@ -196,16 +173,9 @@ def step_recording_skopeo(context: Context, name: str) -> None:
     """Only ci-image's launching is under test: the real skopeo still does the push."""
     real = shutil.which("skopeo", path=context.env.get("PATH"))
     assert real is not None, "skopeo is not installed"
-    directory = context.workdir / ".home" / "recording-bin"
-    directory.mkdir(parents=True)
-    script = directory / "skopeo"
-    target = context.workdir / name
-    script.write_text(
-        f'#!/bin/sh\nenv > {shlex.quote(str(target))}\nexec {shlex.quote(real)} "$@"\n',
-        encoding="utf-8",
-    )
-    script.chmod(0o755)
-    context.env["PATH"] = f"{directory}{os.pathsep}{context.env.get('PATH', '')}"
+    target = shlex.quote(str(context.workdir / name))
+    script = f'#!/bin/sh\nenv > {target}\nexec {shlex.quote(real)} "$@"\n'
+    put_first_on_path(context, "recording-bin", "skopeo", script)
 
 
 @then('"{name}" shows skopeo ran in the private directory, without the registry credentials')
@@ -217,7 +187,9 @@ def step_environment_without_secret(context: Context, name: str) -> None:
     )
     for secret_name in ("CI_IMAGE_REGISTRY_PASSWORD", "CI_IMAGE_REGISTRY_USER"):
         assert secret_name not in variables, f"skopeo got {secret_name}"
-    assert server(context).password not in text, "skopeo's environment holds the password"
+    assert scenario_registry(context).password not in text, (
+        "skopeo's environment holds the password"
+    )
 
 
 @given('a pyproject.toml whose image is "{repository}"')
@@ -231,7 +203,7 @@ def step_pyproject(context: Context, repository: str) -> None:
 
 @then('the token service was asked by "{user}" for "{scope}"')
 def step_token_asked(context: Context, user: str, scope: str) -> None:
-    token_server = server(context).token_server
+    token_server = scenario_registry(context).token_server
     assert token_server is not None, "not a @registry-token scenario"
     asked = [(r.user, r.scope) for r in token_server.requests]
     assert (user, scope) in asked, asked
@@ -244,17 +216,8 @@ def step_push_index(context: Context, reference: str) -> None:
     tag = name.rpartition(":")[2]
     layout = context.workdir / ".home" / "oci-layout"
     write_oci_index_layout(layout, seeded_layers("index", 1), tag)
-    policy = context.workdir / ".home" / "accept.json"
-    policy.write_text('{"default": [{"type": "insecureAcceptAnything"}]}', encoding="utf-8")
-    transport = [
-        "--dest" + option.removeprefix("-") for option in skopeo_transport_options(context)
-    ]
-    completed = subprocess.run(
-        ["skopeo", "--policy", str(policy), "copy", "--all", *transport,
-         f"oci:{layout}:{tag}", f"docker://{name}"],
-        capture_output=True, text=True, env=context.env, timeout=120,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
+    run_skopeo(context, "copy", "--all", *transport_options(context, "dest-"),
+               f"oci:{layout}:{tag}", f"docker://{name}")  # fmt: skip
 
 
 @given('a file "{name}" naming the registry, with')
@@ -275,19 +238,13 @@ def step_unpushed_digest(context: Context, name: str) -> None:
 def step_move_tag(context: Context, reference: str, archive: str) -> None:
     """What ci-image push refuses to do, done behind its back with skopeo itself."""
     name = expand(context, [reference])[0]
-    policy = context.workdir / ".home" / "accept.json"
-    policy.write_text('{"default": [{"type": "insecureAcceptAnything"}]}', encoding="utf-8")
-    completed = subprocess.run(
-        ["skopeo", "--policy", str(policy), "copy", *skopeo_transport_options(context, "dest-"),
-         f"docker-archive:{context.workdir / archive}", f"docker://{name}"],
-        capture_output=True, text=True, env=context.env, timeout=120,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
+    run_skopeo(context, "copy", *transport_options(context, "dest-"),
+               f"docker-archive:{context.workdir / archive}", f"docker://{name}")  # fmt: skip
 
 
 @given('the image pinned in "{name}" was deleted from the registry')
 def step_delete_pinned(context: Context, name: str) -> None:
-    registry = server(context)
+    registry = scenario_registry(context)
     repository, _, digest = pinned_in(context, name).partition("@")
     path = repository.rpartition(":")[0].split("/", 1)[1]
     request = urllib.request.Request(
@@ -384,7 +341,7 @@ def step_only_references(context: Context, name: str) -> None:
     before = context.before[name].decode("utf-8")
     after = (context.workdir / name).read_text(encoding="utf-8")
     pinned = pinned_in(context, name)
-    old = re.compile(rf"{re.escape(server(context).host)}/ci/image:unreleased")
+    old = re.compile(rf"{re.escape(scenario_registry(context).host)}/ci/image:unreleased")
     assert old.sub(pinned, before) == after, f"before:\n{before}\nafter:\n{after}"
 
 
@@ -410,30 +367,30 @@ def step_stdout_same(context: Context, label: str) -> None:
 
 @then("the last command uploaded no blob")
 def step_no_upload(context: Context) -> None:
-    uploads = [r for r in server(context).requests_since_mark() if r.is_blob_upload]
+    uploads = [r for r in scenario_registry(context).requests_since_mark() if r.is_blob_upload]
     assert not uploads, uploads
     assert context.registry.blobs() == context.registry.marked_blobs, "storage changed"
 
 
 @then("the last command uploaded blobs")
 def step_uploaded(context: Context) -> None:
-    requests = server(context).requests_since_mark()
+    requests = scenario_registry(context).requests_since_mark()
     assert any(r.is_blob_upload for r in requests), requests
 
 
 @then("the last command made at most {count:d} requests to the registry")
 def step_request_budget(context: Context, count: int) -> None:
-    requests = server(context).requests_since_mark()
+    requests = scenario_registry(context).requests_since_mark()
     assert len(requests) <= count, requests
 
 
 @then("the last command did not reach the registry")
 def step_no_request(context: Context) -> None:
-    assert not server(context).requests_since_mark()
+    assert not scenario_registry(context).requests_since_mark()
 
 
 def run_with_podman(context: Context, reference: str, path: str, text: str) -> None:
-    registry = server(context)
+    registry = scenario_registry(context)
     runroot = Path(tempfile.mkdtemp(prefix="podman-", dir="/tmp"))
     context.add_cleanup(shutil.rmtree, runroot, ignore_errors=True)
     completed = podman_run(
@@ -459,7 +416,7 @@ def step_podman_printed(context: Context, path: str, text: str) -> None:
 def pinned_in(context: Context, name: str) -> str:
     """The first REGISTRY/...:TAG@sha256:... of the scenario's registry in a file."""
     text = (context.workdir / name).read_text(encoding="utf-8")
-    host = re.escape(server(context).host)
+    host = re.escape(scenario_registry(context).host)
     match = re.search(rf"{host}/[a-z0-9/._-]+:[\w.-]+@sha256:[0-9a-f]{{64}}", text)
     assert match, f"no pinned reference to the registry in {name}:\n{text}"
     return match.group(0)
@@ -516,7 +473,7 @@ def step_no_retry(context: Context) -> None:
 
 @then("no output shows the password")
 def step_no_password(context: Context) -> None:
-    registry = server(context)
+    registry = scenario_registry(context)
     secrets = [registry.password, getattr(context, "wrong_password", registry.password)]
     output = context.result.stdout + context.result.stderr
     for secret in secrets:
@@ -541,7 +498,7 @@ def finish_cli(context: Context, process: subprocess.Popen[str], arguments: str)
 def wait_for_upload(context: Context, process: subprocess.Popen[str]) -> None:
     """Until the registry logs the first blob upload of this command (read incrementally)."""
     deadline = time.monotonic() + UPLOAD_WAIT_SECONDS
-    log = server(context).log_path
+    log = scenario_registry(context).log_path
     with log.open("rb") as stream:
         stream.seek(0, os.SEEK_END)
         pending = b""
@@ -605,7 +562,7 @@ def step_run_terminate(context: Context, arguments: str) -> None:
 
 @given("the registry is stopped")
 def step_registry_stopped(context: Context) -> None:
-    server(context).stop()
+    scenario_registry(context).stop()
 
 
 @when('I run "ci-image {arguments}" and the registry comes back once it announces a retry')
