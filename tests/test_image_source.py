@@ -85,10 +85,11 @@ def test_an_http_1_0_request_gets_its_answer_and_the_connection_closes() -> None
 def test_what_is_not_an_http_request_gets_400_and_the_connection_closes() -> None:
     tls_hello = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 40
     long_header = b"GET /v2/ HTTP/1.1\r\nX: " + b"a" * 9000 + b"\r\n\r\n"
+    long_line = b"GET /v2/" + b"a" * 9000 + b" HTTP/1.1\r\n\r\n"
     many_headers = b"GET /v2/ HTTP/1.1\r\n" + b"X: a\r\n" * 101 + b"\r\n"
     no_colon = b"GET /v2/ HTTP/1.1\r\nnot a header\r\n\r\n"
     with _source() as source:
-        for request in (tls_hello + b"\r\n", long_header, many_headers, no_colon,
+        for request in (tls_hello + b"\r\n", long_header, long_line, many_headers, no_colon,
                         b"GET /v2/ SPDY/3\r\n\r\n"):  # fmt: skip
             answer = _exchange(source, request + b"GET /v2/ HTTP/1.1\r\n\r\n")
             assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n"), request[:30]

@@ -189,7 +189,8 @@ def _handler(source: ImageSource) -> type[socketserver.StreamRequestHandler]:
             if not line:
                 return False
             words = line.split()
-            headers = self._read_headers() if len(words) == 3 else None
+            complete = len(words) == 3 and len(line) <= _MAX_LINE
+            headers = self._read_headers() if complete else None
             if headers is None or not words[2].startswith(b"HTTP/1."):
                 self._respond(400, close=True)
                 return False
