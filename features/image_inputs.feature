@@ -64,6 +64,31 @@ Feature: The image-inputs digest has one definition, in Nix and in Python
     Then the exit status is 1
     And stdout is one line containing "image is stale: packages/beta/pyproject.toml differs from the one the image was built from"
 
+  Scenario: A local package without a pyproject.toml is named as missing, and stale once it has one
+    uv.lock lists each local package; one may have no pyproject.toml (a path dependency
+    with a setup.py). The image names its pyproject.toml as missing, as it does an absent
+    .python-version, so a pull request that adds one is a difference.
+    Given the sample project "workspace" as the project
+    And the file "packages/beta/pyproject.toml" is deleted
+    When Nix evaluates the image's inputs for the project
+    Then the image hashes "pyproject.toml, uv.lock, packages/alpha/pyproject.toml, packages/beta/pyproject.toml, .python-version"
+    Given the job runs in an image built from these files
+    When I run "ci-image env-check --print-inputs --json"
+    Then it succeeds
+    And the printed inputs equal what nix-instantiate evaluates from nix/inputs.nix
+    When I run "ci-image env-check"
+    Then it succeeds
+    And stdout is one line containing ", without packages/beta/pyproject.toml and .python-version"
+    Given a file "packages/beta/pyproject.toml" with
+      """
+      [project]
+      name = "beta"
+      version = "0.1.0"
+      """
+    When I run "ci-image env-check"
+    Then the exit status is 1
+    And stdout is one line containing "image is stale: the image was built without packages/beta/pyproject.toml, which this checkout has"
+
   Scenario: Outside the image env-check hashes the files an image built from the checkout would
     Given the sample project "workspace" as the project
     When I run "ci-image env-check --print-inputs --json"

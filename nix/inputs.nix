@@ -19,19 +19,19 @@ let
   # A local project of uv.lock may have no pyproject.toml (a path dependency with a
   # setup.py): uv2nix reads the ones there are.
   memberFiles = map (path: "${path}/pyproject.toml") project.memberPaths;
-  presentMemberFiles = builtins.filter (name: builtins.pathExists (root + "/${name}")) memberFiles;
-  workspaceFiles = [
-    "pyproject.toml"
-    "uv.lock"
-  ]
-  ++ presentMemberFiles;
 
   pythonVersionFile = root + "/.python-version";
   hasPythonVersionFile = readsPythonVersion && builtins.pathExists pythonVersionFile;
 
-  # .python-version is named whenever it is read, also when it is absent: a pull request
-  # that adds one changes the interpreter, and env-check must see that as a difference.
-  hashed = workspaceFiles ++ lib.optional readsPythonVersion ".python-version";
+  # Each local project's pyproject.toml and .python-version (when it is read) are named
+  # also when they are absent: a pull request that adds one changes what uv2nix reads or
+  # the interpreter, and env-check must see that as a difference.
+  hashed = [
+    "pyproject.toml"
+    "uv.lock"
+  ]
+  ++ memberFiles
+  ++ lib.optional readsPythonVersion ".python-version";
 
   # The sha256 of the `sha256sum`-style listing "<hex>  <file>\n" of each hashed file, in
   # this order; an absent file hashes as "missing" (src/ci_image/image/inputs.py MISSING).

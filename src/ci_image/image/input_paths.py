@@ -71,14 +71,15 @@ def _flake_text(root: Path) -> str | None:
 def hashed_names(root: Path) -> list[str]:
     """The files an image built from ``root`` hashes into ``CI_IMAGE_INPUT_FILES``, in its
     order (nix/inputs.nix ``hashed``): pyproject.toml, uv.lock, each local package's
-    pyproject.toml that exists, and ``.python-version`` (present or not) when the flake
-    reads it. A uv.lock that is not TOML names no packages: hashing it still works."""
+    pyproject.toml and ``.python-version`` when the flake reads it, present or not (an
+    absent one hashes as missing). A uv.lock that is not TOML names no packages: hashing
+    it still works."""
     try:
         lock: Mapping[str, Any] = tomllib.loads((root / "uv.lock").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         lock = {}
     members = [f"{path}/pyproject.toml" for path in local_package_paths(lock)]
-    names = [*INPUT_FILES, *(name for name in members if (root / name).exists())]
+    names = [*INPUT_FILES, *members]
     if reads_python_version(_flake_text(root)):
         names.append(PYTHON_VERSION_FILE)
     return names
