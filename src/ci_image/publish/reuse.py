@@ -51,8 +51,8 @@ def pinned_images(directory: Path | None, repository: Reference, trace: Trace) -
     Read as text, not as YAML: a pin is the literal reference ``ci-image pin`` writes,
     and what is found here is only asked about (a layer is reused only when the registry
     holds it), so a pin in a comment or in a file that does not parse serves as well.
-    Not loading the workflows as YAML saves each push that learns ~25 ms (importing
-    PyYAML and composing every file, measured on this repository's workflows)."""
+    Not loading the workflows as YAML saves each push that learns ~20 ms (importing
+    PyYAML and composing the files: 19 ms against 0.7 ms for this repository's two)."""
     if directory is None:
         return []
     found: dict[str, Reference] = {}
