@@ -16,6 +16,11 @@ Feature: The CI image's Nix expression
     And the image's created and mtime are both "1970-01-01T00:00:01Z"
     And the image is named after the image of [tool.ci-image] in pyproject.toml
 
+  Scenario: The image is an uncompressed docker-archive
+    skopeo compresses each layer when it pushes; an archive compressed by the build
+    would only be decompressed again by ci-image push.
+    Then the image is built with compressor "none", as a store path ending in ".tar"
+
   Scenario: Every tool a job and the test suite need is in the image and in the dev shell
     The list is written here, not read from nix/tools.nix: dropping a tool from that file
     must fail this scenario. Packages go by the stand-ins' names. The interpreter is the

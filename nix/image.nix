@@ -29,6 +29,13 @@ dockerTools.buildLayeredImage {
   tag = null;
   created = epoch;
   mtime = epoch;
+  # An uncompressed docker-archive (NAME.tar): skopeo compresses every layer again when
+  # it pushes, so compressing here (dockerTools' default, gz) only costs the build its
+  # time and the push a decompression of each layer it reads (ci/README.md,
+  # "Publishing": 5.2 s against 3.2-3.4 s for a first push of 420 MB). The price is a
+  # store path of the uncompressed size. `ciImage.override { compressor = "gz"; }` gives
+  # the default back.
+  compressor = "none";
 
   # Linked into the image's root: /bin/sh, /usr/bin/env, the CA bundle in /etc/ssl,
   # /etc/passwd and /etc/group (root and nobody), and the programs under /bin for

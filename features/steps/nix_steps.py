@@ -499,6 +499,12 @@ def step_timestamps(context: Context, stamp: str) -> None:
     assert (arguments.get("created"), arguments.get("mtime")) == (stamp, stamp), arguments
 
 
+@then('the image is built with compressor "{compressor}", as a store path ending in "{suffix}"')
+def step_compressor(context: Context, compressor: str, suffix: str) -> None:
+    assert image_arguments(context).get("compressor") == compressor, image_arguments(context)
+    assert image(context)["storePath"].endswith(suffix), image(context)["storePath"]
+
+
 @then("the image is named after the image of [tool.ci-image] in pyproject.toml")
 def step_image_name(context: Context) -> None:
     pyproject = tomllib.loads((context.project_copy / "pyproject.toml").read_text("utf-8"))

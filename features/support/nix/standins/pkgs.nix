@@ -10,6 +10,9 @@
 #   NixOS/nixpkgs pkgs/build-support/docker/default.nix
 #     @ 34b7a306c35b279929eebbdb43af071fd92d0d4b: buildLayeredImage = runCommand
 #     "${baseNameOf name}.tar.gz" over streamLayeredImage, imageName = toLower name,
+#     and since PR #292760 (merge c740c98fc17401d49fbd9bae474d0919f212ea0a) its own
+#     `compressor ? "gz"` (none, gz, zstd; compressorForImage refuses any other), not
+#     passed on to streamLayeredImage, naming it "${baseNameOf name}.tar${ext}";
 #     imageTag = the hash part of the conf derivation's path when tag == null; the
 #     customisation layer runs `extraCommands` with `cd old_out; eval "$extraCommands"` in a
 #     symlinkJoin (lndir: real directories) of `contents`, and the config's store paths
@@ -385,8 +388,17 @@ let
           (
             args:
             let
+              compressor = args.compressor or "gz";
+              extensions = {
+                none = "";
+                gz = ".gz";
+                zstd = ".zst";
+              };
+              ext =
+                extensions.${compressor}
+                  or (throw "dockerTools.buildLayeredImage: compressor must be one of none, gz, zstd, not ${compressor}");
               conf = mkDrv "${baseNameOf args.name}-conf.json" { layeredImage = args; };
-              image = mkDrv "${baseNameOf args.name}.tar.gz" { layeredImage = args; };
+              image = mkDrv "${baseNameOf args.name}.tar${ext}" { layeredImage = args; };
             in
             image
             // {
@@ -426,6 +438,7 @@ let
     "includeStorePaths"
     "includeNixDB"
     "passthru"
+    "compressor"
   ];
 in
 {
