@@ -253,7 +253,7 @@ class _Gunzip:
 
     def _inflate(self) -> None:
         if self.member.eof:
-            rest = self.member.unused_data.lstrip(b"\0") or self._more().lstrip(b"\0")
+            rest = self.member.unused_data.lstrip(b"\0")
             while not rest:
                 more = self._more()
                 if not more:

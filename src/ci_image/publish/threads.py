@@ -1,9 +1,7 @@
 """Work on plain threads, its outcome taken back in the caller's thread.
 
 Layers are hashed on every core and the pinned images asked about at once; not through
-concurrent.futures, whose import (logging among it) costs a push ~5 ms and registers an
-exit hook that keeps the console script from skipping Python's teardown
-(:func:`ci_image.cli.run`).
+concurrent.futures, whose import (logging among it) costs a push ~5 ms.
 """
 
 from __future__ import annotations

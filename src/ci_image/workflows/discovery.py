@@ -19,6 +19,7 @@ from ci_image.output import display_path, notice
 # Forgejo reads the first of these that exists, recursively, *.yml and *.yaml.
 DISCOVERY_DIRS = (".forgejo/workflows", ".gitea/workflows", ".github/workflows")
 WORKFLOW_SUFFIXES = (".yml", ".yaml")
+MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 def find_workflow_dir(root: Path, override: Path | None = None) -> Path:
@@ -165,9 +166,6 @@ def loop_error(path: Path) -> CiImageError:
         "replace it with the file itself or remove it",
         path=path,
     )
-
-
-MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 def read_text(path: Path) -> str:
