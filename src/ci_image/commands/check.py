@@ -7,7 +7,7 @@ import contextlib
 import io
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from ci_image import package_version
 from ci_image.commands.arguments import (
@@ -23,9 +23,6 @@ from ci_image.findings.offline import CheckOptions
 from ci_image.findings.report import FORMATS, render
 from ci_image.output import display_path, emit_json, plural
 from ci_image.reference import Reference
-
-if TYPE_CHECKING:
-    pass
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:

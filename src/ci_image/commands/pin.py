@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ci_image.commands.arguments import (
     ProjectSettings,
@@ -23,9 +23,6 @@ from ci_image.commands.arguments import (
 )
 from ci_image.output import display_path, emit, emit_json, plural
 from ci_image.pinning.apply import PinResult, Resolver, pin_workflows
-
-if TYPE_CHECKING:
-    pass
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
