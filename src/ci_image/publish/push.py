@@ -10,22 +10,26 @@
    repository holds are found with a ``HEAD`` and not sent, on any runner.
 4. Right before skopeo writes the manifest (when it asks the source for the config),
    re-read the tag: if another push wrote it meanwhile, refuse before overwriting.
-5. After the upload, re-read the tag: it must resolve to the digest skopeo reported,
-   with this archive's config. The printed digest is the registry's, never a prediction.
+5. After the upload, and once as much time has passed again as skopeo took from step
+   4 to its end, re-read the tag: it must resolve to the digest skopeo reported, with
+   this archive's config. The printed digest is the registry's, never a prediction.
 
 Two pushes of different images under one tag: the registry offers no compare-and-swap on
 tags, so one window remains, between step 4's re-read and skopeo's manifest write (the
-config upload and one request, milliseconds). A push whose manifest lands in another's
-window exits 2 at step 5 naming the image the tag holds; the other's step 5 then sees
-its own image and succeeds. Only when both writes fall within each other's windows can
-both succeed, the later write holding the tag; ``release`` re-reads the tag once more
-right before it writes pins.
+config upload and one request, milliseconds). When both pushes pass step 4 before
+either writes, the earlier writer's step 5 must come after the later write: so it waits
+as long as its own last step took, which the other's takes too, and then exits 2 naming
+the image the tag holds, while the later writer sees its own image and succeeds. (Without
+the wait a re-read right after the write passed, and both succeeded: seen once in 735
+scenarios, two pushes started together.) Only a later write delayed by more than that
+still goes unseen; ``release`` re-reads the tag once more right before it writes pins.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -242,14 +246,26 @@ def finish_push(
         return PushResult(plan.reference, plan.image.config_digest, True, transfer)
     pins = pinned_images(options.workflows, options.repository, trace)
     known = known_layers(registry, pins, trace)
-    digest, uploaded, reused = _Upload(plan, options, registry, work, trace).run(known)
-    stored = confirm_tag(registry, plan, digest)
+    done = _Upload(plan, options, registry, work, trace).run(known)
+    # A push whose gate passed just before this one's manifest write writes its own as
+    # long after its gate as this one took from its gate to the end: wait that long, so
+    # the re-read sees it, and not only a write that came later (see the module's text).
+    time.sleep(max(0.0, done.settled - time.monotonic()))
+    stored = confirm_tag(registry, plan, done.digest)
     return PushResult(
-        reference=plan.repository.with_pin(plan.tag, digest),
+        reference=plan.repository.with_pin(plan.tag, done.digest),
         config_digest=plan.image.config_digest,
         skipped=False,
-        transfer=_transfer(plan.image, stored, uploaded, reused),
+        transfer=_transfer(plan.image, stored, done.uploaded, done.reused),
     )
+
+
+@dataclass(frozen=True)
+class _Uploaded:
+    digest: str  # the manifest digest skopeo reported
+    uploaded: frozenset[str] | None  # the layers skopeo said it sent; None: its log did not say
+    reused: set[str]  # the diff_ids named by registry digest
+    settled: float  # time.monotonic() from which another writer would have been seen
 
 
 @dataclass(frozen=True)
@@ -262,10 +278,9 @@ class _Upload:
     work: Path
     trace: Trace
 
-    def run(self, known: dict[str, Descriptor]) -> tuple[str, frozenset[str] | None, set[str]]:
-        """Returns the digest, the layers skopeo said it uploaded (None if its log did
-        not say), and the diff_ids named by registry digest. A layer the registry lost
-        (its ``HEAD`` answered 404) is sent after all."""
+    def run(self, known: dict[str, Descriptor]) -> _Uploaded:
+        """Upload what the repository lacks; a layer the registry lost (its ``HEAD``
+        answered 404) is sent after all."""
         image = self.plan.image
         reused = {diff_id: known[diff_id] for diff_id in image.diff_ids if diff_id in known}
         layers = self.work / "layers"
@@ -274,8 +289,9 @@ class _Upload:
         uploaded: set[str] = set()  # over every attempt
         while True:
             try:
-                digest, decided = self._copy(reused, staged, uploaded)
-                return digest, frozenset(uploaded) if decided else None, set(reused)
+                digest, decided, last_step = self._copy(reused, staged, uploaded)
+                sent = frozenset(uploaded) if decided else None
+                return _Uploaded(digest, sent, set(reused), time.monotonic() + last_step)
             except skopeo.MissingSourceBlobError as error:
                 lost = [d for d, layer in reused.items() if layer.digest == error.digest]
                 if not lost:  # pragma: no cover - the source only misses what it was told of
@@ -287,7 +303,9 @@ class _Upload:
 
     def _copy(
         self, reused: dict[str, Descriptor], staged: dict[str, Blob], uploaded: set[str]
-    ) -> tuple[str, bool]:
+    ) -> tuple[str, bool, float]:
+        """The digest, whether skopeo's log said what it sent, and how long the copy ran
+        after the gate let it through (the config upload and the manifest write)."""
         # Imported here: only an upload serves the image.
         from ci_image.publish.source import ImageSource, policy_for  # noqa: PLC0415
 
@@ -339,10 +357,12 @@ class _Upload:
                 what=f"skopeo copy to {access.registry}",
                 trace=trace,
             )
+            passed = source.gate_passed_at
+            last_step = 0.0 if passed is None else time.monotonic() - passed
         digest = digestfile.read_text(encoding="utf-8").strip() if digestfile.exists() else ""
         if not digest.startswith("sha256:"):  # pragma: no cover - skopeo writes it on success
             raise CiImageError(f"skopeo reported no manifest digest for {access.registry}")
-        return digest, outcome.decided
+        return digest, outcome.decided, last_step
 
 
 def _source_manifest(image: ArchiveImage, reused: dict[str, Descriptor]) -> bytes:

@@ -37,6 +37,7 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -68,6 +69,7 @@ class ImageSource:
         self.missing: str | None = None  # a blob asked for that this source does not hold
         self.gate_error: CiImageError | None = None
         self.gate_passed = False
+        self.gate_passed_at: float | None = None  # time.monotonic() when it let through
         self._gate_lock = threading.Lock()
         self._gate_running = threading.Event()
         self._server: _Server | None = None
@@ -109,6 +111,7 @@ class ImageSource:
     def reset_gate(self) -> None:
         """Before each attempt of the copy: the tag is re-read every time."""
         self.gate_passed = False
+        self.gate_passed_at = None
         self.gate_error = None
         self.missing = None
 
@@ -120,6 +123,7 @@ class ImageSource:
                 try:
                     self.gate()
                     self.gate_passed = True
+                    self.gate_passed_at = time.monotonic()
                 except CiImageError as error:
                     self.gate_error = error
                 finally:
