@@ -152,6 +152,19 @@ Feature: Credentials and TLS when talking to a registry
     Then it succeeds
     And the token service was asked by "ci-bot" for "repository:ci/image:pull"
 
+  @registry-token-tls
+  Scenario: A registry whose CA only SSL_CERT_FILE names is asked too
+    ci-image first trusts the system's directory of CAs, read one issuer at a time (the
+    whole bundle takes ~35 ms to load); a registry it cannot verify that way is asked
+    again with every CA the system names, as skopeo trusts them.
+    Given an image archive "image.tar" tagged "ci-image:v1"
+    And the registry credentials are in the environment
+    And the environment variable "SSL_CERT_FILE" is "$CERTS/ca.crt"
+    When I run "ci-image push image.tar --to $REGISTRY/ci/image"
+    Then the exit status is 2
+    And stderr is one line containing "sends clients to the token service http://127.0.0.1:"
+    And the token service was asked nothing
+
   @registry-auth
   Scenario Outline: No usable credentials for a registry that requires them
     Given an image archive "image.tar" tagged "ci-image:v1"
