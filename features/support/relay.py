@@ -32,6 +32,12 @@ class CountingRelay:
             except OSError:
                 client.close()
                 continue
+            # What arrives is passed on at once, as a network path does: with Nagle, a
+            # small write (a TLS record, a request head) waited for the ACK of the one
+            # before, which the other end delays by 40 ms (measured: 45-50 ms per HTTPS
+            # request through the relay, against 3 ms without it).
+            for end in (client, upstream):
+                end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
 
