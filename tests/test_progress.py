@@ -47,3 +47,11 @@ def test_a_stall_is_still_seen_within_one_poll_interval(monkeypatch: pytest.Monk
     assert not progress.stalled(1.0, waiting=False)
     assert not progress.stalled(3.0, waiting=False)  # 2 s since the last progress: not more
     assert progress.stalled(3.0 + _POLL_SECONDS, waiting=False)
+
+
+def test_without_a_readable_counter_only_the_deadline_applies() -> None:
+    """No procfs (or ``hidepid``): no stall is ever reported."""
+    progress = _Progress(-1, stall=1.0, now=0.0)  # /proc/-1/io never exists
+    assert progress.mark is None
+    assert not progress.stalled(10.0, waiting=False)
+    assert not progress.stalled(20.0, waiting=False)

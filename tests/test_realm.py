@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
 from pathlib import Path
+from typing import cast
 
 import pytest
 
-from ci_image.publish.realm import _bearer_realm, _context, _hashed_directory
+from ci_image.publish.realm import _bearer_realm, _context, _hashed_directory, _response_head
 
 CHALLENGE = (
     b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
@@ -51,3 +53,26 @@ def test_a_directory_of_cas_is_not_loaded_up_front(tmp_path: Path) -> None:
     assert lazy.cert_store_stats()["x509_ca"] == 0
     assert lazy.verify_mode is ssl.CERT_REQUIRED
     assert lazy.check_hostname
+
+
+class _Answer:
+    """A connection that hands out ``parts`` one ``recv`` at a time, then the end."""
+
+    def __init__(self, *parts: bytes) -> None:
+        self.parts = list(parts)
+
+    def recv(self, size: int) -> bytes:
+        return self.parts.pop(0) if self.parts else b""
+
+
+def _connection(*parts: bytes) -> socket.socket:
+    return cast("socket.socket", _Answer(*parts))
+
+
+def test_the_head_is_read_across_packets_and_the_body_left() -> None:
+    head = _response_head(_connection(CHALLENGE[:20], CHALLENGE[20:] + b"\r\n\r\n{}"))
+    assert head == CHALLENGE
+
+
+def test_a_connection_closed_early_gives_what_came() -> None:
+    assert _response_head(_connection(b"HTTP/1.1 401 Unauth")) == b"HTTP/1.1 401 Unauth"
