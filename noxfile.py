@@ -53,10 +53,11 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the helper's source and its unit tests, on the benchmarks (with the
-    features' support modules they import taken as they are: not checked themselves),
-    and on the image venv's checkout hook."""
-    session.run("mypy", "--strict", "src", "tests")
+    """mypy --strict on the helper's source and its unit tests (with the features' archive
+    builder they import), on the benchmarks (with the features' support modules they
+    import taken as they are: not checked themselves), and on the image venv's checkout
+    hook."""
+    session.run("mypy", "--strict", "src", "tests", env={"MYPYPATH": "features"})
     session.run(
         "mypy", "--strict", "--follow-imports=silent", "benchmarks",
         env={"MYPYPATH": "src:features"},
