@@ -17,7 +17,7 @@ from behave.runner import Context
 from support.cli import describe, expand, snapshot, start_cli
 from support.faulty import FaultyRegistry
 from support.registry import skopeo_cache_environment
-from support.skopeo_client import put_first_on_path, run_skopeo, scenario_registry
+from support.skopeo_client import put_first_on_path, run_skopeo, scenario_registry, skopeo_inspect
 
 FAULTS = {
     "trickles every answer, a byte every 2 s": "trickle",
@@ -59,7 +59,7 @@ def step_sent_at_most(context: Context, factor: float, number: int, reference: s
     sent = context.relay.take()
     name = expand(context, [reference])[0]
     name = name.replace(context.relay.host, scenario_registry(context).host)
-    inspected = run_skopeo(context, "inspect", "--raw", "--tls-verify=false", f"docker://{name}")
+    inspected = skopeo_inspect(context, name, "--raw")
     size = json.loads(inspected.stdout)["layers"][number - 1]["size"]
     # At least the layer itself: the upload went through the relay, where it is counted.
     assert size <= sent <= factor * size, (
@@ -137,7 +137,7 @@ def step_one_winner(context: Context, reference: str) -> None:
     winner = next(r for r in context.results if r.returncode == 0)
     loser = next(r for r in context.results if r.returncode == 2)
     name = expand(context, [reference])[0]
-    inspected = run_skopeo(context, "inspect", "--raw", "--tls-verify=false", f"docker://{name}")
+    inspected = skopeo_inspect(context, name, "--raw")
     manifest = json.loads(inspected.stdout)
     digest = "sha256:" + hashlib.sha256(inspected.stdout.encode()).hexdigest()
     assert winner.stdout == f"{name}@{digest}\n", shown
@@ -154,7 +154,7 @@ def step_lose_layer(context: Context, number: int, reference: str) -> None:
     """The blob's data goes from the registry's storage; its manifest stays."""
     registry = scenario_registry(context)
     name = expand(context, [reference])[0]
-    inspected = run_skopeo(context, "inspect", "--raw", "--tls-verify=false", f"docker://{name}")
+    inspected = skopeo_inspect(context, name, "--raw")
     digest = json.loads(inspected.stdout)["layers"][number - 1]["digest"].removeprefix("sha256:")
     blob = registry.storage / "docker/registry/v2/blobs/sha256" / digest[:2] / digest
     assert (blob / "data").is_file(), blob

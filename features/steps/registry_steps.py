@@ -32,23 +32,12 @@ from support.skopeo_client import (
     put_first_on_path,
     run_skopeo,
     scenario_registry,
+    skopeo_inspect,
     test_authfile,
     transport_options,
 )
 
 UPLOAD_WAIT_SECONDS = 60
-
-
-def skopeo_inspect(
-    context: Context, reference: str, *extra: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["skopeo", "inspect", *transport_options(context), *extra, f"docker://{reference}"],
-        capture_output=True,
-        text=True,
-        env=context.env,
-        timeout=120,
-    )
 
 
 # Credentials ---------------------------------------------------------------------------
@@ -269,7 +258,6 @@ def printed_reference(context: Context) -> tuple[str, str]:
 def step_stdout_pinned(context: Context, reference: str) -> None:
     expected_name = expand(context, [reference])[0]
     inspected = skopeo_inspect(context, expected_name)
-    assert inspected.returncode == 0, inspected.stderr
     digest = json.loads(inspected.stdout)["Digest"]
     assert context.result.stdout == f"{expected_name}@{digest}\n", (
         f"skopeo inspect says {digest}\n{describe(context)}"
@@ -281,7 +269,6 @@ def step_registry_holds(context: Context, archive: str, reference: str) -> None:
     """The config blob under the tag is byte-for-byte the archive's (same image ID)."""
     name = expand(context, [reference])[0]
     inspected = skopeo_inspect(context, name, "--config", "--raw")
-    assert inspected.returncode == 0, inspected.stderr
     digest = "sha256:" + hashlib.sha256(inspected.stdout.encode()).hexdigest()
     assert digest == context.images[archive].config_digest, (digest, archive)
 
@@ -289,7 +276,7 @@ def step_registry_holds(context: Context, archive: str, reference: str) -> None:
 @then('the registry has no tag "{reference}"')
 def step_registry_lacks(context: Context, reference: str) -> None:
     name = expand(context, [reference])[0]
-    inspected = skopeo_inspect(context, name, "--raw")
+    inspected = skopeo_inspect(context, name, "--raw", check=False)
     assert inspected.returncode != 0, inspected.stdout
     assert "manifest unknown" in inspected.stderr, inspected.stderr
 
@@ -300,7 +287,6 @@ def step_pinned_inspectable(context: Context) -> None:
     name, digest = printed_reference(context)
     repository = name.rpartition(":")[0]
     inspected = skopeo_inspect(context, f"{repository}@{digest}", "--raw")
-    assert inspected.returncode == 0, inspected.stderr
     assert "sha256:" + hashlib.sha256(inspected.stdout.encode()).hexdigest() == digest
 
 
@@ -308,7 +294,6 @@ def step_pinned_inspectable(context: Context) -> None:
 def step_bytes_uploaded(context: Context, reference: str) -> None:
     """Every layer was sent: the sizes of the layers in the manifest the registry holds."""
     inspected = skopeo_inspect(context, expand(context, [reference])[0], "--raw")
-    assert inspected.returncode == 0, inspected.stderr
     sizes = [layer["size"] for layer in json.loads(inspected.stdout)["layers"]]
     document = json.loads(context.result.stdout)
     assert document["bytes_uploaded"] == sum(sizes), (document, sizes)
@@ -323,7 +308,6 @@ def step_stdout_config_digest(context: Context, archive: str) -> None:
 def step_first_line_pinned(context: Context, reference: str) -> None:
     name = expand(context, [reference])[0]
     inspected = skopeo_inspect(context, name)
-    assert inspected.returncode == 0, inspected.stderr
     digest = json.loads(inspected.stdout)["Digest"]
     lines = context.result.stdout.splitlines()
     assert lines[0] == f"{name}@{digest}", describe(context)
@@ -435,7 +419,6 @@ def step_inspect_pinned(context: Context, name: str, archive: str) -> None:
     repository, _, digest = reference.partition("@")
     repository = repository.rpartition(":")[0]
     inspected = skopeo_inspect(context, f"{repository}@{digest}", "--config", "--raw")
-    assert inspected.returncode == 0, inspected.stderr
     config = "sha256:" + hashlib.sha256(inspected.stdout.encode()).hexdigest()
     assert config == context.images[archive].config_digest
 

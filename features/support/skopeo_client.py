@@ -69,6 +69,16 @@ def run_skopeo(
     return completed
 
 
+def skopeo_inspect(
+    context: Context, reference: str, *extra: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """``skopeo inspect [EXTRA] docker://REFERENCE`` against the scenario's registry."""
+    return run_skopeo(
+        context, "inspect", *transport_options(context), *extra, f"docker://{reference}",
+        check=check,
+    )  # fmt: skip
+
+
 def put_first_on_path(context: Context, directory: str, name: str, script: str) -> Path:
     """An executable ``name`` (shell ``script``) in ``.home/DIRECTORY``, which comes first on
     the scenario's PATH from now on; its path."""
