@@ -238,7 +238,7 @@ def _handler(source: ImageSource) -> type[socketserver.StreamRequestHandler]:
                 source.missing = digest
                 self._respond(404)
                 return
-            self._start(200, blob.size, "application/octet-stream")
+            self.wfile.write(_head(200, blob.size, "application/octet-stream"))
             # The file may be gone too: under SIGTERM the private directory is removed
             # while skopeo still asks.
             with contextlib.suppress(OSError), blob.path.open("rb") as stream:
@@ -249,9 +249,6 @@ def _handler(source: ImageSource) -> type[socketserver.StreamRequestHandler]:
             close: bool = False,
         ) -> None:  # fmt: skip
             self.wfile.write(_head(status, len(body), content_type, close=close) + body)
-
-        def _start(self, status: int, size: int, content_type: str) -> None:
-            self.wfile.write(_head(status, size, content_type))
 
     return Handler
 
